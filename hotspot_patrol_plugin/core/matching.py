@@ -1,0 +1,612 @@
+"""Visit matching: officer pings against zones (polygons) and waypoints (discs), vectorised.
+
+Definitions (see DOMAIN.md and the matching issue):
+
+* pings are grouped by unit and ordered by time; a unit's exact duplicates (same time) count once;
+* between two consecutive pings at most ``max_gap`` seconds apart the unit moves in a straight line
+  at constant speed; across a longer gap nothing is inferred (a ping with no usable neighbour is a
+  point in time);
+* a unit is inside a zone when its interpolated position is inside or on the boundary; entry and
+  exit are the times the interpolated path crosses the boundary;
+* visits of one unit to one zone less than ``merge_gap`` apart are one visit; dwell = exit - entry;
+* dwell < ``min_dwell`` is a pass-through; bands: short < target_min <= target <= target_max < long.
+
+Nothing here loops over pings in Python: segments and (segment, zone) candidates are numpy arrays,
+crossings are computed for all (candidate, edge) pairs at once, inside tests use shapely 2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import shapely
+
+BAND_SHORT, BAND_TARGET, BAND_LONG = "short", "target", "long"
+BANDS = np.array([BAND_SHORT, BAND_TARGET, BAND_LONG], dtype=object)
+
+#: rows of (segment, edge) work done at once; bounds peak memory (~25 float64 arrays of this size)
+CHUNK_EDGE_ROWS = 4_000_000
+CHUNK_SEGMENTS = 2_000_000
+_EPS = 1e-12
+
+
+@dataclass
+class MatchParams:
+    max_gap: float = 300.0
+    merge_gap: float = 60.0
+    min_dwell: float = 60.0
+    target_min: float = 600.0
+    target_max: float = 900.0
+    period_start: float | None = None
+    period_end: float | None = None
+
+    def check(self) -> None:
+        for name in ("max_gap", "merge_gap", "min_dwell", "target_min", "target_max"):
+            value = getattr(self, name)
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a number of seconds >= 0, not {value!r}")
+        if self.target_min > self.target_max:
+            raise ValueError(
+                f"the target band is empty: its minimum ({self.target_min / 60:g} min) is above "
+                f"its maximum ({self.target_max / 60:g} min)"
+            )
+        if (
+            self.period_start is not None
+            and self.period_end is not None
+            and self.period_end <= self.period_start
+        ):
+            raise ValueError("the analysis period ends before it starts")
+
+
+@dataclass
+class Tracks:
+    """Pings sorted by (unit, time), duplicates removed. ``unit`` are integer codes."""
+
+    unit: np.ndarray
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    duplicates: int = 0
+
+    @classmethod
+    def build(cls, unit, t, x, y) -> "Tracks":
+        unit = np.asarray(unit, dtype=np.int64)
+        t = np.asarray(t, dtype=np.float64)
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        order = np.lexsort((t, unit))
+        unit, t, x, y = unit[order], t[order], x[order], y[order]
+        dup = np.zeros(len(t), dtype=bool)
+        if len(t) > 1:
+            dup[1:] = (unit[1:] == unit[:-1]) & (t[1:] == t[:-1])
+        keep = ~dup
+        return cls(unit[keep], t[keep], x[keep], y[keep], int(dup.sum()))
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+
+@dataclass
+class Segments:
+    """Track pieces: from ping ``a`` to ping ``b`` (b == a for a ping with no usable neighbour)."""
+
+    a: np.ndarray
+    b: np.ndarray
+
+    @classmethod
+    def from_tracks(cls, tracks: Tracks, max_gap: float) -> "Segments":
+        n = len(tracks)
+        if n == 0:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        link = (tracks.unit[1:] == tracks.unit[:-1]) & (np.diff(tracks.t) <= max_gap)
+        starts = np.flatnonzero(link)
+        has_left = np.zeros(n, dtype=bool)
+        has_right = np.zeros(n, dtype=bool)
+        has_right[starts] = True
+        has_left[starts + 1] = True
+        lonely = np.flatnonzero(~has_left & ~has_right)
+        a = np.concatenate([starts, lonely])
+        b = np.concatenate([starts + 1, lonely])
+        order = np.argsort(a, kind="stable")
+        return cls(a[order], b[order])
+
+    def __len__(self) -> int:
+        return len(self.a)
+
+
+# --------------------------------------------------------------------------- candidate search
+def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For groups of the given sizes: (group index, position within group) of every member."""
+    total = int(counts.sum())
+    group = np.repeat(np.arange(len(counts)), counts)
+    starts = np.cumsum(counts) - counts
+    within = np.arange(total) - np.repeat(starts, counts)
+    return group, within
+
+
+class BoxIndex:
+    """A uniform grid over boxes (minx, miny, maxx, maxy); finds boxes that touch query boxes."""
+
+    MAX_CELLS_PER_QUERY = 64
+
+    def __init__(self, boxes: np.ndarray):
+        self.boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        ok = np.all(np.isfinite(self.boxes), axis=1)
+        self.valid = np.flatnonzero(ok)
+        if len(self.valid) == 0:
+            self.empty = True
+            return
+        self.empty = False
+        b = self.boxes[self.valid]
+        self.ox, self.oy = b[:, 0].min(), b[:, 1].min()
+        width = max(b[:, 2].max() - self.ox, 1e-9)
+        height = max(b[:, 3].max() - self.oy, 1e-9)
+        size = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1])
+        cell = max(float(np.median(size)) * 2.0, np.sqrt(width * height / 1_000_000), 1e-6)
+        self.cell = cell
+        self.ncx = int(width // cell) + 1
+        self.ncy = int(height // cell) + 1
+        ix0, iy0, ix1, iy1 = self._cells(b[:, 0], b[:, 1], b[:, 2], b[:, 3])
+        w = ix1 - ix0 + 1
+        box, within = _expand(w * (iy1 - iy0 + 1))
+        cx = ix0[box] + within % w[box]
+        cy = iy0[box] + within // w[box]
+        cell_id = cy * self.ncx + cx
+        order = np.argsort(cell_id, kind="stable")
+        self.cell_box = self.valid[box[order]]
+        self.cell_start = np.searchsorted(cell_id[order], np.arange(self.ncx * self.ncy + 1))
+
+    def _cells(self, x0, y0, x1, y1):
+        c = self.cell
+        ix0 = np.clip(np.floor((x0 - self.ox) / c), 0, self.ncx - 1).astype(np.int64)
+        iy0 = np.clip(np.floor((y0 - self.oy) / c), 0, self.ncy - 1).astype(np.int64)
+        ix1 = np.clip(np.floor((x1 - self.ox) / c), 0, self.ncx - 1).astype(np.int64)
+        iy1 = np.clip(np.floor((y1 - self.oy) / c), 0, self.ncy - 1).astype(np.int64)
+        return ix0, iy0, ix1, iy1
+
+    def query(self, x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
+        """(query index, box index) of every touching pair, sorted by query then box."""
+        if self.empty or len(x0) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        b = self.boxes
+        q_all = np.arange(len(x0))
+        inside_extent = (
+            (x1 >= self.ox)
+            & (y1 >= self.oy)
+            & (x0 <= self.ox + self.ncx * self.cell)
+            & (y0 <= self.oy + self.ncy * self.cell)
+        )
+        q_all = q_all[inside_extent]
+        ix0, iy0, ix1, iy1 = self._cells(x0[q_all], y0[q_all], x1[q_all], y1[q_all])
+        w = ix1 - ix0 + 1
+        ncell = w * (iy1 - iy0 + 1)
+        big = ncell > self.MAX_CELLS_PER_QUERY
+        out_q, out_b = [], []
+        small = ~big
+        q, within = _expand(ncell[small])
+        qq = q_all[small][q]
+        sw = w[small][q]
+        cell_id = (iy0[small][q] + within // sw) * self.ncx + ix0[small][q] + within % sw
+        lo = self.cell_start[cell_id]
+        cnt = self.cell_start[cell_id + 1] - lo
+        keep = cnt > 0
+        qq, lo, cnt = qq[keep], lo[keep], cnt[keep]
+        g, within = _expand(cnt)
+        out_q.append(qq[g])
+        out_b.append(self.cell_box[lo[g] + within])
+        for qi in q_all[big]:  # rare: a long jump across much of the area; test every box
+            hit = np.flatnonzero(
+                (b[:, 0] <= x1[qi]) & (b[:, 2] >= x0[qi]) & (b[:, 1] <= y1[qi]) & (b[:, 3] >= y0[qi])
+            )
+            out_q.append(np.full(len(hit), qi, dtype=np.int64))
+            out_b.append(hit)
+        q = np.concatenate(out_q)
+        bi = np.concatenate(out_b)
+        exact = (b[bi, 0] <= x1[q]) & (b[bi, 2] >= x0[q]) & (b[bi, 1] <= y1[q]) & (b[bi, 3] >= y0[q])
+        q, bi = q[exact], bi[exact]
+        key = np.unique(q * len(b) + bi)
+        return key // len(b), key % len(b)
+
+
+# --------------------------------------------------------------------------- intervals
+@dataclass
+class Intervals:
+    """Parts of segments inside areas: segment, area, and the segment parameter range [s0, s1]."""
+
+    seg: np.ndarray
+    area: np.ndarray
+    s0: np.ndarray
+    s1: np.ndarray
+
+    @classmethod
+    def concat(cls, parts: list["Intervals"]) -> "Intervals":
+        if not parts:
+            z = np.zeros(0)
+            return cls(z.astype(np.int64), z.astype(np.int64), z, z)
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in ("seg", "area", "s0", "s1")))
+
+
+class PolygonAreas:
+    """Zones as polygons (metric CRS): edges for crossings, prepared geometries for inside tests."""
+
+    def __init__(self, geoms: np.ndarray):
+        self.geoms = np.asarray(geoms, dtype=object)
+        shapely.prepare(self.geoms)
+        n = len(self.geoms)
+        boxes = np.full((n, 4), np.nan)
+        nonempty = ~shapely.is_empty(self.geoms) & ~shapely.is_missing(self.geoms)
+        boxes[nonempty] = shapely.bounds(self.geoms[nonempty])
+        self.boxes = boxes
+        parts, part_zone = shapely.get_parts(self.geoms, return_index=True)
+        rings, ring_part = shapely.get_rings(parts, return_index=True)
+        coords, coord_ring = shapely.get_coordinates(rings, return_index=True)
+        same = coord_ring[1:] == coord_ring[:-1]
+        self.ex0, self.ey0 = coords[:-1][same, 0], coords[:-1][same, 1]
+        self.ex1, self.ey1 = coords[1:][same, 0], coords[1:][same, 1]
+        edge_zone = part_zone[ring_part[coord_ring[:-1][same]]]
+        order = np.argsort(edge_zone, kind="stable")
+        for name in ("ex0", "ey0", "ex1", "ey1"):
+            setattr(self, name, getattr(self, name)[order])
+        edge_zone = edge_zone[order]
+        self.edge_start = np.searchsorted(edge_zone, np.arange(n))
+        self.edge_count = np.searchsorted(edge_zone, np.arange(n), side="right") - self.edge_start
+
+    def intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
+        """Inside parts of segments (x0,y0)-(x1,y1) (one per candidate) in their zones."""
+        m = len(seg)
+        cnt = self.edge_count[zone]
+        # chunk so that the (candidate, edge) arrays stay bounded
+        bounds = np.searchsorted(np.cumsum(cnt), np.arange(CHUNK_EDGE_ROWS, int(cnt.sum()) + CHUNK_EDGE_ROWS, CHUNK_EDGE_ROWS))
+        parts, lo = [], 0
+        for hi in np.unique(np.r_[np.minimum(bounds + 1, m), m]):
+            if hi > lo:
+                sl = slice(lo, hi)
+                parts.append(self._intervals(seg[sl], zone[sl], x0[sl], y0[sl], x1[sl], y1[sl]))
+                lo = hi
+        return Intervals.concat(parts)
+
+    def _intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
+        m = len(seg)
+        dx, dy = x1 - x0, y1 - y0
+        dd = dx * dx + dy * dy
+        pair, within = _expand(self.edge_count[zone])
+        e = self.edge_start[zone][pair] + within
+        ex0, ey0 = self.ex0[e], self.ey0[e]
+        ex, ey = self.ex1[e] - ex0, self.ey1[e] - ey0
+        pdx, pdy = dx[pair], dy[pair]
+        wx, wy = ex0 - x0[pair], ey0 - y0[pair]
+        denom = pdx * ey - pdy * ex
+        sn = wx * ey - wy * ex
+        un = wx * pdy - wy * pdx
+        scale = np.sqrt(dd[pair] * (ex * ex + ey * ey))
+        moving = dd[pair] > 0
+        crossing = moving & (np.abs(denom) > _EPS * scale)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = sn / denom
+            u = un / denom
+        tol = 1e-9
+        crossing &= (s >= -tol) & (s <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
+        cross_pair = pair[crossing]
+        cross_s = np.clip(s[crossing], 0.0, 1.0)
+        # a segment running along an edge: the shared stretch is on the boundary (inside)
+        colinear = moving & ~(np.abs(denom) > _EPS * scale) & (np.abs(un) <= 1e-9 * scale + _EPS)
+        if colinear.any():
+            cp = pair[colinear]
+            ddc = dd[cp]
+            sa = (wx[colinear] * dx[cp] + wy[colinear] * dy[cp]) / ddc
+            sb = ((wx[colinear] + ex[colinear]) * dx[cp] + (wy[colinear] + ey[colinear]) * dy[cp]) / ddc
+            lo_s = np.maximum(np.minimum(sa, sb), 0.0)
+            hi_s = np.minimum(np.maximum(sa, sb), 1.0)
+            ok = lo_s <= hi_s
+            cross_pair = np.concatenate([cross_pair, cp[ok], cp[ok]])
+            cross_s = np.concatenate([cross_s, lo_s[ok], hi_s[ok]])
+        # break every candidate at 0, 1 and its crossings; test the middle of each piece
+        bp_pair = np.concatenate([np.arange(m), np.arange(m), cross_pair])
+        bp_s = np.concatenate([np.zeros(m), np.ones(m), cross_s])
+        order = np.lexsort((bp_s, bp_pair))
+        bp_pair, bp_s = bp_pair[order], bp_s[order]
+        piece = (bp_pair[1:] == bp_pair[:-1]) & (bp_s[1:] > bp_s[:-1])
+        piece_pair = bp_pair[:-1][piece]
+        ps0, ps1 = bp_s[:-1][piece], bp_s[1:][piece]
+        mid = 0.5 * (ps0 + ps1)
+        mx = x0[piece_pair] + mid * dx[piece_pair]
+        my = y0[piece_pair] + mid * dy[piece_pair]
+        inside = shapely.intersects_xy(self.geoms[zone[piece_pair]], mx, my)
+        touch_pair = cross_pair  # crossing points lie on the boundary: inside, if only for an instant
+        out_pair = np.concatenate([piece_pair[inside], touch_pair])
+        out_s0 = np.concatenate([ps0[inside], cross_s])
+        out_s1 = np.concatenate([ps1[inside], cross_s])
+        return Intervals(seg[out_pair], zone[out_pair], out_s0, out_s1)
+
+
+class DiscAreas:
+    """Waypoints: discs of a radius around points (metric CRS); exact circle crossings."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, radius: float):
+        self.cx = np.asarray(x, dtype=np.float64)
+        self.cy = np.asarray(y, dtype=np.float64)
+        self.r = float(radius)
+        self.boxes = np.column_stack([self.cx - self.r, self.cy - self.r, self.cx + self.r, self.cy + self.r])
+
+    def intervals(self, seg, area, x0, y0, x1, y1) -> Intervals:
+        dx, dy = x1 - x0, y1 - y0
+        fx, fy = x0 - self.cx[area], y0 - self.cy[area]
+        a = dx * dx + dy * dy
+        b = 2.0 * (dx * fx + dy * fy)
+        c = fx * fx + fy * fy - self.r * self.r
+        still = a == 0
+        disc = b * b - 4.0 * a * c
+        with np.errstate(divide="ignore", invalid="ignore"):
+            root = np.sqrt(np.maximum(disc, 0.0))
+            s0 = np.maximum((-b - root) / (2.0 * a), 0.0)
+            s1 = np.minimum((-b + root) / (2.0 * a), 1.0)
+        hit = np.where(still, c <= 0, (disc >= 0) & (s0 <= s1))
+        s0 = np.where(still, 0.0, s0)
+        s1 = np.where(still, 1.0, s1)
+        return Intervals(seg[hit], area[hit], s0[hit], s1[hit])
+
+
+def find_intervals(tracks: Tracks, segments: Segments, areas) -> Intervals:
+    """Every stretch of every segment inside every area (polygon zones or waypoint discs)."""
+    index = BoxIndex(areas.boxes)
+    parts = []
+    for lo in range(0, len(segments), CHUNK_SEGMENTS):
+        a = segments.a[lo : lo + CHUNK_SEGMENTS]
+        b = segments.b[lo : lo + CHUNK_SEGMENTS]
+        x0, y0, x1, y1 = tracks.x[a], tracks.y[a], tracks.x[b], tracks.y[b]
+        q, area = index.query(np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1))
+        if len(q):
+            iv = areas.intervals(q + lo, area, x0[q], y0[q], x1[q], y1[q])
+            parts.append(iv)
+    return Intervals.concat(parts)
+
+
+# --------------------------------------------------------------------------- visits
+@dataclass
+class Visits:
+    """One row per visit (arrays), plus each visit's path as coordinates with offsets."""
+
+    area: np.ndarray
+    unit: np.ndarray
+    entry: np.ndarray
+    exit: np.ndarray
+    pings: np.ndarray
+    band: np.ndarray
+    pass_through: np.ndarray
+    path_xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    path_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+
+    @property
+    def dwell(self) -> np.ndarray:
+        return self.exit - self.entry
+
+    def __len__(self) -> int:
+        return len(self.entry)
+
+    def path(self, i: int) -> np.ndarray:
+        return self.path_xy[self.path_offsets[i] : self.path_offsets[i + 1]]
+
+
+def _band(dwell: np.ndarray, params: MatchParams) -> np.ndarray:
+    code = np.where(dwell < params.target_min, 0, np.where(dwell <= params.target_max, 1, 2))
+    return BANDS[code]
+
+
+def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: MatchParams) -> Visits:
+    """Intervals -> merged, clipped visits with ping counts and paths."""
+    a, b = segments.a[iv.seg], segments.b[iv.seg]
+    ta, tb = tracks.t[a], tracks.t[b]
+    start = np.where(iv.s0 >= 1.0, tb, ta + iv.s0 * (tb - ta))
+    end = np.where(iv.s1 >= 1.0, tb, ta + iv.s1 * (tb - ta))
+    unit = tracks.unit[a]
+    xs = tracks.x[a] + iv.s0 * (tracks.x[b] - tracks.x[a])
+    ys = tracks.y[a] + iv.s0 * (tracks.y[b] - tracks.y[a])
+    xe = tracks.x[a] + iv.s1 * (tracks.x[b] - tracks.x[a])
+    ye = tracks.y[a] + iv.s1 * (tracks.y[b] - tracks.y[a])
+
+    order = np.lexsort((end, start, unit, iv.area))
+    area, unit, start, end = iv.area[order], unit[order], start[order], end[order]
+    xs, ys, xe, ye = xs[order], ys[order], xe[order], ye[order]
+    n = len(start)
+    if n:
+        # running end within (area, unit), so a merged visit swallows everything it covers
+        same = np.r_[False, (area[1:] == area[:-1]) & (unit[1:] == unit[:-1])]
+        run_end = _group_cummax(end, np.cumsum(~same))
+        prev_end = np.r_[-np.inf, run_end[:-1]]
+        gap = start - prev_end
+        joins = same & ((gap <= 0) | (gap < params.merge_gap))
+        first = np.flatnonzero(~joins)
+        v_area, v_unit, v_entry = area[first], unit[first], start[first]
+        v_exit = np.maximum.reduceat(end, first)
+        last_of_exit = first + _argmax_reduceat(end, first)
+        ex_x, ex_y = xe[last_of_exit], ye[last_of_exit]
+        en_x, en_y = xs[first], ys[first]
+    else:
+        v_area = v_unit = np.zeros(0, np.int64)
+        v_entry = v_exit = en_x = en_y = ex_x = ex_y = np.zeros(0)
+
+    # clip to the analysis period: the entry/exit point is then where the unit was at that time
+    if params.period_start is not None or params.period_end is not None:
+        ps = -np.inf if params.period_start is None else params.period_start
+        pe = np.inf if params.period_end is None else params.period_end
+        keep = (v_exit >= ps) & (v_entry <= pe)
+        v_area, v_unit, v_entry, v_exit = v_area[keep], v_unit[keep], v_entry[keep], v_exit[keep]
+        en_x, en_y, ex_x, ex_y = en_x[keep], en_y[keep], ex_x[keep], ex_y[keep]
+        clip_in = v_entry < ps
+        clip_out = v_exit > pe
+        if clip_in.any():
+            v_entry = np.where(clip_in, ps, v_entry)
+            px, py = position_at(tracks, v_unit[clip_in], v_entry[clip_in])
+            en_x[clip_in], en_y[clip_in] = px, py
+        if clip_out.any():
+            v_exit = np.where(clip_out, pe, v_exit)
+            px, py = position_at(tracks, v_unit[clip_out], v_exit[clip_out])
+            ex_x[clip_out], ex_y[clip_out] = px, py
+
+    keys = _TimeKeys(tracks)
+    lo_in = keys.search(v_unit, v_entry, "left")
+    hi_in = keys.search(v_unit, v_exit, "right")
+    pings = hi_in - lo_in
+    # path: entry point, the pings strictly between entry and exit, exit point
+    lo_strict = keys.search(v_unit, v_entry, "right")
+    hi_strict = keys.search(v_unit, v_exit, "left")
+    inner = np.maximum(hi_strict - lo_strict, 0)
+    count = inner + 2
+    offsets = np.r_[0, np.cumsum(count)]
+    xy = np.empty((int(offsets[-1]), 2))
+    xy[offsets[:-1], 0], xy[offsets[:-1], 1] = en_x, en_y
+    xy[offsets[1:] - 1, 0], xy[offsets[1:] - 1, 1] = ex_x, ex_y
+    g, within = _expand(inner)
+    rows = offsets[:-1][g] + 1 + within
+    src = lo_strict[g] + within
+    xy[rows, 0], xy[rows, 1] = tracks.x[src], tracks.y[src]
+
+    dwell = v_exit - v_entry
+    return Visits(
+        area=v_area,
+        unit=v_unit,
+        entry=v_entry,
+        exit=v_exit,
+        pings=pings.astype(np.int64),
+        band=_band(dwell, params),
+        pass_through=dwell < params.min_dwell,
+        path_xy=xy,
+        path_offsets=offsets.astype(np.int64),
+    )
+
+
+def _group_cummax(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Running maximum of ``values`` restarting at every change of ``group`` (sorted groups)."""
+    return pd.Series(values).groupby(group).cummax().to_numpy()
+
+
+def _argmax_reduceat(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Position (within each group) of the group maximum, for groups starting at ``starts``."""
+    n = len(values)
+    group = np.zeros(n, dtype=np.int64)
+    group[starts[1:]] = 1
+    group = np.cumsum(group)
+    order = np.lexsort((np.arange(n), values, group))  # the last row holding the max wins
+    ends = np.r_[starts[1:], n] - 1
+    return order[ends] - starts
+
+
+class _TimeKeys:
+    """Search a unit's pings by time across all units at once (one sorted float key)."""
+
+    def __init__(self, tracks: Tracks):
+        self.tracks = tracks
+        if len(tracks):
+            self.base = float(tracks.t.min())
+            self.span = float(tracks.t.max() - self.base) + 10.0
+        else:
+            self.base, self.span = 0.0, 1.0
+        self.key = tracks.unit * self.span + (tracks.t - self.base)
+
+    def search(self, unit, t, side) -> np.ndarray:
+        return np.searchsorted(self.key, unit * self.span + (t - self.base), side=side)
+
+
+def position_at(tracks: Tracks, unit: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolated positions of units at times (inside their tracks)."""
+    keys = _TimeKeys(tracks)
+    i = np.clip(keys.search(unit, t, "right") - 1, 0, max(len(tracks) - 1, 0))
+    j = np.minimum(i + 1, len(tracks) - 1)
+    same = (tracks.unit[j] == unit) & (tracks.t[j] > tracks.t[i])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(same, (t - tracks.t[i]) / (tracks.t[j] - tracks.t[i]), 0.0)
+    f = np.clip(f, 0.0, 1.0)
+    return tracks.x[i] + f * (tracks.x[j] - tracks.x[i]), tracks.y[i] + f * (tracks.y[j] - tracks.y[i])
+
+
+def match(tracks: Tracks, areas, params: MatchParams) -> Visits:
+    """All visits of all units to all areas (PolygonAreas or DiscAreas)."""
+    params.check()
+    segments = Segments.from_tracks(tracks, params.max_gap)
+    iv = find_intervals(tracks, segments, areas)
+    return build_visits(tracks, segments, iv, params)
+
+
+# --------------------------------------------------------------------------- coverage
+@dataclass
+class Coverage:
+    visits: np.ndarray
+    visits_short: np.ndarray
+    visits_target: np.ndarray
+    visits_long: np.ndarray
+    dwell_total_min: np.ndarray
+    dwell_median_min: np.ndarray
+    presence_min: np.ndarray
+    units: np.ndarray
+    first_entry: np.ndarray
+    last_exit: np.ndarray
+    status: np.ndarray
+
+
+STATUS_NOT_VISITED = "not visited"
+STATUS_BELOW = "below target"
+STATUS_ON = "on target"
+STATUS_ABOVE = "above target"
+
+
+def coverage(visits: Visits, n_areas: int, params: MatchParams) -> Coverage:
+    """Per-area summary of counted visits (pass-throughs excluded)."""
+    keep = ~visits.pass_through
+    area = visits.area[keep]
+    unit = visits.unit[keep]
+    entry, exit_ = visits.entry[keep], visits.exit[keep]
+    dwell = exit_ - entry
+    band = visits.band[keep]
+
+    def count(mask):
+        return np.bincount(area[mask], minlength=n_areas).astype(np.int64)
+
+    n = count(np.ones(len(area), dtype=bool))
+    total = np.bincount(area, weights=dwell, minlength=n_areas) / 60.0
+    median = np.full(n_areas, np.nan)
+    first = np.full(n_areas, np.nan)
+    last = np.full(n_areas, np.nan)
+    presence = np.zeros(n_areas)
+    units = np.zeros(n_areas, dtype=np.int64)
+    if len(area):
+        order = np.lexsort((dwell, area))
+        sd, sa = dwell[order], area[order]
+        starts = np.flatnonzero(np.r_[True, sa[1:] != sa[:-1]])
+        ends = np.r_[starts[1:], len(sa)]
+        size = ends - starts
+        lo = starts + (size - 1) // 2
+        hi = starts + size // 2
+        median[sa[starts]] = (sd[lo] + sd[hi]) / 2.0 / 60.0
+        np.fmin.at(first, area, entry)
+        np.fmax.at(last, area, exit_)
+        # presence: union of all units' intervals in the area
+        order = np.lexsort((exit_, entry, area))
+        pa, ps, pe = area[order], entry[order], exit_[order]
+        run_end = _group_cummax(pe, np.cumsum(np.r_[True, pa[1:] != pa[:-1]]))
+        prev = np.r_[-np.inf, run_end[:-1]]
+        new = np.r_[True, pa[1:] != pa[:-1]] | (ps > prev)
+        first_i = np.flatnonzero(new)
+        block_end = np.maximum.reduceat(pe, first_i)
+        np.add.at(presence, pa[first_i], (block_end - ps[first_i]) / 60.0)
+        pairs = np.unique(area * (unit.max() + 1) + unit)
+        units = np.bincount(pairs // (unit.max() + 1), minlength=n_areas).astype(np.int64)
+    status = np.full(n_areas, STATUS_NOT_VISITED, dtype=object)
+    visited = n > 0
+    med_s = median * 60.0
+    status[visited & (med_s < params.target_min)] = STATUS_BELOW
+    status[visited & (med_s >= params.target_min) & (med_s <= params.target_max)] = STATUS_ON
+    status[visited & (med_s > params.target_max)] = STATUS_ABOVE
+    return Coverage(
+        visits=n,
+        visits_short=count(band == BAND_SHORT),
+        visits_target=count(band == BAND_TARGET),
+        visits_long=count(band == BAND_LONG),
+        dwell_total_min=total,
+        dwell_median_min=median,
+        presence_min=presence,
+        units=units,
+        first_entry=first,
+        last_exit=last,
+        status=status,
+    )

@@ -1,0 +1,167 @@
+"""Timestamp parsing: every form forces export, to UTC seconds since the epoch.
+
+Accepted per value: ISO 8601 text with or without an offset (``2026-03-29T01:30:00``, ``...Z``,
+``...+01:00``, a space instead of ``T``, fractional seconds), epoch seconds or milliseconds
+(numbers, or digits as text: above 1e11 is read as milliseconds), and numpy datetime64 values.
+Values without an offset are wall-clock times in ``timezone``; in the autumn fall-back hour the
+repeated times are resolved by each unit's ping order (pandas' ``ambiguous='infer'``), and a
+spring-forward time that does not exist is reported like any other bad value.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+OK = 0
+MISSING = 1
+UNPARSEABLE = 2
+NONEXISTENT = 3
+AMBIGUOUS = 4
+
+PROBLEM_TEXT = {
+    MISSING: "missing time",
+    UNPARSEABLE: "unparseable time",
+    NONEXISTENT: "local time that does not exist (spring daylight-saving gap)",
+    AMBIGUOUS: "repeated autumn daylight-saving hour that the unit's ping order cannot resolve",
+}
+
+#: Epoch numbers above this are milliseconds (1e11 s is the year 5138, 1e11 ms is 1973).
+EPOCH_MS_THRESHOLD = 1e11
+
+_OFFSET_RE = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+_NUMBER_RE = r"^[+-]?\d+(?:\.\d*)?$"
+
+
+@dataclass
+class ParsedTimes:
+    """``seconds``: float64 UTC epoch seconds (NaN where a value failed); ``problem``: int8 codes."""
+
+    seconds: np.ndarray
+    problem: np.ndarray
+
+    def problem_counts(self) -> dict[str, int]:
+        codes, counts = np.unique(self.problem[self.problem != OK], return_counts=True)
+        return {PROBLEM_TEXT[int(c)]: int(n) for c, n in zip(codes, counts)}
+
+
+def _epoch_seconds(numbers: np.ndarray) -> np.ndarray:
+    numbers = numbers.astype("float64", copy=False)
+    return np.where(np.abs(numbers) > EPOCH_MS_THRESHOLD, numbers / 1000.0, numbers)
+
+
+def _to_seconds(index: pd.DatetimeIndex) -> np.ndarray:
+    """UTC epoch seconds of an aware or UTC-naive DatetimeIndex, NaN for NaT."""
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    ns = index.to_numpy(dtype="datetime64[ns]")
+    out = ns.astype("int64").astype("float64") / 1e9
+    out[np.isnat(ns)] = np.nan
+    return out
+
+
+def _parse_iso(text: pd.Series, utc: bool) -> pd.DatetimeIndex:
+    try:
+        parsed = pd.to_datetime(text, errors="coerce", utc=utc, format="ISO8601")
+    except (TypeError, ValueError):  # pandas < 2 has no format="ISO8601"
+        parsed = pd.to_datetime(text, errors="coerce", utc=utc)
+    return pd.DatetimeIndex(parsed)
+
+
+def localize(
+    wall: pd.DatetimeIndex, timezone: str, group: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wall-clock times in ``timezone`` to UTC seconds; returns (seconds, problem codes).
+
+    ``group`` (one code per value, e.g. the unit) decides whose ping order resolves the repeated
+    autumn hour; values are taken in their given order within each group.
+    """
+    n = len(wall)
+    problem = np.zeros(n, dtype=np.int8)
+    if n == 0:
+        return np.zeros(0), problem
+    as_dst = wall.tz_localize(timezone, ambiguous=np.ones(n, dtype=bool), nonexistent="NaT")
+    as_std = wall.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool), nonexistent="NaT")
+    seconds = _to_seconds(as_dst)
+    seconds_std = _to_seconds(as_std)
+    missing = np.asarray(wall.isna())
+    nonexistent = np.isnan(seconds) & ~missing
+    problem[nonexistent] = NONEXISTENT
+    ambiguous = ~np.isnan(seconds) & (seconds != seconds_std)
+    if ambiguous.any():
+        idx = np.flatnonzero(ambiguous)
+        groups = np.zeros(len(idx), dtype=np.int64) if group is None else np.asarray(group)[idx]
+        order = np.argsort(groups, kind="stable")
+        idx, groups = idx[order], groups[order]
+        starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+        ends = np.r_[starts[1:], len(idx)]
+        for a, b in zip(starts, ends):  # one pass per unit with pings in the repeated hour
+            rows = idx[a:b]
+            try:
+                inferred = wall[rows].tz_localize(timezone, ambiguous="infer", nonexistent="NaT")
+                seconds[rows] = _to_seconds(inferred)
+            except Exception:  # pandas raises several types when it cannot infer
+                seconds[rows] = np.nan
+                problem[rows] = AMBIGUOUS
+    return seconds, problem
+
+
+def parse_times(values, timezone: str = "Europe/London", group=None) -> ParsedTimes:
+    """Parse one column of timestamps (see the module docstring) to UTC epoch seconds."""
+    arr = np.asarray(values)
+    n = len(arr)
+    seconds = np.full(n, np.nan)
+    problem = np.zeros(n, dtype=np.int8)
+    if n == 0:
+        return ParsedTimes(seconds, problem)
+
+    if np.issubdtype(arr.dtype, np.datetime64):
+        seconds, problem = localize(pd.DatetimeIndex(arr), timezone, group)
+        problem[np.asarray(pd.isna(arr))] = MISSING
+        return ParsedTimes(seconds, problem)
+    if np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        numbers = arr.astype("float64")
+        seconds = _epoch_seconds(numbers)
+        bad = ~np.isfinite(numbers)
+        seconds[bad] = np.nan
+        problem[bad] = MISSING
+        return ParsedTimes(seconds, problem)
+
+    series = pd.Series(arr, dtype="object")
+    is_missing = series.isna().to_numpy()
+    text = series.where(~is_missing, "").astype(str).str.strip()
+    is_missing |= (text == "").to_numpy() | text.str.upper().isin(["NULL", "NONE", "NAN", "NAT"]).to_numpy()
+    problem[is_missing] = MISSING
+    todo = ~is_missing
+
+    is_number = todo & text.str.match(_NUMBER_RE).to_numpy()
+    if is_number.any():
+        seconds[is_number] = _epoch_seconds(pd.to_numeric(text[is_number]).to_numpy())
+    todo &= ~is_number
+
+    has_offset = todo & text.str.contains(_OFFSET_RE, regex=True).to_numpy()
+    if has_offset.any():
+        seconds[has_offset] = _to_seconds(_parse_iso(text[has_offset], utc=True))
+    naive = todo & ~has_offset
+    if naive.any():
+        wall = _parse_iso(text[naive], utc=False)
+        if wall.tz is not None:  # pragma: no cover - defensive, offsets were routed above
+            wall = wall.tz_convert("UTC").tz_localize(None)
+        sub_group = None if group is None else np.asarray(group)[naive]
+        sec, prob = localize(wall, timezone, sub_group)
+        seconds[naive] = sec
+        problem[naive] = prob
+    failed = todo & np.isnan(seconds) & (problem == OK)
+    problem[failed] = UNPARSEABLE
+    return ParsedTimes(seconds, problem)
+
+
+def parse_instant(value, timezone: str = "Europe/London") -> float | None:
+    """One timestamp (e.g. a period bound) to UTC seconds, or None when empty; raises ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    parsed = parse_times(np.array([value], dtype=object), timezone)
+    if parsed.problem[0] != OK:
+        raise ValueError(f"{PROBLEM_TEXT[int(parsed.problem[0])]}: {value!r}")
+    return float(parsed.seconds[0])
