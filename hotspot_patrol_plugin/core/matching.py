@@ -70,7 +70,7 @@ class Tracks:
     duplicates: int = 0
 
     @classmethod
-    def build(cls, unit, t, x, y) -> "Tracks":
+    def build(cls, unit, t, x, y) -> Tracks:
         unit = np.asarray(unit, dtype=np.int64)
         t = np.asarray(t, dtype=np.float64)
         x = np.asarray(x, dtype=np.float64)
@@ -95,7 +95,7 @@ class Segments:
     b: np.ndarray
 
     @classmethod
-    def from_tracks(cls, tracks: Tracks, max_gap: float) -> "Segments":
+    def from_tracks(cls, tracks: Tracks, max_gap: float) -> Segments:
         n = len(tracks)
         if n == 0:
             return cls(np.zeros(0, np.int64), np.zeros(0, np.int64))
@@ -220,7 +220,7 @@ class Intervals:
     s1: np.ndarray
 
     @classmethod
-    def concat(cls, parts: list["Intervals"]) -> "Intervals":
+    def concat(cls, parts: list[Intervals]) -> Intervals:
         if not parts:
             z = np.zeros(0)
             return cls(z.astype(np.int64), z.astype(np.int64), z, z)

@@ -30,7 +30,8 @@ PROBLEM_TEXT = {
 #: Epoch numbers above this are milliseconds (1e11 s is the year 5138, 1e11 ms is 1973).
 EPOCH_MS_THRESHOLD = 1e11
 
-_OFFSET_RE = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+#: an offset after a time of day; a date alone (``2026-07-01``) has no offset: its ``-01`` is the day
+_OFFSET_RE = r"[Tt\s].*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _NUMBER_RE = r"^[+-]?\d+(?:\.\d*)?$"
 
 
@@ -56,12 +57,14 @@ def _to_seconds(index: pd.DatetimeIndex) -> np.ndarray:
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     ns = index.to_numpy(dtype="datetime64[ns]")
-    out = ns.astype("int64").astype("float64") / 1e9
+    whole, frac = np.divmod(ns.astype("int64"), 1_000_000_000)  # exact: no rounding via 1e18 floats
+    out = whole.astype("float64") + frac / 1e9
     out[np.isnat(ns)] = np.nan
     return out
 
 
 def _parse_iso(text: pd.Series, utc: bool) -> pd.DatetimeIndex:
+    text = text.str.upper()  # ISO 8601 / RFC 3339 allow a lower-case "t" and "z"; pandas does not
     try:
         parsed = pd.to_datetime(text, errors="coerce", utc=utc, format="ISO8601")
     except (TypeError, ValueError):  # pandas < 2 has no format="ISO8601"

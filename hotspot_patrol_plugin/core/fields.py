@@ -1,0 +1,30 @@
+"""Field names of the plugin's outputs, in one place (models, styles and panels rely on them)."""
+
+ZONE_ID = "zone_id"
+WAYPOINT_ID = "waypoint_id"
+
+VISIT_ID = "visit_id"
+UNIT_ID = "unit_id"
+ENTRY_TIME = "entry_time"
+EXIT_TIME = "exit_time"
+DWELL_MIN = "dwell_min"
+PINGS = "pings"
+BAND = "band"
+PASS_THROUGH = "pass_through"
+
+VISITS = "visits"
+VISITS_SHORT = "visits_short"
+VISITS_TARGET = "visits_target"
+VISITS_LONG = "visits_long"
+DWELL_TOTAL_MIN = "dwell_total_min"
+DWELL_MEDIAN_MIN = "dwell_median_min"
+PRESENCE_MIN = "presence_min"
+UNITS = "units"
+FIRST_ENTRY = "first_entry"
+LAST_EXIT = "last_exit"
+STATUS = "status"
+
+COVERAGE_FIELDS = (
+    VISITS, VISITS_SHORT, VISITS_TARGET, VISITS_LONG, DWELL_TOTAL_MIN, DWELL_MEDIAN_MIN,
+    PRESENCE_MIN, UNITS, FIRST_ENTRY, LAST_EXIT, STATUS,
+)

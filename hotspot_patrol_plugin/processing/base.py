@@ -1,0 +1,49 @@
+"""What every Hotspot Patrol algorithm shares: naming, help, the dependency gate."""
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsProcessingAlgorithm
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core import dependencies
+
+
+def dependency_problems() -> list[str]:
+    geos = Qgis.geosVersionInt()
+    return dependencies.problems((geos // 10000, geos // 100 % 100, geos % 100))
+
+
+class HotspotAlgorithm(QgsProcessingAlgorithm):
+    """Base class: subclasses set ``ALG_ID``, ``DISPLAY``, ``GROUP_ID``, ``GROUP`` and ``HELP``."""
+
+    ALG_ID = ""
+    DISPLAY = ""
+    GROUP = "Patrol analysis"
+    GROUP_ID = "analysis"
+    HELP = ""
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("HotspotPatrol", text)
+
+    def name(self) -> str:
+        return self.ALG_ID
+
+    def displayName(self) -> str:  # noqa: N802 - QGIS API
+        return self.tr(self.DISPLAY)
+
+    def group(self) -> str:
+        return self.tr(self.GROUP)
+
+    def groupId(self) -> str:  # noqa: N802 - QGIS API
+        return self.GROUP_ID
+
+    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
+        return self.tr(self.HELP)
+
+    def createInstance(self):  # noqa: N802 - QGIS API
+        return type(self)()
+
+    def canExecute(self):  # noqa: N802 - QGIS API
+        problems = dependency_problems()
+        if problems:
+            return False, " ".join(problems)
+        return True, ""

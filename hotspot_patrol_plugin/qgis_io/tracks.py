@@ -1,0 +1,243 @@
+"""Bridge for matching: QGIS sources -> core arrays (tracks, zones, waypoints) and back to sinks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingException,
+)
+from qgis.PyQt.QtCore import QDateTime, QTimeZone
+
+from ..core.crs import metric_crs_for
+from . import fieldtypes
+from .layers import read_points
+
+#: QGIS 3.22's GeoPackage writer cuts the fraction of a second (measured); 3.44 keeps milliseconds.
+#: Below 3.40 (not measured in between) times are rounded to the nearest second instead of cut.
+ROUND_TO_SECOND = Qgis.QGIS_VERSION_INT < 34000
+
+
+def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
+    return crs.authid() or crs.toWkt()
+
+
+def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):
+    """A pyproj (x, y) -> (x, y) function, or None when both CRSs are the same."""
+    if src == dst:
+        return None
+    from pyproj import Transformer
+
+    t = Transformer.from_crs(crs_text(src), crs_text(dst), always_xy=True)
+    return lambda x, y: t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def working_crs(zones_crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
+    """The zones' CRS when projected; else BNG in Great Britain, else the local UTM zone."""
+    if not zones_crs.isValid():
+        raise QgsProcessingException("The zones layer has no coordinate reference system: set one first.")
+    if not zones_crs.isGeographic():
+        return zones_crs
+    to_ll = transformer(zones_crs, QgsCoordinateReferenceSystem("EPSG:4326"))
+    cx, cy = extent.center().x(), extent.center().y()
+    if to_ll is not None:
+        cx, cy = (float(v) for v in to_ll([cx], [cy]))
+    return QgsCoordinateReferenceSystem(metric_crs_for(cx, cy))
+
+
+@dataclass
+class Areas:
+    """Zones or waypoints read from a layer: ids, source features, geometries in the working CRS."""
+
+    ids: list
+    fids: list
+    features: list
+    geoms: np.ndarray  # shapely, working CRS
+    skipped: dict = field(default_factory=dict)
+
+
+def area_id_field(source, requested: str, default_name: str) -> str | None:
+    names = source.fields().names()
+    if requested:
+        if requested not in names:
+            raise QgsProcessingException(f"The field '{requested}' does not exist in the layer.")
+        return requested
+    return default_name if default_name in names else None
+
+
+def read_areas(source, what: str, id_field: str | None, to_work, feedback, polygons: bool) -> Areas:
+    """Read zones (polygons) or waypoints (points); invalid polygons stop with one sentence."""
+    import shapely
+
+    ids, fids, feats, wkbs = [], [], [], []
+    skipped = {}
+    for feat in source.getFeatures():
+        geom = feat.geometry()
+        if geom is None or geom.isNull() or geom.isEmpty():
+            key = f"{what} without geometry"
+            skipped[key] = skipped.get(key, 0) + 1
+            continue
+        ident = feat[id_field] if id_field else None
+        if ident is None or (hasattr(ident, "isNull") and ident.isNull()) or str(ident).strip() == "":
+            ident = str(feat.id())
+        if polygons and not geom.isGeosValid():
+            err = geom.validateGeometry()
+            why = err[0].what() if err else "invalid geometry"
+            raise QgsProcessingException(
+                f"Zone feature {feat.id()} ({id_field or 'id'} '{ident}') has an invalid polygon "
+                f"({why}); run 'Fix geometries' on the zones layer and use its output."
+            )
+        ids.append(str(ident))
+        fids.append(feat.id())
+        feats.append(feat)
+        wkbs.append(bytes(geom.asWkb()))
+    geoms = shapely.from_wkb(np.asarray(wkbs, dtype=object)) if wkbs else np.zeros(0, dtype=object)
+    if to_work is not None and len(geoms):
+        geoms = shapely.transform(geoms, lambda xy: np.column_stack(to_work(xy[:, 0], xy[:, 1])))
+    if not polygons and len(geoms):
+        multi = shapely.get_type_id(geoms) == 4
+        geoms[multi] = shapely.get_geometry(geoms[multi], 0)
+    return Areas(ids, fids, feats, geoms, skipped)
+
+
+@dataclass
+class TrackArrays:
+    unit_labels: np.ndarray
+    unit: np.ndarray
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    rows_read: int
+    skipped: dict
+    method: str
+
+
+def read_tracks(source, layer, definition, unit_field, time_field, timezone, to_work, feedback) -> TrackArrays:
+    import pandas as pd
+
+    from ..core.times import parse_times
+
+    table = read_points(source, layer, [unit_field, time_field], feedback, definition)
+    n = len(table)
+    skipped: dict[str, int] = {}
+    units = pd.Series(table.columns[unit_field], dtype=object)
+    no_unit = units.isna().to_numpy() | (units.astype(str).str.strip() == "").to_numpy()
+    codes, labels = pd.factorize(units.where(~no_unit, None).astype(object).map(
+        lambda v: None if v is None else str(v)), use_na_sentinel=True)
+    parsed = parse_times(table.columns[time_field], timezone, group=codes)
+    x, y = table.x, table.y
+    if to_work is not None and n:
+        ok = np.isfinite(x) & np.isfinite(y)
+        wx, wy = np.full(n, np.nan), np.full(n, np.nan)
+        if ok.any():
+            tx, ty = to_work(x[ok], y[ok])
+            wx[ok], wy[ok] = tx, ty
+        x, y = wx, wy
+    bad_xy = ~(np.isfinite(x) & np.isfinite(y))
+    bad_time = np.isnan(parsed.seconds)
+    keep = ~(no_unit | bad_xy | bad_time)
+
+    def count(reason, mask):
+        k = int(mask.sum())
+        if k:
+            skipped[reason] = k
+            first = table.fid[mask][:5].tolist()
+            feedback.pushWarning(f"Skipped {k} ping(s) with {reason} (first feature ids: {first}).")
+
+    count("no unit id", no_unit)
+    count("missing or invalid coordinates", bad_xy & ~no_unit)
+    rest = ~no_unit & ~bad_xy
+    for code in np.unique(parsed.problem[rest & bad_time]):
+        from ..core.times import PROBLEM_TEXT
+
+        count(PROBLEM_TEXT[int(code)], rest & bad_time & (parsed.problem == code))
+    return TrackArrays(
+        unit_labels=np.asarray(labels, dtype=object),
+        unit=codes[keep],
+        t=parsed.seconds[keep],
+        x=x[keep],
+        y=y[keep],
+        rows_read=n,
+        skipped=skipped,
+        method=table.method,
+    )
+
+
+def qdatetime_utc(seconds: float) -> QDateTime | None:
+    if seconds is None or not np.isfinite(seconds):
+        return None
+    ms = int(round(seconds)) * 1000 if ROUND_TO_SECOND else int(round(seconds * 1000.0))
+    return QDateTime.fromMSecsSinceEpoch(ms, QTimeZone.utc())
+
+
+def line_geometries(path_xy: np.ndarray, offsets: np.ndarray, to_out) -> list:
+    """QgsGeometry line strings from coordinate runs (vectorised through WKB)."""
+    import shapely
+
+    if len(offsets) <= 1:
+        return []
+    xy = path_xy
+    if to_out is not None and len(xy):
+        xy = np.column_stack(to_out(xy[:, 0], xy[:, 1]))
+    index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    lines = shapely.linestrings(xy, indices=index)
+    out = []
+    for wkb in shapely.to_wkb(lines):
+        g = QgsGeometry()
+        g.fromWkb(wkb)
+        out.append(g)
+    return out
+
+
+def new_feature(fields: QgsFields, attrs: list, geometry: QgsGeometry | None) -> QgsFeature:
+    f = QgsFeature(fields)
+    f.setAttributes(attrs)
+    if geometry is not None:
+        f.setGeometry(geometry)
+    return f
+
+
+def visit_fields(id_name: str) -> QgsFields:
+    from ..core import fields as F
+
+    fs = QgsFields()
+    for name, kind in (
+        (F.VISIT_ID, fieldtypes.LONG),
+        (id_name, fieldtypes.STRING),
+        (F.UNIT_ID, fieldtypes.STRING),
+        (F.ENTRY_TIME, fieldtypes.DATETIME),
+        (F.EXIT_TIME, fieldtypes.DATETIME),
+        (F.DWELL_MIN, fieldtypes.DOUBLE),
+        (F.PINGS, fieldtypes.INT),
+        (F.BAND, fieldtypes.STRING),
+        (F.PASS_THROUGH, fieldtypes.BOOL),
+    ):
+        fs.append(fieldtypes.field(name, kind))
+    return fs
+
+
+def coverage_fields(zone_fields: QgsFields) -> tuple[QgsFields, list[int]]:
+    """The zones' own fields (minus any old coverage fields) followed by the coverage fields."""
+    from ..core import fields as F
+
+    kinds = {
+        F.VISITS: fieldtypes.INT, F.VISITS_SHORT: fieldtypes.INT, F.VISITS_TARGET: fieldtypes.INT,
+        F.VISITS_LONG: fieldtypes.INT, F.DWELL_TOTAL_MIN: fieldtypes.DOUBLE,
+        F.DWELL_MEDIAN_MIN: fieldtypes.DOUBLE, F.PRESENCE_MIN: fieldtypes.DOUBLE,
+        F.UNITS: fieldtypes.INT, F.FIRST_ENTRY: fieldtypes.DATETIME, F.LAST_EXIT: fieldtypes.DATETIME,
+        F.STATUS: fieldtypes.STRING,
+    }
+    fs = QgsFields()
+    kept = []
+    for i, f in enumerate(zone_fields):
+        if f.name() not in kinds and f.name().lower() != "fid":
+            fs.append(f)
+            kept.append(i)
+    for name in F.COVERAGE_FIELDS:
+        fs.append(fieldtypes.field(name, kinds[name]))
+    return fs, kept
