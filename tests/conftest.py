@@ -1,0 +1,26 @@
+"""Shared fixtures. Core tests (tests/unit) need no QGIS; the rest use pytest-qgis, headless."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+SAMPLE = ROOT / "resources" / "sample" / "hotspot_patrol_sample.gpkg"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_gpkg() -> Path:
+    return SAMPLE

@@ -1,0 +1,132 @@
+"""The plugin as QGIS sees it: load/unload through classFactory, provider, metadata, package."""
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import subprocess
+import zipfile
+
+import pytest
+from qgis.core import Qgis, QgsApplication
+
+import hotspot_patrol_plugin
+from hotspot_patrol_plugin.processing import base
+
+
+def _load(iface):
+    plugin = hotspot_patrol_plugin.classFactory(iface)
+    plugin.initGui()
+    return plugin
+
+
+def test_load_unload_load_leaves_nothing_behind(qgis_iface, qgis_processing):
+    registry = QgsApplication.processingRegistry()
+    added, removed = [], []
+    qgis_iface.removePluginMenu.side_effect = lambda menu, action: removed.append(action)
+    original_add = qgis_iface.addPluginToMenu
+    qgis_iface.addPluginToMenu = lambda menu, action: added.append(action)
+    try:
+        for _ in range(2):
+            plugin = _load(qgis_iface)
+            provider = registry.providerById("hotspotpatrol")
+            assert provider is not None and provider.name() == "Hotspot Patrol"
+            assert "hotspotpatrol:matchtracks" in [a.id() for a in provider.algorithms()]
+            toolbar = plugin.toolbar
+            assert toolbar.objectName() == "HotspotPatrolToolbar" and len(toolbar.actions()) == 1
+            plugin.unload()
+            assert registry.providerById("hotspotpatrol") is None
+            assert plugin.actions == [] and plugin.toolbar is None
+        assert len(added) == 2 and removed == added
+    finally:
+        qgis_iface.addPluginToMenu = original_add
+
+
+def test_missing_dependency_still_loads_with_one_clear_message(qgis_iface, qgis_processing, monkeypatch):
+    msg = "shapely 2 is not installed; install it with: python3 -m pip install --user 'shapely>=2'"
+    monkeypatch.setattr(base, "dependency_problems", lambda: [msg])
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    plugin = _load(qgis_iface)
+    try:
+        warnings = bar.get_messages(Qgis.MessageLevel.Warning)
+        assert len(warnings) == 1 and "pip install" in warnings[0] and "shapely" in warnings[0]
+        alg = QgsApplication.processingRegistry().algorithmById("hotspotpatrol:matchtracks")
+        ok, why = alg.canExecute()
+        assert not ok and "shapely" in why
+    finally:
+        plugin.unload()
+
+
+def test_dependencies_pass_here():
+    assert base.dependency_problems() == []
+
+
+def test_metadata_is_complete(root):
+    cp = configparser.ConfigParser()
+    cp.read(root / "metadata.txt", encoding="utf-8")
+    g = cp["general"]
+    for key in ("name", "qgisMinimumVersion", "qgisMaximumVersion", "description", "about", "version",
+                "author", "email", "repository", "tracker", "homepage", "tags", "icon", "license"):
+        assert g.get(key), key
+    assert g["name"] == "Hotspot Patrol"
+    assert g["qgisMinimumVersion"] == "3.22" and g["qgisMaximumVersion"] == "4.99"
+    assert g["supportsQt6"] == "True" and g["hasProcessingProvider"] == "yes"
+    assert (root / "resources" / g["icon"].split("resources/", 1)[1]).is_file()
+
+
+@pytest.fixture(scope="module")
+def package(root):
+    subprocess.run(["make", "-s", "package"], cwd=root, check=True, capture_output=True)
+    version = configparser.ConfigParser()
+    version.read(root / "metadata.txt", encoding="utf-8")
+    return root / "dist" / f"hotspot_patrol_plugin-{version['general']['version']}.zip"
+
+
+def test_package_layout_is_installable(package):
+    with zipfile.ZipFile(package) as z:
+        names = z.namelist()
+    top = {n.split("/")[0] for n in names}
+    assert top == {"hotspot_patrol_plugin"}
+    for needed in ("hotspot_patrol_plugin/metadata.txt", "hotspot_patrol_plugin/__init__.py",
+                   "hotspot_patrol_plugin/LICENSE", "hotspot_patrol_plugin/resources/icons/hotspot_patrol.svg",
+                   "hotspot_patrol_plugin/processing/match_tracks.py"):
+        assert needed in names
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n
+                or n.endswith("resources_rc.py")]
+
+
+def test_packaged_plugin_finds_its_resources(package, tmp_path):
+    with zipfile.ZipFile(package) as z:
+        z.extractall(tmp_path)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from hotspot_patrol_plugin import paths; "
+            "print(paths.resource('icons', 'hotspot_patrol.svg'))")
+    out = subprocess.run([os.sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(tmp_path / "hotspot_patrol_plugin" / "resources" / "icons" / "hotspot_patrol.svg")
+
+
+def _qgis_process(root, *args, timeout=300):
+    env_script = f"source {root}/scripts/qgis_env.sh && QP=$(qgis_process_cmd) && "
+    cmd = env_script + '"$QP" plugins enable hotspot_patrol_plugin >/dev/null 2>&1; "$QP" ' + " ".join(args)
+    env = dict(os.environ, PYTHON=os.sys.executable)
+    return subprocess.run(["bash", "-c", cmd], cwd=root, capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def test_qgis_process_lists_the_provider(root, package):
+    out = _qgis_process(root, "list")
+    assert "Hotspot Patrol" in out.stdout and "hotspotpatrol:matchtracks" in out.stdout, out.stderr[-2000:]
+
+
+def test_matchtracks_runs_inside_qgis_process(root, package, tmp_path, sample_gpkg, run_alg):
+    """Prepared shapely geometries inside QGIS's own process (a mismatched GEOS crashes there only)."""
+    s = str(sample_gpkg)
+    args = [f"'--TRACKS={s}|layername=pings'", "--UNIT_FIELD=callsign", "--TIME_FIELD=time",
+            f"'--ZONES={s}|layername=zones'", f"--VISITS={tmp_path}/v.gpkg", f"--COVERAGE={tmp_path}/c.gpkg"]
+    out = _qgis_process(root, "--json", "run", "hotspotpatrol:matchtracks", *args)
+    assert out.returncode == 0, out.stderr[-3000:]
+    results = json.loads(out.stdout)["results"]
+    in_process = run_alg("hotspotpatrol:matchtracks", {
+        "TRACKS": f"{s}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
+        "ZONES": f"{s}|layername=zones", "VISITS": "memory:", "COVERAGE": "memory:"})
+    assert results["VISIT_COUNT"] == in_process["VISIT_COUNT"] > 50
+    assert results["SKIPPED_ROWS"] == 0
