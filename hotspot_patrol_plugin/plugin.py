@@ -27,8 +27,10 @@ class HotspotPatrolPlugin:
     # Processing is registered here so qgis_process sees the provider without a GUI
     def initProcessing(self):  # noqa: N802 - QGIS API
         if self.provider is None:
-            self.provider = HotspotPatrolProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = HotspotPatrolProvider()
+            # the registry takes ownership; it refuses (and deletes) a duplicate id
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     def initGui(self):  # noqa: N802 - QGIS API
         self.initProcessing()

@@ -3,22 +3,32 @@ from __future__ import annotations
 
 import pytest
 
+_KEEP = []  # the Python side of providers we registered must outlive the registry's use of them
 
-@pytest.fixture(scope="session")
+
+@pytest.fixture()
 def provider(qgis_app, qgis_processing):
+    """The provider, registered if no earlier test left one (the registry owns it)."""
     from qgis.core import QgsApplication
 
     from hotspot_patrol_plugin.processing.provider import HotspotPatrolProvider
 
     registry = QgsApplication.processingRegistry()
+    if registry.providerById("hotspotpatrol") is None:
+        _KEEP.append(HotspotPatrolProvider())
+        registry.addProvider(_KEEP[-1])
+    return registry.providerById("hotspotpatrol")
+
+
+@pytest.fixture()
+def no_provider(qgis_app, qgis_processing):
+    """A registry without our provider, as QGIS has before the plugin loads."""
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
     existing = registry.providerById("hotspotpatrol")
     if existing is not None:
-        yield existing
-        return
-    prov = HotspotPatrolProvider()
-    registry.addProvider(prov)
-    yield prov
-    registry.removeProvider(prov)
+        registry.removeProvider(existing)
 
 
 @pytest.fixture()

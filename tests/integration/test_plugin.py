@@ -20,7 +20,7 @@ def _load(iface):
     return plugin
 
 
-def test_load_unload_load_leaves_nothing_behind(qgis_iface, qgis_processing):
+def test_load_unload_load_leaves_nothing_behind(qgis_iface, no_provider):
     registry = QgsApplication.processingRegistry()
     added, removed = [], []
     qgis_iface.removePluginMenu.side_effect = lambda menu, action: removed.append(action)
@@ -42,7 +42,7 @@ def test_load_unload_load_leaves_nothing_behind(qgis_iface, qgis_processing):
         qgis_iface.addPluginToMenu = original_add
 
 
-def test_missing_dependency_still_loads_with_one_clear_message(qgis_iface, qgis_processing, monkeypatch):
+def test_missing_dependency_still_loads_with_one_clear_message(qgis_iface, no_provider, monkeypatch):
     msg = "shapely 2 is not installed; install it with: python3 -m pip install --user 'shapely>=2'"
     monkeypatch.setattr(base, "dependency_problems", lambda: [msg])
     bar = qgis_iface.messageBar()
