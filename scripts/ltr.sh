@@ -16,7 +16,7 @@ VENV=/opt/hp-venv
 APT=(apt-get -o Acquire::Check-Valid-Until=false -o Acquire::Retries=3 -y -q)
 PKGS=(python3-qgis qgis qgis-providers python3-shapely python3-pandas python3-pyproj
       python3-pytest python3-venv python3-pip python3-pyarrow ca-certificates make xauth
-      xvfb poppler-utils)
+      xvfb poppler-utils proj-data zip unzip)
 
 fail_step() { echo "LTR ROOT: step failed: $1" >&2; exit 3; }
 
@@ -41,7 +41,17 @@ trap cleanup EXIT
 bind() { mkdir -p "$2"; mount --bind "$1" "$2"; mounts+=("$2"); }
 
 build() {
-  [ -f "$ROOT/.ready" ] && return 0
+  local want; want=$(printf '%s\n' "${PKGS[@]}" | sha1sum | cut -c1-12)
+  if [ -f "$ROOT/.ready" ]; then
+    [ "$(cat "$ROOT/.ready")" = "$want" ] && return 0
+    # the package list grew since the root was built: top it up instead of rebuilding
+    bind /proc "$ROOT/proc"
+    in_root env DEBIAN_FRONTEND=noninteractive "${APT[@]}" install --no-install-recommends "${PKGS[@]}" >"$here/.ltr-apt.log" 2>&1 \
+      || { tail -5 "$here/.ltr-apt.log" >&2; fail_step "apt-get install (top-up) inside the root"; }
+    cp /etc/ssl/certs/ca-certificates.crt "$ROOT/etc/ssl/certs/ca-certificates.crt"
+    echo "$want" >"$ROOT/.ready"
+    return 0
+  fi
   command -v debootstrap >/dev/null || { apt-get install -y -q debootstrap >/dev/null 2>&1 || fail_step "install debootstrap on the host"; }
   local m; m=$(mirror)
   local t0=$SECONDS
@@ -64,12 +74,12 @@ build() {
   in_root "$VENV/bin/pip" install -q --disable-pip-version-check -c /opt/constraints.txt \
       'pytest-qgis>=2.1' 'pytest-qt>=4' >"$here/.ltr-pip.log" 2>&1 \
     || { tail -5 "$here/.ltr-pip.log" >&2; fail_step "pip install pytest-qgis pytest-qt inside the root"; }
-  touch "$ROOT/.ready"
+  echo "$want" >"$ROOT/.ready"
   echo "ltr: root ready in $((SECONDS - t0)) s ($(du -sh "$ROOT" 2>/dev/null | cut -f1))" >&2
 }
 
 enter() {
-  [ -f "$ROOT/.ready" ] || build
+  build
   bind /proc "$ROOT/proc"
   bind /dev "$ROOT/dev"
   bind "$here" "$ROOT/project"
@@ -85,7 +95,8 @@ case "$cmd" in
       $VENV/bin/python -m pytest -p no:cacheprovider $*" ;;
   demo)
     enter
-    in_root /bin/bash -c "cd /project && make --no-print-directory demo PYTHON=$VENV/bin/python DEMO_OUT=out/demo-ltr" ;;
+    in_root /bin/bash -c "cd /project && make -s build >/dev/null && \
+      PYTHON=$VENV/bin/python DEMO_OUT=out/demo-ltr bash scripts/demo.sh" ;;
   shell)
     enter
     chroot "$ROOT" /bin/bash ;;

@@ -1,6 +1,7 @@
 """Bridge for matching: QGIS sources -> core arrays (tracks, zones, waypoints) and back to sinks."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,6 +12,7 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessingException,
+    QgsProjUtils,
 )
 from qgis.PyQt.QtCore import QDateTime, QTimeZone
 
@@ -27,11 +29,26 @@ def crs_text(crs: QgsCoordinateReferenceSystem) -> str:
     return crs.authid() or crs.toWkt()
 
 
+def _pyproj():
+    """pyproj, pointed at QGIS's own PROJ data when it cannot find any (e.g. in a virtualenv)."""
+    import pyproj
+    from pyproj import datadir
+
+    try:
+        datadir.get_data_dir()
+    except pyproj.exceptions.DataDirError:
+        for path in QgsProjUtils.searchPaths():
+            if os.path.isfile(os.path.join(path, "proj.db")):
+                datadir.set_data_dir(path)
+                break
+    return pyproj
+
+
 def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):
     """A pyproj (x, y) -> (x, y) function, or None when both CRSs are the same."""
     if src == dst:
         return None
-    from pyproj import Transformer
+    Transformer = _pyproj().Transformer  # noqa: N806 - the class
 
     t = Transformer.from_crs(crs_text(src), crs_text(dst), always_xy=True)
     return lambda x, y: t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
