@@ -21,8 +21,8 @@ test: setup
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests
 
 ## the same suite and the demo inside a Debian sid root with QGIS 3.44 LTR (built once, cached)
-test-ltr:
-	bash scripts/ltr.sh test -q tests
+test-ltr: build
+	bash scripts/ltr.sh test -q -p no:cacheprovider tests
 	bash scripts/ltr.sh demo
 
 ltr-root:

@@ -23,7 +23,8 @@ STATUS_COLOURS = {
     STATUS_ON: "#009e73",
     STATUS_ABOVE: "#0072b2",
 }
-BAND_COLOURS = {"short": "#e69f00", "target": "#009e73", "long": "#0072b2"}
+#: visit paths: darker shades of the status colours, so they read on top of the zone fills
+BAND_COLOURS = {"short": "#9c5400", "target": "#005c43", "long": "#003a6b"}
 
 
 def _fmt(minutes: float) -> str:
@@ -74,7 +75,7 @@ def apply_coverage_style(layer, target_min: float = 10, target_max: float = 15) 
 def apply_visits_style(layer) -> None:
     categories = []
     for band, colour in BAND_COLOURS.items():
-        symbol = QgsLineSymbol.createSimple({"line_color": colour, "line_width": "0.6"})
+        symbol = QgsLineSymbol.createSimple({"line_color": colour, "line_width": "0.35"})
         categories.append(QgsRendererCategory(band, symbol, f"{band} visit"))
     layer.setRenderer(QgsCategorizedSymbolRenderer(F.BAND, categories))
     layer.triggerRepaint()
