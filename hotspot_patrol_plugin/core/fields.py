@@ -28,3 +28,23 @@ COVERAGE_FIELDS = (
     VISITS, VISITS_SHORT, VISITS_TARGET, VISITS_LONG, DWELL_TOTAL_MIN, DWELL_MEDIAN_MIN,
     PRESENCE_MIN, UNITS, FIRST_ENTRY, LAST_EXIT, STATUS,
 )
+
+# The planner's workspace: a `zones` polygon table and a `waypoints` point table (GeoPackage or a
+# database schema). ZONE_ID, WAYPOINT_ID and DWELL_MIN above are shared with the outputs.
+NAME = "name"
+PRIORITY = "priority"
+TARGET_MIN = "target_min"
+TARGET_MAX = "target_max"
+VISITS_PER_DAY = "visits_per_day"
+ACTIVE_FROM = "active_from"
+ACTIVE_TO = "active_to"
+NOTES = "notes"
+CREATED = "created"
+MODIFIED = "modified"
+KIND = "kind"
+
+WORKSPACE_ZONE_FIELDS = (
+    ZONE_ID, NAME, PRIORITY, TARGET_MIN, TARGET_MAX, VISITS_PER_DAY, ACTIVE_FROM, ACTIVE_TO, NOTES,
+    CREATED, MODIFIED,
+)
+WORKSPACE_WAYPOINT_FIELDS = (WAYPOINT_ID, NAME, ZONE_ID, KIND, DWELL_MIN, NOTES)

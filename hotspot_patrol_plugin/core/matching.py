@@ -295,7 +295,8 @@ class PolygonAreas:
         m = len(seg)
         cnt = self.edge_count[zone]
         # chunk so that the (candidate, edge) arrays stay bounded
-        bounds = np.searchsorted(np.cumsum(cnt), np.arange(CHUNK_EDGE_ROWS, int(cnt.sum()) + CHUNK_EDGE_ROWS, CHUNK_EDGE_ROWS))
+        steps = np.arange(CHUNK_EDGE_ROWS, int(cnt.sum()) + CHUNK_EDGE_ROWS, CHUNK_EDGE_ROWS)
+        bounds = np.searchsorted(np.cumsum(cnt), steps)
         parts, lo = [], 0
         for hi in np.unique(np.r_[np.minimum(bounds + 1, m), m]):
             if hi > lo:

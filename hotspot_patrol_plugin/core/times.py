@@ -35,12 +35,22 @@ _OFFSET_RE = r"[Tt\s].*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _NUMBER_RE = r"^[+-]?\d+(?:\.\d*)?$"
 
 
+DATE_ORDERS = ("auto", "day-first", "month-first", "year-first")
+_SLASH_RE = r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[T\s]+(.*))?$"
+
+
 @dataclass
 class ParsedTimes:
-    """``seconds``: float64 UTC epoch seconds (NaN where a value failed); ``problem``: int8 codes."""
+    """``seconds``: float64 UTC epoch seconds (NaN where a value failed); ``problem``: int8 codes.
+
+    ``date_order`` is the order used for numeric dates like 24/11/2026 (None when there were
+    none) and ``note`` says how it was decided, for the user's report.
+    """
 
     seconds: np.ndarray
     problem: np.ndarray
+    date_order: str | None = None
+    note: str = ""
 
     def problem_counts(self) -> dict[str, int]:
         codes, counts = np.unique(self.problem[self.problem != OK], return_counts=True)
@@ -110,8 +120,60 @@ def localize(
     return seconds, problem
 
 
-def parse_times(values, timezone: str = "Europe/London", group=None) -> ParsedTimes:
-    """Parse one column of timestamps (see the module docstring) to UTC epoch seconds."""
+def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarray, requested: str = "auto"):
+    """(order, note) for numeric dates a/b/c. A year-first date starts with 4 digits. Otherwise
+    day-first is proven by a first part above 12, month-first by a second part above 12; when the
+    data prove neither, day-first (the UK convention) is used and the note says it was not proven."""
+    if requested not in DATE_ORDERS:
+        raise ValueError(f"date order must be one of {', '.join(DATE_ORDERS)}, not {requested!r}")
+    if requested != "auto":
+        return requested, f"dates read {requested}, as asked"
+    if len(first) and np.all(first_len == 4):
+        return "year-first", "dates are year-first (yyyy/mm/dd)"
+    day = int(np.sum(first > 12))
+    month = int(np.sum(second > 12))
+    if day and not month:
+        return "day-first", f"dates are day-first: {day:,} have a first number above 12"
+    if month and not day:
+        return "month-first", f"dates are month-first: {month:,} have a second number above 12"
+    if day and month:
+        return "day-first", (f"dates are mixed: {day:,} look day-first and {month:,} month-first; read "
+                             "day-first, the others are reported as unparseable (set DATE_ORDER to choose)")
+    return "day-first", ("dates could not be proven day- or month-first (no day above 12); read "
+                         "day-first, the UK convention (set DATE_ORDER if they are month-first)")
+
+
+def _numeric_dates_to_iso(text: pd.Series, requested: str):
+    """Rewrite a/b/c dates (with an optional time) as ISO text; returns (iso, order, note)."""
+    parts = text.str.extract(_SLASH_RE)
+    a = pd.to_numeric(parts[0], errors="coerce").to_numpy()
+    b = pd.to_numeric(parts[1], errors="coerce").to_numpy()
+    c = pd.to_numeric(parts[2], errors="coerce").to_numpy()
+    order, note = decide_date_order(a, b, parts[0].str.len().to_numpy(), requested)
+    if order == "year-first":
+        year, month, day = a, b, c
+    elif order == "month-first":
+        month, day, year = a, b, c
+    else:
+        day, month, year = a, b, c
+    year = np.where(year < 100, year + 2000, year)
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    stamp = pd.Series(
+        pd.Series(year).astype("Int64").astype(str).str.zfill(4).to_numpy() + "-"
+        + pd.Series(month).astype("Int64").astype(str).str.zfill(2).to_numpy() + "-"
+        + pd.Series(day).astype("Int64").astype(str).str.zfill(2).to_numpy(),
+        index=text.index,
+    )
+    clock = parts[3].fillna("").str.strip()
+    iso = stamp.where(clock == "", stamp + "T" + clock)
+    return iso.where(ok, "invalid"), order, note
+
+
+def parse_times(values, timezone: str = "Europe/London", group=None, date_order: str = "auto") -> ParsedTimes:
+    """Parse one column of timestamps (see the module docstring) to UTC epoch seconds.
+
+    Numeric dates such as ``24/11/2026 14:05:09`` are read in ``date_order`` ("auto" decides from
+    the data; see ``decide_date_order``)."""
     arr = np.asarray(values)
     n = len(arr)
     seconds = np.full(n, np.nan)
@@ -143,6 +205,13 @@ def parse_times(values, timezone: str = "Europe/London", group=None) -> ParsedTi
         seconds[is_number] = _epoch_seconds(pd.to_numeric(text[is_number]).to_numpy())
     todo &= ~is_number
 
+    order, note = None, ""
+    numeric_date = todo & text.str.match(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|^\d{1,2}-\d{1,2}-\d{2,4}").to_numpy()
+    if numeric_date.any():
+        iso, order, note = _numeric_dates_to_iso(text[numeric_date], date_order)
+        text = text.copy()
+        text[numeric_date] = iso
+
     has_offset = todo & text.str.contains(_OFFSET_RE, regex=True).to_numpy()
     if has_offset.any():
         seconds[has_offset] = _to_seconds(_parse_iso(text[has_offset], utc=True))
@@ -157,7 +226,7 @@ def parse_times(values, timezone: str = "Europe/London", group=None) -> ParsedTi
         problem[naive] = prob
     failed = todo & np.isnan(seconds) & (problem == OK)
     problem[failed] = UNPARSEABLE
-    return ParsedTimes(seconds, problem)
+    return ParsedTimes(seconds, problem, order, note)
 
 
 def parse_instant(value, timezone: str = "Europe/London") -> float | None:

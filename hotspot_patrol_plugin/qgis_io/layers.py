@@ -156,6 +156,7 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
         if subset:
             sql += f" WHERE {subset}"
         res = ds.ExecuteSQL(sql, dialect="SQLITE")
+        gkey = res.GetGeometryColumn() or geom_col
         try:
             batches = list(res.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
         finally:
@@ -170,8 +171,9 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
     if not batches:
         return PointTable(np.zeros(0, np.int64), np.zeros(0), np.zeros(0),
                           {n: np.zeros(0, dtype=object) for n in field_names}, "gdal-arrow")
-    gkey = next((k for k in batches[0] if k not in {"hp_fid"} and not k.startswith("hp_c")), None)
-    x, y = _wkb_points(column(gkey)) if gkey else (None, None)
+    if gkey not in batches[0]:
+        return None
+    x, y = _wkb_points(column(gkey))
     if x is None:
         return None
     cols = {}

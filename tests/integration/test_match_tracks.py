@@ -59,7 +59,8 @@ def zone_layer(wkts, crs="EPSG:27700"):
 
 
 def square(x0, y0, x1, y1):
-    return f"POLYGON(({OX + x0} {OY + y0}, {OX + x1} {OY + y0}, {OX + x1} {OY + y1}, {OX + x0} {OY + y1}, {OX + x0} {OY + y0}))"
+    ring = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    return "POLYGON((" + ", ".join(f"{OX + x} {OY + y}" for x, y in ring) + "))"
 
 
 def iso(seconds_after_t0):
@@ -195,7 +196,8 @@ def test_autumn_fall_back_hour_resolved_by_ping_order(run_alg):
     # 2026-10-25: London clocks go back at 02:00 BST -> 01:00 GMT. Unit A pings every 20 min of
     # wall time 00:50, 01:10, 01:30, 01:50 (BST), 01:10, 01:30 (GMT) walking east at 1/12 m/s
     walls = ["00:50", "01:10", "01:30", "01:50", "01:10", "01:30"]
-    utc = [dt.datetime(2026, 10, 24, 23, 50, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=20 * i) for i in range(6)]
+    first = dt.datetime(2026, 10, 24, 23, 50, tzinfo=dt.timezone.utc)
+    utc = [first + dt.timedelta(minutes=20 * i) for i in range(6)]
     rows = [("A", f"2026-10-25 {w}:00", OX - 50 + 100 * i, OY + 50) for i, w in enumerate(walls)]
     _, visits, _ = run_match(run_alg, point_layer(rows), zone_layer([("Z1", square(0, 0, 400, 100))]),
                              MAX_GAP=1500)
@@ -247,7 +249,8 @@ def test_bad_input_stops_with_one_sentence(run_alg, problem, message):
     extra = {}
     tracks = point_layer(A_ROWS)
     if problem == "invalid":  # a bow-tie
-        zones = zone_layer([("Z1", square(0, 0, 100, 100)), ("BAD", f"POLYGON(({OX} {OY}, {OX + 100} {OY + 100}, {OX + 100} {OY}, {OX} {OY + 100}, {OX} {OY}))")])
+        bow_tie = f"POLYGON(({OX} {OY}, {OX + 100} {OY + 100}, {OX + 100} {OY}, {OX} {OY + 100}, {OX} {OY}))"
+        zones = zone_layer([("Z1", square(0, 0, 100, 100)), ("BAD", bow_tie)])
     elif problem == "timezone":
         extra["TIMEZONE"] = "Mars/Olympus"
     elif problem == "field":

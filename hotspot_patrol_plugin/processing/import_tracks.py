@@ -1,0 +1,298 @@
+"""hotspotpatrol:importtracks - Import officer tracks from the files forces have."""
+from __future__ import annotations
+
+import html
+import os
+import time
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFields,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterCrs,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorDestination,
+)
+
+from ..qgis_io import compat
+from .base import HotspotAlgorithm, dependency_problems
+
+HELP = """<p>Turns the location exports forces have into one clean track layer, ready for
+<i>Match officer tracks to hot spots</i>. Give one file, several files or a folder (CSV/TSV/TXT with any
+delimiter, with or without a header, UTF-8 or Windows-1252; GPX tracks, routes and waypoints; GeoJSON; KML;
+NMEA logs with $GPRMC/$GPGGA) or an existing point layer.</p>
+<p><b>Columns</b> are detected by name and content (callsign, collar number, device id, ISSI; time, or a date
+and a time column; latitude/longitude, British National Grid easting/northing or a WKT column; speed,
+heading, accuracy or HDOP). Name any of them to override. The log and the report say what was chosen.
+For one-officer GPX files the unit is the track name, else the file name.</p>
+<p><b>Times</b>: ISO 8601 with or without an offset, UK day-first dates (24/11/2026 14:05:09), month-first only
+when you say so, year-first, epoch seconds or milliseconds. Whether numeric dates are day- or month-first
+is decided from the data (a day above 12 proves it) and reported; when the data cannot prove it they are
+read day-first and the log says so. Times without an offset are local to the time zone; the repeated
+autumn hour is resolved by each unit's ping order.</p>
+<p><b>Cleaning</b>, every step counted by reason with example rows in the report: rows without a unit, time
+or position; (0,0) and out-of-area coordinates; future times; accuracy worse than the limit (HDOP is
+compared as given); exact duplicates; a second position at the same time; impossible jumps (a single
+ping faster than the speed limit there and back; 0 switches this off). Out-of-order rows are sorted.</p>
+<p><b>Pseudonymisation</b>: with a key, unit ids become keyed HMAC-SHA256 pseudonyms such as U-3f9a2c,
+the same every month for the same key. The key is not written to the outputs; note that QGIS's
+Processing history records the parameters of every run, including this one.</p>
+<p>Outputs: a GeoPackage point layer (unit_id, time in UTC, speed, heading, accuracy, source_file,
+source_row) with a spatial index, a per-unit summary table and an HTML report.</p>"""
+
+DATE_ORDERS = ["auto", "day-first", "month-first", "year-first"]
+
+
+class ImportTracksAlgorithm(HotspotAlgorithm):
+    ALG_ID = "importtracks"
+    DISPLAY = "Import officer tracks"
+    GROUP = "Data preparation"
+    GROUP_ID = "preparation"
+    HELP = HELP
+
+    INPUT = "INPUT"
+    LAYER = "LAYER"
+    UNIT_FIELD = "UNIT_FIELD"
+    TIME_FIELD = "TIME_FIELD"
+    X_FIELD = "X_FIELD"
+    Y_FIELD = "Y_FIELD"
+    SOURCE_CRS = "SOURCE_CRS"
+    DATE_ORDER = "DATE_ORDER"
+    TIMEZONE = "TIMEZONE"
+    MAX_SPEED_KMH = "MAX_SPEED_KMH"
+    MAX_ACCURACY_M = "MAX_ACCURACY_M"
+    PSEUDONYMISE_KEY = "PSEUDONYMISE_KEY"
+    OUTPUT_CRS = "OUTPUT_CRS"
+    OUTPUT = "OUTPUT"
+    SUMMARY = "SUMMARY"
+    REPORT = "REPORT"
+    ROWS_READ = "ROWS_READ"
+    ROWS_KEPT = "ROWS_KEPT"
+    ROWS_DROPPED = "ROWS_DROPPED"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        opt = compat.FLAG_OPTIONAL
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.INPUT, self.tr("Track files or folders"), compat.SOURCE_FILE, optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.LAYER, self.tr("…or an existing point layer"), [compat.SOURCE_POINT], optional=True))
+        for key, label in ((self.UNIT_FIELD, "Unit column (empty: detect)"),
+                           (self.TIME_FIELD, "Time column (empty: detect)"),
+                           (self.X_FIELD, "X / longitude / easting column (empty: detect)"),
+                           (self.Y_FIELD, "Y / latitude / northing column (empty: detect)")):
+            self.addParameter(QgsProcessingParameterString(key, self.tr(label), optional=True))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.SOURCE_CRS, self.tr("CRS of the coordinates (empty: detect)"), optional=True))
+        p = QgsProcessingParameterEnum(self.DATE_ORDER, self.tr("Order of numeric dates"), DATE_ORDERS,
+                                       defaultValue=0)
+        p.setFlags(p.flags() | opt)
+        self.addParameter(p)
+        p = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of times without an offset"),
+                                         defaultValue="Europe/London")
+        p.setFlags(p.flags() | opt)
+        self.addParameter(p)
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_SPEED_KMH, self.tr("Impossible jump above (km/h; 0 = keep all)"), compat.NUMBER_DOUBLE,
+            200.0, True, 0.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_ACCURACY_M, self.tr("Drop pings with accuracy worse than (metres; empty = keep all)"),
+            compat.NUMBER_DOUBLE, None, True, 0.0))
+        self.addParameter(QgsProcessingParameterString(
+            self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key (empty = keep unit ids)"), optional=True))
+        self.addParameter(QgsProcessingParameterCrs(
+            self.OUTPUT_CRS, self.tr("Output CRS"), "EPSG:27700", optional=True))
+        self.addParameter(QgsProcessingParameterVectorDestination(
+            self.OUTPUT, self.tr("Imported tracks"), compat.SOURCE_POINT))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.SUMMARY, self.tr("Per-unit summary"), compat.SOURCE_TABLE, optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"), optional=True,
+            createByDefault=True))
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS_READ, self.tr("Rows read")))
+        self.addOutput(QgsProcessingOutputNumber(self.ROWS_KEPT, self.tr("Rows kept")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        problems = dependency_problems()
+        if problems:
+            raise QgsProcessingException(" ".join(problems))
+        import pandas as pd
+
+        from ..qgis_io import readers, track_import
+        from ..qgis_io import tracks as T
+        from ..qgis_io.layers import read_points
+
+        started = time.perf_counter()
+        files = self.parameterAsFileList(parameters, self.INPUT, context) if parameters.get(self.INPUT) else []
+        source = self.parameterAsSource(parameters, self.LAYER, context)
+        if not files and source is None:
+            raise QgsProcessingException("Choose track files or a folder (INPUT), or a point layer (LAYER).")
+        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
+        try:
+            pd.Timestamp(0).tz_localize(timezone)
+        except Exception:
+            raise QgsProcessingException(
+                f"Unknown time zone '{timezone}': use an IANA name such as Europe/London.") from None
+        out_crs = self.parameterAsCrs(parameters, self.OUTPUT_CRS, context)
+        if not out_crs.isValid():
+            out_crs = QgsCoordinateReferenceSystem("EPSG:27700")
+        src_crs = self.parameterAsCrs(parameters, self.SOURCE_CRS, context)
+        max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) \
+            if parameters.get(self.MAX_SPEED_KMH) not in (None, "") else 200.0
+        max_acc = self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context) \
+            if parameters.get(self.MAX_ACCURACY_M) not in (None, "") else None
+        bounds = out_crs.bounds()
+        opts = track_import.Options(
+            unit_field=(self.parameterAsString(parameters, self.UNIT_FIELD, context) or "").strip(),
+            time_field=(self.parameterAsString(parameters, self.TIME_FIELD, context) or "").strip(),
+            x_field=(self.parameterAsString(parameters, self.X_FIELD, context) or "").strip(),
+            y_field=(self.parameterAsString(parameters, self.Y_FIELD, context) or "").strip(),
+            source_crs=T.crs_text(src_crs) if src_crs.isValid() else "",
+            date_order=DATE_ORDERS[self.parameterAsEnum(parameters, self.DATE_ORDER, context)],
+            timezone=timezone,
+            max_speed_kmh=max_speed if max_speed > 0 else None,
+            max_accuracy_m=max_acc,
+            pseudonymise_key=self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or "",
+            output_crs=T.crs_text(out_crs),
+            output_bounds=None if bounds.isEmpty() else (bounds.xMinimum(), bounds.yMinimum(),
+                                                          bounds.xMaximum(), bounds.yMaximum()),
+        )
+
+        # read
+        raws, skipped_inputs = [], []
+        paths, notes = readers.expand_inputs(files)
+        skipped_inputs += notes
+        for i, path in enumerate(paths):
+            if feedback.isCanceled():
+                return {}
+            try:
+                raws += readers.read_file(path)
+            except Exception as e:  # one unreadable file must not stop the others
+                skipped_inputs.append(f"{os.path.basename(path)}: unreadable ({e})")
+            feedback.setProgress(30.0 * (i + 1) / max(len(paths), 1))
+        if source is not None:
+            layer = self.parameterAsVectorLayer(parameters, self.LAYER, context)
+            names = source.fields().names()
+            table = read_points(source, layer, names, feedback, parameters.get(self.LAYER))
+            name = layer.name() if layer is not None else "layer"
+            raw = readers.Raw(name, pd.DataFrame(table.columns), table.fid.astype("int64"),
+                              table.x, table.y, T.crs_text(source.sourceCrs()))
+            raws.append(raw)
+        crs_cache = {}
+
+        def to_crs(target):
+            def make(crs_text):
+                key = (crs_text, target.authid() or target.toWkt())
+                if key not in crs_cache:
+                    src = QgsCoordinateReferenceSystem(crs_text)
+                    if not src.isValid():
+                        raise QgsProcessingException(f"Unknown coordinate reference system '{crs_text}'.")
+                    crs_cache[key] = T.transformer(src, target)
+                return crs_cache[key]
+            return make
+
+        imp = track_import.run(raws, opts, to_crs(out_crs), to_crs(QgsCoordinateReferenceSystem("EPSG:4326")),
+                               feedback)
+        feedback.setProgress(60)
+        for line in skipped_inputs + imp.notes:
+            feedback.pushInfo(line)
+
+        # write
+        dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
+        self._write_tracks(dest, imp, out_crs, feedback)
+        results = {self.OUTPUT: dest}
+        if parameters.get(self.SUMMARY) is not None:
+            results[self.SUMMARY] = self._write_summary(parameters, context, track_import.summary(imp))
+        kept = len(imp)
+        dropped = {k: int(v) for k, v in imp.dropped.items() if k != readers.TRUNCATED}
+        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if report:
+            write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
+            results[self.REPORT] = report
+        feedback.pushInfo(f"Read {imp.rows_read:,} rows, kept {kept:,}, dropped {sum(dropped.values()):,}"
+                          + "".join(f"; {k}: {v:,}" for k, v in dropped.items())
+                          + f" ({time.perf_counter() - started:.1f} s).")
+        results.update({self.ROWS_READ: imp.rows_read, self.ROWS_KEPT: kept, self.ROWS_DROPPED: dropped})
+        return results
+
+    def _write_tracks(self, dest: str, imp, crs, feedback):
+        from ..qgis_io import gpkg_writer as W
+
+        columns = [
+            ("unit_id", "string", imp.unit), ("time", "datetime", W.iso_utc(imp.t)),
+            ("speed", "real", imp.speed), ("heading", "real", imp.heading), ("accuracy", "real", imp.accuracy),
+            ("source_file", "string", imp.source_file), ("source_row", "int", imp.source_row),
+        ]
+        path, _, layer = dest.partition("|layername=")
+        if path.lower().endswith(".gpkg"):
+            if os.path.exists(path) and not layer:
+                os.remove(path)
+            W.write_points(path, layer or "tracks", crs.toWkt(), imp.x, imp.y, columns,
+                           feedback=feedback, progress=(60.0, 95.0))
+            return
+        # another format: write a GeoPackage next to it, then let GDAL convert it
+        from osgeo import gdal
+
+        tmp = path + ".tmp.gpkg"
+        W.write_points(tmp, "tracks", crs.toWkt(), imp.x, imp.y, columns, feedback=feedback, progress=(60.0, 90.0))
+        try:
+            gdal.VectorTranslate(path, tmp)
+        finally:
+            os.remove(tmp)
+
+    def _write_summary(self, parameters, context, table):
+        from ..qgis_io import fieldtypes
+        from ..qgis_io import tracks as T
+
+        fields = QgsFields()
+        for name, kind in (("unit_id", fieldtypes.STRING), ("pings", fieldtypes.LONG),
+                           ("first", fieldtypes.DATETIME), ("last", fieldtypes.DATETIME),
+                           ("median_interval_s", fieldtypes.DOUBLE), ("longest_gap_s", fieldtypes.DOUBLE),
+                           ("share_dropped", fieldtypes.DOUBLE)):
+            fields.append(fieldtypes.field(name, kind))
+        sink, dest = self.parameterAsSink(parameters, self.SUMMARY, context, fields, compat.WKB_NOGEOMETRY,
+                                          QgsCoordinateReferenceSystem())
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.SUMMARY))
+
+        def num(v):
+            return None if v != v else round(float(v), 3)
+
+        for r in table.itertuples(index=False):
+            sink.addFeature(T.new_feature(fields, [
+                str(r.unit_id), int(r.pings), T.qdatetime_utc(r.first), T.qdatetime_utc(r.last),
+                num(r.median_interval_s), num(r.longest_gap_s), num(r.share_dropped)], None),
+                compat.SINK_FAST_INSERT)
+        return dest
+
+
+def write_report(path: str, imp, dropped: dict, skipped_inputs: list, seconds: float) -> None:
+    """A self-contained HTML page: counts, what was detected, what was dropped and examples."""
+    esc = html.escape
+    kept = len(imp)
+    rows = "".join(f"<tr><td>{esc(k)}</td><td class=n>{v:,}</td></tr>" for k, v in dropped.items())
+    examples = ""
+    for reason, items in imp.examples.items():
+        lis = "".join(f"<li>{esc(str(f))}, row {r}: <code>{esc(str(t))}</code></li>" for f, r, t in items[:5])
+        examples += f"<h3>{esc(reason)}</h3><ul>{lis}</ul>"
+    notes = "".join(f"<li>{esc(n)}</li>" for n in skipped_inputs + imp.notes)
+    units = len(set(imp.unit.tolist())) if kept else 0
+    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Hotspot Patrol: track import</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:60em}}td,th{{padding:.2em .8em;border-bottom:1px solid #ddd}}
+.n{{text-align:right}}code{{font-size:90%}}</style></head><body>
+<h1>Track import report</h1>
+<p>{imp.rows_read:,} rows read, <b>{kept:,} kept</b> ({units:,} units), {sum(dropped.values()):,} dropped;
+{imp.out_of_order:,} rows were out of order and sorted. Took {seconds:.1f} s.</p>
+<h2>What was read and how</h2><ul>{notes}</ul>
+<h2>Dropped rows by reason</h2><table><tr><th>reason</th><th>rows</th></tr>
+{rows or '<tr><td>none</td><td></td></tr>'}</table>
+<h2>Examples</h2>{examples or '<p>none</p>'}
+</body></html>"""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(page)

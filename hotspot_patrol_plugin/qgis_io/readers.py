@@ -1,0 +1,289 @@
+"""Reading force exports as they come: delimited text, GPX/KML/GeoJSON (through GDAL), NMEA logs.
+
+Every reader returns ``Raw`` tables: the file's own columns as text (or numbers), optional
+coordinates taken from a geometry (with their CRS), the source file and row of every record, and
+counts of what the reader itself could not use (malformed lines, repeated headers, a truncated file).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DELIMITED = {".csv", ".tsv", ".txt", ".tab", ".dat"}
+OGR_FILES = {".gpx", ".kml", ".kmz", ".geojson", ".json", ".gpkg", ".shp", ".fgb", ".gml"}
+NMEA = {".nmea", ".nma", ".log"}
+SUPPORTED = DELIMITED | OGR_FILES | NMEA
+
+MALFORMED = "malformed line (wrong number of fields)"
+REPEATED_HEADER = "repeated header line"
+TRUNCATED = "unreadable rest of a truncated or damaged file"
+
+
+@dataclass
+class Raw:
+    source: str  # file name (or layer name)
+    frame: pd.DataFrame
+    source_row: np.ndarray
+    x: np.ndarray | None = None  # from a geometry, in ``crs``
+    y: np.ndarray | None = None
+    crs: str | None = None
+    default_unit: str | None = None  # e.g. the file name for one-officer GPX files
+    unit_column: str | None = None  # a column the reader knows holds the unit (GPX track name)
+    gpx: bool = False  # GPX point attributes (name, desc) are not unit ids
+    dropped: dict = field(default_factory=dict)
+    examples: list = field(default_factory=list)  # (reason, row, raw text)
+    notes: list = field(default_factory=list)
+
+
+def expand_inputs(paths) -> tuple[list[str], list[str]]:
+    """Files and folders -> (supported files, notes about what was ignored)."""
+    files, notes = [], []
+    for p in paths:
+        p = str(p).strip()
+        if not p:
+            continue
+        if os.path.isdir(p):
+            for child in sorted(Path(p).iterdir()):
+                if child.is_file() and child.suffix.lower() in SUPPORTED:
+                    files.append(str(child))
+                elif child.is_file():
+                    notes.append(f"{child.name}: ignored (not a track format)")
+        elif os.path.isfile(p):
+            files.append(p)
+        else:
+            notes.append(f"{p}: no such file or folder")
+    return files, notes
+
+
+def read_file(path: str) -> list[Raw]:
+    suffix = Path(path).suffix.lower()
+    if suffix in NMEA or (suffix in {".txt", ".log"} and _looks_nmea(path)):
+        return [read_nmea(path)]
+    if suffix in OGR_FILES:
+        return read_ogr(path)
+    return [read_delimited(path)]
+
+
+# ------------------------------------------------------------------------ delimited text
+def _encoding(sample: bytes) -> str:
+    try:
+        sample[: max(len(sample) - 4, 0)].decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.strip().replace(",", "."))
+        return True
+    except ValueError:
+        return False
+
+
+def _count_lines(path: str) -> tuple[int, int]:
+    """(non-blank lines, blank lines), read in blocks."""
+    lines = blank = 0
+    last = b"\n"
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 24)
+            if not block:
+                break
+            lines += block.count(b"\n")
+            blank += block.count(b"\n\n") + block.count(b"\n\r\n")
+            if last == b"\n" and block[:1] in (b"\n", b"\r"):
+                blank += 1
+            last = block[-1:]
+    if last not in (b"\n", b""):
+        lines += 1
+    return lines - blank, blank
+
+
+def read_delimited(path: str) -> Raw:
+    name = Path(path).name
+    with open(path, "rb") as f:
+        sample = f.read(65536)
+    if not sample.strip():
+        return Raw(name, pd.DataFrame(), np.zeros(0, np.int64), notes=[f"{name}: empty file"])
+    encoding = _encoding(sample)
+    text = sample.decode(encoding, errors="replace")
+    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
+    try:
+        delimiter = csv.Sniffer().sniff("\n".join(lines[:30]), delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: min(ln.count(d) for ln in lines[:30]) for d in ",;\t|"}
+        delimiter = max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+    first = next(csv.reader([lines[0]], delimiter=delimiter))
+    second = next(csv.reader([lines[1]], delimiter=delimiter)) if len(lines) > 1 else []
+    header = not any(_is_number(v) for v in first if v.strip()) and (
+        not second or any(_is_number(v) for v in second if v.strip()))
+    frame = pd.read_csv(
+        path, sep=delimiter, header=0 if header else None, dtype=str, keep_default_na=False, na_filter=False,
+        encoding=encoding, on_bad_lines="skip", skip_blank_lines=True, engine="c", skipinitialspace=True,
+    )
+    if not header:
+        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
+    frame.columns = [str(c).strip() for c in frame.columns]
+    raw = Raw(name, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
+    raw.notes.append(f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
+                     f"{'with' if header else 'without'} a header, {len(frame):,} rows")
+    if header and len(frame):
+        repeated = np.ones(len(frame), dtype=bool)
+        for c in frame.columns:
+            repeated &= (frame[c].str.strip() == c).to_numpy()
+        if repeated.any():
+            raw.dropped[REPEATED_HEADER] = int(repeated.sum())
+            raw.examples += [(REPEATED_HEADER, int(r), "") for r in raw.source_row[repeated][:5]]
+            raw.frame = frame[~repeated].reset_index(drop=True)
+            raw.source_row = raw.source_row[~repeated]
+    lines_total, _ = _count_lines(path)
+    malformed = lines_total - (1 if header else 0) - len(frame)
+    if malformed > 0:
+        raw.dropped[MALFORMED] = int(malformed)
+    return raw
+
+
+# ------------------------------------------------------------------------ GDAL formats
+def _ogr_time(feature, index: int) -> str | None:
+    if not feature.IsFieldSetAndNotNull(index):
+        return None
+    y, mo, d, h, mi, s, tz = feature.GetFieldAsDateTime(index)
+    text = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:06.3f}"
+    if tz == 100:
+        return text + "Z"
+    if tz > 100 or 1 < tz < 100:  # GDAL: 100 + offset in quarter hours
+        minutes = (tz - 100) * 15
+        sign = "+" if minutes >= 0 else "-"
+        return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return text
+
+
+def read_ogr(path: str) -> list[Raw]:
+    from osgeo import gdal, ogr
+
+    gdal.UseExceptions()
+    name = Path(path).name
+    try:
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+    except RuntimeError as e:
+        if path.lower().endswith(".gpx"):
+            return [salvage_gpx(path, str(e))]
+        return [Raw(name, pd.DataFrame(), np.zeros(0, np.int64), notes=[f"{name}: unreadable ({e})"])]
+    is_gpx = ds.GetDriver().ShortName == "GPX"
+    track_names = {}
+    if is_gpx and ds.GetLayerByName("tracks") is not None:
+        for f in ds.GetLayerByName("tracks"):
+            track_names[f.GetFID()] = f.GetField("name") if f.GetFieldIndex("name") >= 0 else None
+    out = []
+    for i in range(ds.GetLayerCount()):
+        layer = ds.GetLayer(i)
+        if ogr.GT_Flatten(layer.GetGeomType()) not in (ogr.wkbPoint, ogr.wkbMultiPoint, ogr.wkbUnknown):
+            continue
+        if is_gpx and layer.GetName() not in ("track_points", "route_points", "waypoints"):
+            continue
+        defn = layer.GetLayerDefn()
+        names = [defn.GetFieldDefn(j).GetName() for j in range(defn.GetFieldCount())]
+        is_time = [defn.GetFieldDefn(j).GetType() in (ogr.OFTDateTime, ogr.OFTDate) for j in range(len(names))]
+        rows, xs, ys, fids = [], [], [], []
+        note = None
+        try:
+            layer.ResetReading()
+            for feat in layer:
+                vals = [(_ogr_time(feat, j) if is_time[j] else feat.GetField(j)) for j in range(len(names))]
+                g = feat.GetGeometryRef()
+                if g is not None and not g.IsEmpty():
+                    if ogr.GT_Flatten(g.GetGeometryType()) == ogr.wkbMultiPoint:
+                        g = g.GetGeometryRef(0)
+                    xs.append(g.GetX())
+                    ys.append(g.GetY())
+                else:
+                    xs.append(np.nan)
+                    ys.append(np.nan)
+                rows.append(vals)
+                fids.append(len(fids) + 1)
+        except RuntimeError as e:  # e.g. a GPX file cut off mid-way: keep what came before
+            note = f"{name}/{layer.GetName()}: stopped after {len(rows):,} points ({e})"
+        if not rows and note is None:
+            continue
+        frame = pd.DataFrame(rows, columns=names)
+        raw = Raw(f"{name}:{layer.GetName()}" if ds.GetLayerCount() > 1 else name, frame,
+                  np.asarray(fids, dtype=np.int64), np.asarray(xs, float), np.asarray(ys, float))
+        srs = layer.GetSpatialRef()
+        raw.crs = srs.ExportToWkt() if srs is not None else "EPSG:4326"
+        if srs is not None and srs.GetAuthorityCode(None):
+            raw.crs = f"{srs.GetAuthorityName(None)}:{srs.GetAuthorityCode(None)}"
+        raw.default_unit = Path(path).stem
+        raw.gpx = is_gpx
+        if is_gpx and layer.GetName() == "track_points" and "track_fid" in frame.columns and track_names:
+            frame["track_name"] = frame["track_fid"].map(track_names)
+            if frame["track_name"].notna().any():
+                raw.unit_column = "track_name"
+        if note:
+            raw.dropped[TRUNCATED] = 1
+            raw.notes.append(note)
+        raw.notes.append(f"{raw.source}: {len(frame):,} points")
+        out.append(raw)
+    if not out:
+        out.append(Raw(name, pd.DataFrame(), np.zeros(0, np.int64), notes=[f"{name}: no point features"]))
+    return out
+
+
+_GPX_POINT = re.compile(
+    r"<(trkpt|rtept|wpt)\b([^>]*)>(.*?)</\1>", re.S)
+_ATTR = re.compile(r"""\b(lat|lon)\s*=\s*["']([-+0-9.eE]+)["']""")
+_TIME = re.compile(r"<time>\s*([^<]+?)\s*</time>")
+_NAME = re.compile(r"<trk>\s*<name>\s*([^<]+?)\s*</name>", re.S)
+
+
+def salvage_gpx(path: str, why: str) -> Raw:
+    """A GPX file GDAL rejects (typically cut off mid-write): keep every complete point before the
+    damage, and report the file as truncated."""
+    name = Path(path).name
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    rows, xs, ys = [], [], []
+    for m in _GPX_POINT.finditer(text):
+        attrs = dict(_ATTR.findall(m.group(2)))
+        t = _TIME.search(m.group(3))
+        try:
+            xs.append(float(attrs["lon"]))
+            ys.append(float(attrs["lat"]))
+        except (KeyError, ValueError):
+            continue
+        rows.append(t.group(1) if t else None)
+    track = _NAME.search(text)
+    frame = pd.DataFrame({"time": rows})
+    raw = Raw(name, frame, np.arange(1, len(rows) + 1, dtype=np.int64), np.asarray(xs, float),
+              np.asarray(ys, float), "EPSG:4326", default_unit=track.group(1) if track else Path(path).stem,
+              gpx=True)
+    raw.dropped[TRUNCATED] = 1
+    raw.notes.append(f"{name}: damaged GPX ({why}); {len(rows):,} complete points recovered before the damage")
+    return raw
+
+
+# ------------------------------------------------------------------------ NMEA
+def _looks_nmea(path: str) -> bool:
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    return b"$GP" in head or b"$GN" in head
+
+
+def read_nmea(path: str) -> Raw:
+    from ..core.nmea import parse_nmea
+
+    name = Path(path).name
+    with open(path, encoding="ascii", errors="replace") as f:
+        fixes, dropped, examples = parse_nmea(f.read().splitlines())
+    frame = fixes.rename(columns={"speed_kmh": "speed", "hdop": "hdop"})
+    raw = Raw(name, frame.drop(columns=["source_row"]), fixes["source_row"].to_numpy(np.int64),
+              crs="EPSG:4326", default_unit=Path(path).stem, dropped=dropped)
+    raw.examples = [(r.reason, int(r.source_row), r.raw) for r in examples.itertuples()]
+    raw.notes.append(f"{name}: NMEA log, {len(frame):,} fixes")
+    return raw

@@ -1,0 +1,283 @@
+"""Import pipeline for hotspotpatrol:importtracks: raw tables -> one clean, sorted track table.
+
+Steps: per source, choose columns (``core.columns.detect`` with the user's overrides), take units,
+times and coordinates; then, for all sources at once, parse the times, transform to the output
+CRS, clean (``core.cleaning``), pseudonymise, and describe every drop with example rows.
+"""
+from __future__ import annotations
+
+import time as _time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..core import cleaning
+from ..core.columns import detect
+from ..core.times import PROBLEM_TEXT, parse_times
+from .readers import TRUNCATED, Raw
+
+NO_UNIT = "no unit id"
+NO_POSITION = "missing or invalid coordinates"
+
+
+class SourceError(Exception):
+    """A whole source cannot be used (e.g. no time column): reported, the others still import."""
+
+
+@dataclass
+class Options:
+    unit_field: str = ""
+    time_field: str = ""
+    x_field: str = ""
+    y_field: str = ""
+    source_crs: str = ""  # empty: detected
+    date_order: str = "auto"
+    timezone: str = "Europe/London"
+    max_speed_kmh: float | None = 200.0
+    max_accuracy_m: float | None = None
+    pseudonymise_key: str = ""
+    output_crs: str = "EPSG:27700"
+    output_bounds: tuple | None = None  # lon/lat box where the output CRS is valid
+
+
+@dataclass
+class Imported:
+    unit: np.ndarray  # text ids (pseudonyms when a key was given)
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    speed: np.ndarray
+    heading: np.ndarray
+    accuracy: np.ndarray
+    source_file: np.ndarray
+    source_row: np.ndarray
+    rows_read: int = 0
+    dropped: dict = field(default_factory=dict)
+    examples: dict = field(default_factory=dict)  # reason -> list of (file, row, text)
+    notes: list = field(default_factory=list)
+    out_of_order: int = 0
+    dropped_by_unit: dict = field(default_factory=dict)  # unit label (as output) -> rows dropped
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+
+@dataclass
+class _Part:
+    source: str
+    unit: np.ndarray
+    time: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    crs: str
+    speed: np.ndarray
+    heading: np.ndarray
+    accuracy: np.ndarray
+    row: np.ndarray
+    raw_text: pd.Series
+
+
+def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
+    if not column:
+        return np.full(n, np.nan)
+    values = frame[column]
+    if values.dtype == object:
+        values = values.astype(str).str.strip().str.replace(",", ".", regex=False)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+
+
+def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
+    """Choose the columns of one source; returns the part and a one-line description."""
+    frame = raw.frame
+    n = len(frame)
+    try:
+        d = detect(frame, unit=opts.unit_field if opts.unit_field in frame.columns else None,
+                   time=opts.time_field or None,
+                   x=opts.x_field or None, y=opts.y_field or None)
+    except KeyError as e:
+        raise SourceError(f"{raw.source}: {e.args[0]}") from None
+    if opts.unit_field and opts.unit_field not in frame.columns and raw.unit_column is None \
+            and raw.default_unit is None:
+        raise SourceError(f"{raw.source}: the unit column '{opts.unit_field}' does not exist")
+    notes = "".join(f"; {note}" for note in d.notes)
+    # unit: the user's column, else what the reader knows (GPX track name), else a detected
+    # column, else the file name (one officer per file); GPX point names are not units
+    if opts.unit_field and opts.unit_field in frame.columns:
+        unit, how = frame[opts.unit_field], opts.unit_field
+    elif raw.unit_column:
+        unit = frame[raw.unit_column].where(frame[raw.unit_column].notna(), raw.default_unit)
+        how = f"{raw.unit_column} (track name)"
+    elif d.unit and not raw.gpx:
+        unit, how = frame[d.unit], d.unit
+    elif raw.default_unit is not None:
+        unit, how = pd.Series([raw.default_unit] * n), f"the file name ({raw.default_unit})"
+    else:
+        raise SourceError(f"{raw.source}: no unit column found (columns: {', '.join(map(str, frame.columns))}); "
+                          "set UNIT_FIELD")
+    if not d.time:
+        raise SourceError(f"{raw.source}: no time column found (columns: {', '.join(map(str, frame.columns))}); "
+                           "set TIME_FIELD")
+    times = frame[d.time]
+    if d.date:
+        times = frame[d.date].astype(str).str.strip() + " " + frame[d.time].astype(str).str.strip()
+    # position
+    crs = opts.source_crs
+    if raw.x is not None and not (opts.x_field and opts.y_field):
+        x, y = raw.x, raw.y
+        crs = crs or raw.crs or "EPSG:4326"
+        where = "the geometry"
+    elif d.coords == "wkt":
+        import shapely
+
+        geoms = shapely.from_wkt(frame[d.wkt].astype(str).to_numpy(), on_invalid="ignore")
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+        crs = crs or ("EPSG:4326" if np.nanmax(np.abs(np.r_[x, 0.0])) <= 180 else "EPSG:27700")
+        where = f"WKT in {d.wkt}"
+    elif d.x and d.y:
+        x, y = _numbers(frame, d.x, n), _numbers(frame, d.y, n)
+        crs = crs or ("EPSG:4326" if d.coords == "lonlat" else "EPSG:27700")
+        where = f"{d.x}/{d.y}"
+    else:
+        raise SourceError(f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
+                           "set X_FIELD and Y_FIELD")
+    # example rows in the report: with a pseudonymisation key, never the real unit id
+    text = times.astype(str) if opts.pseudonymise_key else (unit.astype(str) + " | " + times.astype(str))
+    part = _Part(raw.source, unit.to_numpy(dtype=object), times.to_numpy(dtype=object), np.asarray(x, float),
+                 np.asarray(y, float), crs, _numbers(frame, d.speed, n), _numbers(frame, d.heading, n),
+                 _numbers(frame, d.accuracy, n), raw.source_row, text)
+    describe = (f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
+                f"position from {where} ({crs}){notes}")
+    for label in ("speed", "heading", "accuracy"):
+        if getattr(d, label):
+            describe += f"; {label} from {getattr(d, label)}"
+    return part, describe
+
+
+def run(raws: list[Raw], opts: Options, transformer_for, to_lonlat_for, feedback=None) -> Imported:
+    """All sources -> one clean table. ``transformer_for(crs)`` gives an (x, y) -> (x, y) function
+    to the output CRS (None when equal); ``to_lonlat_for(crs)`` likewise to WGS 84."""
+    notes, dropped, examples = [], {}, {}
+    parts = []
+    for raw in raws:
+        notes += raw.notes
+        for reason, count in raw.dropped.items():
+            dropped[reason] = dropped.get(reason, 0) + count
+        for reason, row, text in raw.examples:
+            examples.setdefault(reason, []).append((raw.source, row, text))
+        if len(raw.frame) == 0:
+            continue
+        try:
+            part, describe = prepare(raw, opts)
+        except SourceError as e:
+            notes.append(f"NOT IMPORTED: {e}")
+            dropped["rows of a file that could not be used"] = dropped.get(
+                "rows of a file that could not be used", 0) + len(raw.frame)
+            continue
+        notes.append(describe)
+        parts.append(part)
+    # every row a reader saw: those it could use plus those it dropped itself (a truncated file
+    # counts once as a note, its unreadable rest has no row count)
+    rows_read = sum(len(r.frame) for r in raws) + sum(
+        v for r in raws for k, v in r.dropped.items() if k != TRUNCATED)
+    if not parts:
+        empty = np.zeros(0)
+        return Imported(np.zeros(0, object), empty, empty, empty, empty, empty, empty, np.zeros(0, object),
+                        np.zeros(0, np.int64), rows_read, dropped, examples, notes)
+
+    unit_text = np.concatenate([p.unit for p in parts])
+    units = pd.Series(unit_text, dtype=object)
+    blank = units.isna().to_numpy() | (units.astype(str).str.strip() == "").to_numpy()
+    units = units.astype(str).str.strip()
+    codes, labels = pd.factorize(units.where(~blank, None))
+    parsed = parse_times(np.concatenate([p.time for p in parts]), opts.timezone, group=codes,
+                         date_order=opts.date_order)
+    if parsed.note:
+        notes.append(parsed.note)
+    # coordinates: per source CRS to the output CRS, and to lon/lat for the area check
+    xs, ys, lon, lat, zero = [], [], [], [], []
+    for p in parts:
+        finite = np.isfinite(p.x) & np.isfinite(p.y)
+        zero.append(finite & (p.x == 0) & (p.y == 0))
+        ox, oy = np.full(len(p.x), np.nan), np.full(len(p.x), np.nan)
+        lx, ly = np.full(len(p.x), np.nan), np.full(len(p.x), np.nan)
+        if finite.any():
+            to_out = transformer_for(p.crs)
+            to_ll = to_lonlat_for(p.crs)
+            ox[finite], oy[finite] = (p.x[finite], p.y[finite]) if to_out is None else to_out(p.x[finite], p.y[finite])
+            lx[finite], ly[finite] = (p.x[finite], p.y[finite]) if to_ll is None else to_ll(p.x[finite], p.y[finite])
+        xs.append(ox), ys.append(oy), lon.append(lx), lat.append(ly)
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    lon, lat, zero = np.concatenate(lon), np.concatenate(lat), np.concatenate(zero)
+    source = np.concatenate([np.full(len(p.x), p.source, dtype=object) for p in parts])
+    row = np.concatenate([p.row for p in parts])
+    raw_text = pd.concat([p.raw_text for p in parts], ignore_index=True)
+
+    def note_drop(reason, mask):
+        k = int(np.sum(mask))
+        if k:
+            dropped[reason] = dropped.get(reason, 0) + k
+            idx = np.flatnonzero(mask)[:5]
+            examples.setdefault(reason, []).extend(
+                (str(source[i]), int(row[i]), str(raw_text.iloc[i])[:120]) for i in idx)
+
+    bad_xy = ~(np.isfinite(x) & np.isfinite(y)) & ~zero
+    bad_time = np.isnan(parsed.seconds)
+    note_drop(NO_UNIT, blank)
+    note_drop(NO_POSITION, bad_xy & ~blank)
+    rest = ~blank & ~bad_xy
+    for code in np.unique(parsed.problem[rest & bad_time]):
+        note_drop(PROBLEM_TEXT[int(code)], rest & bad_time & (parsed.problem == code))
+    usable = ~blank & ~bad_xy & ~bad_time
+    idx = np.flatnonzero(usable)
+    inside = None
+    if opts.output_bounds is not None:
+        w, s, e, nb = opts.output_bounds
+        inside = (lon[idx] >= w) & (lon[idx] <= e) & (lat[idx] >= s) & (lat[idx] <= nb)
+        inside |= zero[idx]  # (0,0) is reported as such, not as out of area
+    speed, heading, acc = (np.concatenate([getattr(p, k) for p in parts]) for k in ("speed", "heading", "accuracy"))
+    result = cleaning.clean(
+        codes[idx], parsed.seconds[idx], np.where(zero[idx], 0.0, x[idx]), np.where(zero[idx], 0.0, y[idx]),
+        zero=zero[idx], inside=inside, accuracy=acc[idx], max_accuracy=opts.max_accuracy_m, now=_time.time(),
+        max_speed_kmh=opts.max_speed_kmh)
+    for reason, rows in result.dropped.items():
+        note_drop(reason, _mask(len(x), idx[rows]))
+    keep = idx[result.order]
+    labels = np.asarray(labels, dtype=object)
+    if opts.pseudonymise_key:
+        from ..core.pseudonym import pseudonymise
+
+        labels = pseudonymise(labels, opts.pseudonymise_key)
+        notes.append("unit ids replaced by keyed pseudonyms (HMAC-SHA256)")
+    unit_out = labels[codes[keep]]
+    lost = np.ones(len(codes), dtype=bool)
+    lost[keep] = False
+    lost &= codes >= 0
+    by_unit = np.bincount(codes[lost], minlength=len(labels))
+    dropped_by_unit = {labels[i]: int(c) for i, c in enumerate(by_unit) if c}
+    if result.out_of_order:
+        notes.append(f"{result.out_of_order:,} rows were out of time order and have been sorted")
+    return Imported(unit_out, parsed.seconds[keep], x[keep], y[keep], speed[keep], heading[keep], acc[keep],
+                    source[keep], row[keep], rows_read, dropped, examples, notes, result.out_of_order,
+                    dropped_by_unit)
+
+
+def _mask(n, rows):
+    m = np.zeros(n, dtype=bool)
+    m[rows] = True
+    return m
+
+
+def summary(imp: Imported) -> pd.DataFrame:
+    """Per unit: pings, first, last, median interval, longest gap (seconds), share dropped."""
+    if len(imp) == 0:
+        return pd.DataFrame(columns=["unit_id", "pings", "first", "last", "median_interval_s", "longest_gap_s",
+                                     "share_dropped"])
+    df = pd.DataFrame({"unit_id": imp.unit, "t": imp.t})
+    df["gap"] = df.groupby("unit_id", sort=False)["t"].diff()
+    agg = df.groupby("unit_id", sort=True).agg(
+        pings=("t", "size"), first=("t", "min"), last=("t", "max"),
+        median_interval_s=("gap", "median"), longest_gap_s=("gap", "max")).reset_index()
+    lost = agg["unit_id"].map(imp.dropped_by_unit).fillna(0).to_numpy()
+    agg["share_dropped"] = lost / (lost + agg["pings"].to_numpy())
+    return agg
