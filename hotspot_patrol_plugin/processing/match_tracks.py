@@ -280,26 +280,55 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             details.setPostProcessor(StylePostProcessor.create(apply, *args))
 
     def _write_visits(self, parameters, key, context, visits, area_ids, id_name, unit_labels, crs, to_out, feedback):
+        import numpy as np
+
         from ..qgis_io import tracks as T
 
+        n = len(visits)
+        lines = T.line_strings(visits.path_xy, visits.path_offsets, to_out)
+        area_ids = np.asarray(area_ids, dtype=object)
+        unit_labels = np.asarray(unit_labels, dtype=object)
+        dwell_min = np.round(visits.dwell / 60.0, 4)
+        dest = self.parameterAsOutputLayer(parameters, key, context)
+        path, _, layer = (dest or "").partition("|layername=")
+        if path.lower().endswith(".gpkg"):
+            # a GeoPackage file: written in bulk (a feature loop costs minutes at force scale)
+            import os
+
+            import shapely
+
+            from ..core import fields as F
+            from ..qgis_io import gpkg_writer as W
+
+            if os.path.exists(path) and not layer:
+                os.remove(path)
+            columns = [
+                (F.VISIT_ID, "int", np.arange(1, n + 1)), (id_name, "string", area_ids[visits.area]),
+                (F.UNIT_ID, "string", unit_labels[visits.unit]),
+                (F.ENTRY_TIME, "datetime", W.iso_utc(T.output_seconds(visits.entry))),
+                (F.EXIT_TIME, "datetime", W.iso_utc(T.output_seconds(visits.exit))),
+                (F.DWELL_MIN, "real", dwell_min), (F.PINGS, "int", visits.pings), (F.BAND, "string", visits.band),
+                (F.PASS_THROUGH, "bool", visits.pass_through),
+            ]
+            W.write_lines(path, layer or os.path.splitext(os.path.basename(path))[0], crs.toWkt(),
+                          shapely.to_wkb(lines).tolist(), shapely.bounds(lines), columns, feedback=feedback,
+                          progress=(70.0, 95.0))
+            return dest, n
         fields = T.visit_fields(id_name)
         sink, dest = self.parameterAsSink(parameters, key, context, fields, compat.WKB_LINESTRING, crs)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, key))
-        geoms = T.line_geometries(visits.path_xy, visits.path_offsets, to_out)
-        dwell_min = visits.dwell / 60.0
-        n = len(visits)
+        geoms = T.qgs_geometries(lines)
         for i in range(n):
-            if i % 5000 == 0:
-                if feedback.isCanceled():
-                    break
+            if i % 5000 == 0 and feedback.isCanceled():
+                break
             attrs = [
                 i + 1,
                 area_ids[int(visits.area[i])],
                 str(unit_labels[int(visits.unit[i])]),
                 T.qdatetime_utc(visits.entry[i]),
                 T.qdatetime_utc(visits.exit[i]),
-                round(float(dwell_min[i]), 4),
+                float(dwell_min[i]),
                 int(visits.pings[i]),
                 str(visits.band[i]),
                 bool(visits.pass_through[i]),

@@ -185,26 +185,38 @@ def read_tracks(source, layer, definition, unit_field, time_field, timezone, to_
     )
 
 
+def output_seconds(seconds):
+    """Times as they will be written: to the second where this QGIS's writer would cut the
+    fraction (3.22's GeoPackage writer cuts it), else to the millisecond."""
+    seconds = np.asarray(seconds, dtype=float)
+    return np.round(seconds) if ROUND_TO_SECOND else np.round(seconds * 1000.0) / 1000.0
+
+
 def qdatetime_utc(seconds: float) -> QDateTime | None:
     if seconds is None or not np.isfinite(seconds):
         return None
-    ms = int(round(seconds)) * 1000 if ROUND_TO_SECOND else int(round(seconds * 1000.0))
-    return QDateTime.fromMSecsSinceEpoch(ms, QTimeZone.utc())
+    return QDateTime.fromMSecsSinceEpoch(int(round(float(output_seconds(seconds)) * 1000.0)), QTimeZone.utc())
 
 
-def line_geometries(path_xy: np.ndarray, offsets: np.ndarray, to_out) -> list:
-    """QgsGeometry line strings from coordinate runs (vectorised through WKB)."""
+def line_strings(path_xy: np.ndarray, offsets: np.ndarray, to_out) -> np.ndarray:
+    """shapely line strings from coordinate runs (one per visit), in the output CRS."""
     import shapely
 
     if len(offsets) <= 1:
-        return []
+        return np.zeros(0, dtype=object)
     xy = path_xy
     if to_out is not None and len(xy):
         xy = np.column_stack(to_out(xy[:, 0], xy[:, 1]))
     index = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-    lines = shapely.linestrings(xy, indices=index)
+    return shapely.linestrings(xy, indices=index)
+
+
+def qgs_geometries(geoms) -> list:
+    """QgsGeometry objects from shapely geometries (through WKB)."""
+    import shapely
+
     out = []
-    for wkb in shapely.to_wkb(lines):
+    for wkb in shapely.to_wkb(geoms):
         g = QgsGeometry()
         g.fromWkb(wkb)
         out.append(g)
