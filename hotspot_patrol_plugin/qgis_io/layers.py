@@ -180,10 +180,22 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
     for i, n in enumerate(field_names):
         c = column(f"hp_c{i}")
         if c.dtype.kind == "S":
-            c = np.char.decode(c, "utf-8").astype(object)
-            c[c == ""] = None
+            c = _decode(c)
         cols[n] = c
     return PointTable(column("hp_fid").astype(np.int64), x, y, cols, "gdal-arrow")
+
+
+def _decode(raw: np.ndarray) -> np.ndarray:
+    """Arrow bytes to str objects (None for empty); few distinct values (unit ids) decode once each."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(raw)
+    if len(uniques) * 4 < len(raw):
+        text = np.array([u.decode("utf-8", "replace") or None for u in uniques] + [None], dtype=object)
+        return text[codes]
+    out = np.char.decode(raw, "utf-8", "replace").astype(object)
+    out[out == ""] = None
+    return out
 
 
 def _wkb_points(wkb: np.ndarray):

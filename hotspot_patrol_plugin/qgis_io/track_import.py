@@ -16,6 +16,7 @@ from ..core import cleaning
 from ..core.columns import detect
 from ..core.times import PROBLEM_TEXT, parse_times
 from .readers import TRUNCATED, Raw
+from .tracks import unit_codes
 
 NO_UNIT = "no unit id"
 NO_POSITION = "missing or invalid coordinates"
@@ -185,11 +186,8 @@ def run(raws: list[Raw], opts: Options, transformer_for, to_lonlat_for, feedback
         return Imported(np.zeros(0, object), empty, empty, empty, empty, empty, empty, np.zeros(0, object),
                         np.zeros(0, np.int64), rows_read, dropped, examples, notes)
 
-    unit_text = np.concatenate([p.unit for p in parts])
-    units = pd.Series(unit_text, dtype=object)
-    blank = units.isna().to_numpy() | (units.astype(str).str.strip() == "").to_numpy()
-    units = units.astype(str).str.strip()
-    codes, labels = pd.factorize(units.where(~blank, None))
+    codes, labels = unit_codes(np.concatenate([p.unit for p in parts]))
+    blank = codes < 0
     parsed = parse_times(np.concatenate([p.time for p in parts]), opts.timezone, group=codes,
                          date_order=opts.date_order)
     if parsed.note:

@@ -142,10 +142,8 @@ def read_tracks(source, layer, definition, unit_field, time_field, timezone, to_
     table = read_points(source, layer, [unit_field, time_field], feedback, definition)
     n = len(table)
     skipped: dict[str, int] = {}
-    units = pd.Series(table.columns[unit_field], dtype=object)
-    no_unit = units.isna().to_numpy() | (units.astype(str).str.strip() == "").to_numpy()
-    codes, labels = pd.factorize(units.where(~no_unit, None).astype(object).map(
-        lambda v: None if v is None else str(v)), use_na_sentinel=True)
+    codes, labels = unit_codes(table.columns[unit_field])
+    no_unit = codes < 0
     parsed = parse_times(table.columns[time_field], timezone, group=codes)
     x, y = table.x, table.y
     if to_work is not None and n:
@@ -190,6 +188,21 @@ def output_seconds(seconds):
     fraction (3.22's GeoPackage writer cuts it), else to the millisecond."""
     seconds = np.asarray(seconds, dtype=float)
     return np.round(seconds) if ROUND_TO_SECOND else np.round(seconds * 1000.0) / 1000.0
+
+
+def unit_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of unit ids (-1 where missing or blank) and the ids as text, trimmed.
+
+    Hashing happens once on the raw values; only the distinct ids are turned into text."""
+    import pandas as pd
+
+    raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    text = [None if u is None else str(u).strip() for u in uniques]
+    text = [t if t else None for t in text]
+    codes2, labels = pd.factorize(np.asarray(text + [None], dtype=object))
+    mapping = codes2[:-1] if len(text) else np.zeros(0, dtype=np.int64)
+    codes = np.where(raw_codes >= 0, mapping[np.maximum(raw_codes, 0)] if len(mapping) else -1, -1)
+    return codes.astype(np.int64), np.asarray(labels, dtype=object)
 
 
 def qdatetime_utc(seconds: float) -> QDateTime | None:
