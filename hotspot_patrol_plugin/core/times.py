@@ -9,6 +9,7 @@ spring-forward time that does not exist is reported like any other bad value.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,17 +131,7 @@ def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarr
         return requested, f"dates read {requested}, as asked"
     if len(first) and np.all(first_len == 4):
         return "year-first", "dates are year-first (yyyy/mm/dd)"
-    day = int(np.sum(first > 12))
-    month = int(np.sum(second > 12))
-    if day and not month:
-        return "day-first", f"dates are day-first: {day:,} have a first number above 12"
-    if month and not day:
-        return "month-first", f"dates are month-first: {month:,} have a second number above 12"
-    if day and month:
-        return "day-first", (f"dates are mixed: {day:,} look day-first and {month:,} month-first; read "
-                             "day-first, the others are reported as unparseable (set DATE_ORDER to choose)")
-    return "day-first", ("dates could not be proven day- or month-first (no day above 12); read "
-                         "day-first, the UK convention (set DATE_ORDER if they are month-first)")
+    return decide_date_order_counts(int(np.sum(first > 12)), int(np.sum(second > 12)))
 
 
 def _numeric_dates_to_iso(text: pd.Series, requested: str):
@@ -195,38 +186,160 @@ def parse_times(values, timezone: str = "Europe/London", group=None, date_order:
 
     series = pd.Series(arr, dtype="object")
     is_missing = series.isna().to_numpy()
-    text = series.where(~is_missing, "").astype(str).str.strip()
-    is_missing |= (text == "").to_numpy() | text.str.upper().isin(["NULL", "NONE", "NAN", "NAT"]).to_numpy()
-    problem[is_missing] = MISSING
+    text = series.where(~is_missing, "").astype(str)
+    is_missing |= (text == "").to_numpy()
     todo = ~is_missing
+    wall = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")  # naive rows: wall-clock time
+    naive = np.zeros(n, dtype=bool)
 
+    # fast path: the column's common form, found from a sample, parsed at C speed; rows it
+    # cannot read (other forms, stray text) go through the general path below
+    fast = _fast_parse(text, todo, date_order)
+    order, note = fast.order, fast.note
+    if fast.seconds is not None:
+        seconds[fast.ok] = fast.seconds
+    if fast.wall is not None:
+        wall[fast.ok] = fast.wall
+        naive[fast.ok] = True
+    rest = todo & ~fast.ok
+    if rest.any():
+        slow = _general_parse(text[rest].str.strip(), date_order if order is None else order)
+        seconds[rest] = slow.seconds
+        wall[rest] = slow.wall
+        naive[rest] = slow.naive
+        problem[np.flatnonzero(rest)[slow.missing]] = MISSING
+        if order is None:
+            order, note = slow.order, slow.note
+    problem[is_missing] = MISSING
+    if naive.any():  # one pass for all wall-clock times: the autumn hour needs each unit's whole order
+        sub_group = None if group is None else np.asarray(group)[naive]
+        sec, prob = localize(pd.DatetimeIndex(wall[naive]), timezone, sub_group)
+        seconds[naive] = sec
+        problem[naive] = np.where(prob == OK, problem[naive], prob)
+    failed = todo & np.isnan(seconds) & (problem == OK)
+    problem[failed] = UNPARSEABLE
+    return ParsedTimes(seconds, problem, order, note)
+
+
+@dataclass
+class _Fast:
+    ok: np.ndarray
+    seconds: np.ndarray | None = None  # aware rows (offset or epoch)
+    wall: np.ndarray | None = None  # naive rows
+    order: str | None = None
+    note: str = ""
+
+
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_ISO_OFFSET_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
+_EPOCH_RE = re.compile(r"^\d{9,13}(\.\d+)?$")
+_DMY_RE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?: (\d{1,2}:\d{2})(:\d{2})?(\.\d+)?)?$")
+
+
+def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str) -> _Fast:
+    ok = np.zeros(len(text), dtype=bool)
+    idx = np.flatnonzero(todo)
+    if len(idx) == 0:
+        return _Fast(ok)
+    sample = text.iloc[idx[:: max(len(idx) // 2000, 1)][:2000]].tolist()
+    sub = text.iloc[idx]
+    if all(_EPOCH_RE.match(v) for v in sample):
+        numbers = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float)
+        good = np.isfinite(numbers)
+        ok[idx[good]] = True
+        return _Fast(ok, seconds=_epoch_seconds(numbers[good]))
+    if all(_ISO_OFFSET_RE.match(v) for v in sample) or all(_ISO_RE.match(v) for v in sample):
+        aware = bool(_ISO_OFFSET_RE.match(sample[0]))
+        try:
+            parsed = pd.DatetimeIndex(pd.to_datetime(sub, errors="coerce", utc=aware, format="ISO8601"))
+        except (TypeError, ValueError):  # pandas < 2, or mixed offsets: the general path copes
+            return _Fast(ok)
+        if not aware and parsed.tz is not None:
+            return _Fast(ok)
+        good = ~np.asarray(parsed.isna())
+        ok[idx[good]] = True
+        if aware:
+            return _Fast(ok, seconds=_to_seconds(parsed[good]))
+        return _Fast(ok, wall=parsed[good].to_numpy(dtype="datetime64[ns]"))
+    shapes = [_DMY_RE.match(v) for v in sample]
+    if all(shapes):
+        m = shapes[0]
+        sep = m.group(2)
+        year = "%Y" if len(m.group(4)) == 4 else "%y"
+        clock = "" if not m.group(5) else (" %H:%M" + (":%S" if m.group(6) else "") + (".%f" if m.group(7) else ""))
+        formats = {"day-first": f"%d{sep}%m{sep}{year}{clock}", "month-first": f"%m{sep}%d{sep}{year}{clock}"}
+        tries = {}
+        wanted = [date_order] if date_order in formats else list(formats)
+        if date_order == "year-first":
+            return _Fast(ok)
+        for name in wanted:
+            tries[name] = pd.DatetimeIndex(pd.to_datetime(sub, errors="coerce", format=formats[name]))
+        if len(tries) == 1:
+            order = wanted[0]
+            note = f"dates read {order}, as asked"
+        else:
+            # a day above 12 makes a row readable day-first only, and the other way round
+            day_ok = int((~tries["day-first"].isna() & tries["month-first"].isna()).sum())
+            month_ok = int((tries["day-first"].isna() & ~tries["month-first"].isna()).sum())
+            order, note = decide_date_order_counts(day_ok, month_ok)
+        parsed = tries[order]
+        good = ~np.asarray(parsed.isna())
+        ok[idx[good]] = True
+        return _Fast(ok, wall=parsed[good].to_numpy(dtype="datetime64[ns]"), order=order, note=note)
+    return _Fast(ok)
+
+
+def decide_date_order_counts(day: int, month: int) -> tuple[str, str]:
+    """The order numeric dates are read in, from how many rows only one order can read."""
+    if day and not month:
+        return "day-first", f"dates are day-first: {day:,} have a first number above 12"
+    if month and not day:
+        return "month-first", f"dates are month-first: {month:,} have a second number above 12"
+    if day and month:
+        return "day-first", (f"dates are mixed: {day:,} look day-first and {month:,} month-first; read "
+                             "day-first, the others are reported as unparseable (set DATE_ORDER to choose)")
+    return "day-first", ("dates could not be proven day- or month-first (no day above 12); read "
+                         "day-first, the UK convention (set DATE_ORDER if they are month-first)")
+
+
+@dataclass
+class _General:
+    seconds: np.ndarray
+    wall: np.ndarray
+    naive: np.ndarray
+    missing: np.ndarray
+    order: str | None
+    note: str
+
+
+def _general_parse(text: pd.Series, date_order: str) -> _General:
+    """Row by row forms: epoch digits, numeric dates, ISO with or without an offset (any mix)."""
+    n = len(text)
+    seconds = np.full(n, np.nan)
+    wall = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    missing = (text == "").to_numpy() | text.str.upper().isin(["NULL", "NONE", "NAN", "NAT"]).to_numpy()
+    todo = ~missing
     is_number = todo & text.str.match(_NUMBER_RE).to_numpy()
     if is_number.any():
         seconds[is_number] = _epoch_seconds(pd.to_numeric(text[is_number]).to_numpy())
     todo &= ~is_number
-
     order, note = None, ""
     numeric_date = todo & text.str.match(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|^\d{1,2}-\d{1,2}-\d{2,4}").to_numpy()
     if numeric_date.any():
         iso, order, note = _numeric_dates_to_iso(text[numeric_date], date_order)
         text = text.copy()
         text[numeric_date] = iso
-
     has_offset = todo & text.str.contains(_OFFSET_RE, regex=True).to_numpy()
     if has_offset.any():
         seconds[has_offset] = _to_seconds(_parse_iso(text[has_offset], utc=True))
     naive = todo & ~has_offset
     if naive.any():
-        wall = _parse_iso(text[naive], utc=False)
-        if wall.tz is not None:  # pragma: no cover - defensive, offsets were routed above
-            wall = wall.tz_convert("UTC").tz_localize(None)
-        sub_group = None if group is None else np.asarray(group)[naive]
-        sec, prob = localize(wall, timezone, sub_group)
-        seconds[naive] = sec
-        problem[naive] = prob
-    failed = todo & np.isnan(seconds) & (problem == OK)
-    problem[failed] = UNPARSEABLE
-    return ParsedTimes(seconds, problem, order, note)
+        parsed = _parse_iso(text[naive], utc=False)
+        if parsed.tz is not None:  # pragma: no cover - defensive, offsets were routed above
+            parsed = parsed.tz_convert("UTC").tz_localize(None)
+        wall[naive] = parsed.to_numpy(dtype="datetime64[ns]")
+        naive &= ~np.isnat(wall)
+    return _General(seconds, wall, naive, missing, order, note)
 
 
 def parse_instant(value, timezone: str = "Europe/London") -> float | None:

@@ -147,7 +147,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             if parameters.get(self.MAX_SPEED_KMH) not in (None, "") else 200.0
         max_acc = self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context) \
             if parameters.get(self.MAX_ACCURACY_M) not in (None, "") else None
-        bounds = out_crs.bounds()
+        bounds = T.valid_box(out_crs)
         opts = track_import.Options(
             unit_field=(self.parameterAsString(parameters, self.UNIT_FIELD, context) or "").strip(),
             time_field=(self.parameterAsString(parameters, self.TIME_FIELD, context) or "").strip(),
@@ -160,8 +160,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             max_accuracy_m=max_acc,
             pseudonymise_key=self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or "",
             output_crs=T.crs_text(out_crs),
-            output_bounds=None if bounds.isEmpty() else (bounds.xMinimum(), bounds.yMinimum(),
-                                                          bounds.xMaximum(), bounds.yMaximum()),
+            output_bounds=bounds,
         )
 
         # read
@@ -197,8 +196,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
                 return crs_cache[key]
             return make
 
-        imp = track_import.run(raws, opts, to_crs(out_crs), to_crs(QgsCoordinateReferenceSystem("EPSG:4326")),
-                               feedback)
+        imp = track_import.run(raws, opts, to_crs(out_crs), feedback)
         feedback.setProgress(60)
         for line in skipped_inputs + imp.notes:
             feedback.pushInfo(line)

@@ -39,7 +39,7 @@ class Options:
     max_accuracy_m: float | None = None
     pseudonymise_key: str = ""
     output_crs: str = "EPSG:27700"
-    output_bounds: tuple | None = None  # lon/lat box where the output CRS is valid
+    output_bounds: tuple | None = None  # box (output CRS units) where the output CRS is valid
 
 
 @dataclass
@@ -80,12 +80,17 @@ class _Part:
 
 
 def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
+    """A column as floats (NaN where not a number); decimal commas and blanks around are accepted."""
     if not column:
         return np.full(n, np.nan)
     values = frame[column]
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     if values.dtype == object:
-        values = values.astype(str).str.strip().str.replace(",", ".", regex=False)
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+        retry = np.isnan(out) & (values != "").to_numpy() & values.notna().to_numpy()
+        if retry.any():  # only the odd rows pay for string clean-up
+            fixed = values[retry].astype(str).str.strip().str.replace(",", ".", regex=False)
+            out[retry] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float)
+    return out
 
 
 def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
@@ -155,9 +160,9 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     return part, describe
 
 
-def run(raws: list[Raw], opts: Options, transformer_for, to_lonlat_for, feedback=None) -> Imported:
+def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Imported:
     """All sources -> one clean table. ``transformer_for(crs)`` gives an (x, y) -> (x, y) function
-    to the output CRS (None when equal); ``to_lonlat_for(crs)`` likewise to WGS 84."""
+    to the output CRS (None when equal)."""
     notes, dropped, examples = [], {}, {}
     parts = []
     for raw in raws:
@@ -192,21 +197,18 @@ def run(raws: list[Raw], opts: Options, transformer_for, to_lonlat_for, feedback
                          date_order=opts.date_order)
     if parsed.note:
         notes.append(parsed.note)
-    # coordinates: per source CRS to the output CRS, and to lon/lat for the area check
-    xs, ys, lon, lat, zero = [], [], [], [], []
+    # coordinates: per source CRS to the output CRS
+    xs, ys, zero = [], [], []
     for p in parts:
         finite = np.isfinite(p.x) & np.isfinite(p.y)
         zero.append(finite & (p.x == 0) & (p.y == 0))
         ox, oy = np.full(len(p.x), np.nan), np.full(len(p.x), np.nan)
-        lx, ly = np.full(len(p.x), np.nan), np.full(len(p.x), np.nan)
         if finite.any():
             to_out = transformer_for(p.crs)
-            to_ll = to_lonlat_for(p.crs)
             ox[finite], oy[finite] = (p.x[finite], p.y[finite]) if to_out is None else to_out(p.x[finite], p.y[finite])
-            lx[finite], ly[finite] = (p.x[finite], p.y[finite]) if to_ll is None else to_ll(p.x[finite], p.y[finite])
-        xs.append(ox), ys.append(oy), lon.append(lx), lat.append(ly)
-    x, y = np.concatenate(xs), np.concatenate(ys)
-    lon, lat, zero = np.concatenate(lon), np.concatenate(lat), np.concatenate(zero)
+        xs.append(ox)
+        ys.append(oy)
+    x, y, zero = np.concatenate(xs), np.concatenate(ys), np.concatenate(zero)
     source = np.concatenate([np.full(len(p.x), p.source, dtype=object) for p in parts])
     row = np.concatenate([p.row for p in parts])
     raw_text = pd.concat([p.raw_text for p in parts], ignore_index=True)
@@ -231,7 +233,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, to_lonlat_for, feedback
     inside = None
     if opts.output_bounds is not None:
         w, s, e, nb = opts.output_bounds
-        inside = (lon[idx] >= w) & (lon[idx] <= e) & (lat[idx] >= s) & (lat[idx] <= nb)
+        inside = (x[idx] >= w) & (x[idx] <= e) & (y[idx] >= s) & (y[idx] <= nb)
         inside |= zero[idx]  # (0,0) is reported as such, not as out of area
     speed, heading, acc = (np.concatenate([getattr(p, k) for p in parts]) for k in ("speed", "heading", "accuracy"))
     result = cleaning.clean(

@@ -54,6 +54,26 @@ def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSy
     return lambda x, y: t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
 
 
+def valid_box(crs: QgsCoordinateReferenceSystem):
+    """(xmin, ymin, xmax, ymax) in ``crs`` units of the area where it is valid, or None."""
+    bounds = crs.bounds()  # lon/lat
+    if bounds.isEmpty():
+        return None
+    to_crs = transformer(QgsCoordinateReferenceSystem("EPSG:4326"), crs)
+    if to_crs is None:
+        return (bounds.xMinimum(), bounds.yMinimum(), bounds.xMaximum(), bounds.yMaximum())
+    # the edge of the lon/lat box, densified, then its extent in the CRS
+    t = np.linspace(0.0, 1.0, 51)
+    w, s, e, n = bounds.xMinimum(), bounds.yMinimum(), bounds.xMaximum(), bounds.yMaximum()
+    lon = np.concatenate([w + (e - w) * t, np.full(51, e), e - (e - w) * t, np.full(51, w)])
+    lat = np.concatenate([np.full(51, s), s + (n - s) * t, np.full(51, n), n - (n - s) * t])
+    x, y = to_crs(lon, lat)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return None
+    return (float(x[ok].min()), float(y[ok].min()), float(x[ok].max()), float(y[ok].max()))
+
+
 def working_crs(zones_crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
     """The zones' CRS when projected; else BNG in Great Britain, else the local UTM zone."""
     if not zones_crs.isValid():

@@ -165,3 +165,9 @@ def test_nothing_to_import_is_one_sentence(run_alg, tmp_path):
     with pytest.raises(QgsProcessingException) as err:
         run_alg("hotspotpatrol:importtracks", {"OUTPUT": str(tmp_path / "t.gpkg")})
     assert "Choose track files" in str(err.value)
+
+
+def test_out_of_area_and_future_rows_are_dropped(run_alg, tmp_path):
+    res, layer = run_import(run_alg, tmp_path, ["outside_future.csv"])
+    assert res["ROWS_KEPT"] == 1
+    assert res["ROWS_DROPPED"] == {"outside the area of the output CRS": 1, "time in the future": 1}
