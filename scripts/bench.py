@@ -18,7 +18,7 @@ read).
 
 Then, each in a fresh process whose peak resident memory is taken from ``os.wait4``:
 
-* core     - Tracks.build + match + coverage on in-memory arrays (no I/O);
+* core     - Tracks.build + match + coverage on in-memory arrays (no I/O), plugin from build/;
 * qgis     - the whole algorithm, ``qgis_process.bin run hotspotpatrol:matchtracks`` on the
              GeoPackages (start-up, reading the layer and writing the outputs included);
 * baseline - what a Python-minded analyst would write: a MovingPandas TrajectoryCollection built
@@ -238,7 +238,8 @@ def verify_pings_gpkg(path: Path, arrays) -> None:
     if not np.allclose(layer.GetExtent(), (x.min(), x.max(), y.min(), y.max())):
         problems.append(f"extent {layer.GetExtent()}")
     for fid, i in ((1, 0), (len(x), len(x) - 1)):
-        g = layer.GetFeature(fid).GetGeometryRef()
+        feature = layer.GetFeature(fid)  # keep it alive: the geometry belongs to it
+        g = feature.GetGeometryRef()
         if (g.GetX(), g.GetY()) != (x[i], y[i]):
             problems.append(f"feature {fid} is at {g.GetX(), g.GetY()}, expected {x[i], y[i]}")
     if problems:
@@ -277,8 +278,11 @@ def run_measured(cmd: list[str], log_base: Path, env: dict | None = None) -> dic
 
 
 def core_child(pings: str, zones: str, out: str) -> None:
-    """(child) Tracks.build + match + coverage on the arrays; timings and coverage to ``out``."""
-    sys.path.insert(0, str(ROOT))
+    """(child) Tracks.build + match + coverage on the arrays; timings and coverage to ``out``.
+
+    The plugin is imported from build/, the very copy qgis_process runs, so both measure one snapshot.
+    """
+    sys.path.insert(0, str(ROOT / "build"))
     from hotspot_patrol_plugin.core import matching as M
 
     arrays = np.load(pings)
@@ -365,9 +369,9 @@ def read_coverage(path: Path) -> dict:
     from osgeo import ogr
 
     ogr.UseExceptions()
-    layer = ogr.Open(str(path)).GetLayer(0)
+    ds = ogr.Open(str(path))  # keep it alive while the layer is read
     rows = sorted(((f.GetField("zone_id"), [f.GetField(k) for k in COVERAGE_COUNTS + COVERAGE_MINUTES])
-                   for f in layer), key=lambda r: r[0])
+                   for f in ds.GetLayer(0)), key=lambda r: r[0])
     cols = list(zip(*(r[1] for r in rows)))
     return {k: list(c) for k, c in zip(COVERAGE_COUNTS + COVERAGE_MINUTES, cols)}
 
@@ -481,7 +485,7 @@ def evaluate_targets(rows: list[dict]) -> list[dict]:
     ]
 
 
-def print_report(rows: list[dict], targets: list[dict], time_format: str) -> None:
+def print_report(rows: list[dict], targets: list[dict], time_format: str, code: str) -> None:
     head = ("size", "core pings/s", "core MB", "whole s", "whole pings/s", "whole MB",
             "baseline pings/s", "baseline subset", "ratio core/base", "ratio whole/base")
     lines = [head]
@@ -494,7 +498,8 @@ def print_report(rows: list[dict], targets: list[dict], time_format: str) -> Non
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     print()
     print(f"Hotspot Patrol speed benchmark: {N_UNITS} units every {PING_S:.0f} s, {N_ZONES} zones, "
-          f"times as {'epoch seconds (integer)' if time_format == 'epoch' else 'ISO text (naive local)'}")
+          f"times as {'epoch seconds (integer)' if time_format == 'epoch' else 'ISO text (naive local)'}; "
+          f"plugin code {code}")
     for i, line in enumerate(lines):
         print("  ".join(str(v).rjust(w) for v, w in zip(line, widths)))
         if i == 0:
@@ -511,6 +516,9 @@ def print_report(rows: list[dict], targets: list[dict], time_format: str) -> Non
         print(f"    baseline: {b['pings']:,} pings ({sub}), {b['trajectories']} trajectories, build "
               f"{b['build_s']:.1f} s, clip {b['clip_s']:.1f} s for {b['zones_done']} zones; "
               f"{b['seconds_all_zones']:.1f} s for all zones ({how})")
+        ph = r["phases"]
+        print(f"    bench phases: data {ph['data_s']:.1f} s, core {ph['core_s']:.1f} s, qgis_process "
+              f"{ph['qgis_s']:.1f} s, baseline {ph['baseline_s']:.1f} s")
         print(f"    check core vs qgis_process: {'AGREE' if r['agree'] else 'DISAGREE'} ({r['agree_detail']}; "
               f"visits {c['visits']:,} vs {q['visits']:,}; pings read by QGIS {q['pings_read']:,})")
     print()
@@ -519,6 +527,18 @@ def print_report(rows: list[dict], targets: list[dict], time_format: str) -> Non
 
 
 # =========================================================================== main
+def code_version() -> str:
+    """The commit the plugin code was measured at (``-dirty`` when it has uncommitted changes)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+    try:
+        dirty = git("status", "--porcelain", "--", "hotspot_patrol_plugin")
+        return git("rev-parse", "--short", "HEAD") + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="100000,1000000,10000000", help="comma-separated ping counts")
@@ -528,6 +548,7 @@ def parse_args(argv=None):
     p.add_argument("--baseline-cap", type=int, default=100_000, help="most pings given to MovingPandas")
     p.add_argument("--baseline-budget", type=float, default=60.0, help="seconds of MovingPandas clipping per size")
     p.add_argument("--no-build", action="store_true", help="do not run `make build` first")
+    p.add_argument("--results", type=Path, default=RESULTS, help=f"JSON output (default {RESULTS.relative_to(ROOT)})")
     return p.parse_args(argv)
 
 
@@ -538,6 +559,7 @@ def main(argv=None) -> int:
     prepare_cache()
     ensure_movingpandas()
     qp, env = prepare_qgis(not args.no_build)
+    code = code_version()
     zones_npz, zones_gpkg = zones_files()
     rows, phases = [], {}
     for size in sizes:
@@ -566,16 +588,17 @@ def main(argv=None) -> int:
                      "ratio_whole": qgis["pings_per_s"] / base["pings_per_s"], "agree": agree,
                      "agree_detail": detail, "phases": ph})
     targets = evaluate_targets(rows)
-    print_report(rows, targets, args.time_format)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
+    print_report(rows, targets, args.time_format, code)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps({
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "code": code,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "city": {"units": N_UNITS, "zones": N_ZONES, "ping_s": PING_S, "dropout": DROPOUT,
                  "time_format": args.time_format, "fingerprint": city_fingerprint()},
         "baseline": {"cap": args.baseline_cap, "budget_s": args.baseline_budget},
         "rows": rows, "targets": targets}, indent=2))
-    log(f"results in {RESULTS.relative_to(ROOT)}")
+    log(f"results in {args.results}")
     return 0 if all(r["agree"] for r in rows) else 1
 
 

@@ -147,20 +147,33 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
         fid_col = lyr.GetFIDColumn() or "fid"
         table = lyr.GetName()
         qfields = layer.fields()
-        select = [f'"{fid_col}" AS hp_fid', f'"{geom_col}"']
-        for i, n in enumerate(field_names):
-            f = qfields.field(n)
-            expr = f'CAST("{n}" AS TEXT)' if fieldtypes.is_datetime(f) else f'"{n}"'
-            select.append(f"{expr} AS hp_c{i}")
-        sql = f'SELECT {", ".join(select)} FROM "{table}"'
-        if subset:
-            sql += f" WHERE {subset}"
-        res = ds.ExecuteSQL(sql, dialect="SQLITE")
-        gkey = res.GetGeometryColumn() or geom_col
-        try:
-            batches = list(res.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
-        finally:
-            ds.ReleaseResultSet(res)
+        as_text = [fieldtypes.is_datetime(qfields.field(n)) for n in field_names]
+        if any(as_text) or any(n in (fid_col, geom_col) for n in field_names):
+            # date-times must come as the stored text (the Arrow stream drops their offsets):
+            # read through SQLite SQL, which honours the subset filter as its WHERE clause
+            select = [f'"{fid_col}" AS hp_fid', f'"{geom_col}"']
+            for i, n in enumerate(field_names):
+                expr = f'CAST("{n}" AS TEXT)' if as_text[i] else f'"{n}"'
+                select.append(f"{expr} AS hp_c{i}")
+            sql = f'SELECT {", ".join(select)} FROM "{table}"'
+            if subset:
+                sql += f" WHERE {subset}"
+            res = ds.ExecuteSQL(sql, dialect="SQLITE")
+            gkey = res.GetGeometryColumn() or geom_col
+            try:
+                batches = list(res.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
+            finally:
+                ds.ReleaseResultSet(res)
+            keys = {"fid": "hp_fid", **{n: f"hp_c{i}" for i, n in enumerate(field_names)}}
+        else:  # the layer's own stream, three times faster than going through SQL
+            if subset:
+                lyr.SetAttributeFilter(subset)
+            defn = lyr.GetLayerDefn()
+            lyr.SetIgnoredFields([defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())
+                                  if defn.GetFieldDefn(i).GetName() not in field_names])
+            batches = list(lyr.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
+            gkey = geom_col
+            keys = {"fid": fid_col, **{n: n for n in field_names}}
     except Exception:  # any GDAL surprise: the feature path still works
         return None
 
@@ -177,12 +190,12 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
     if x is None:
         return None
     cols = {}
-    for i, n in enumerate(field_names):
-        c = column(f"hp_c{i}")
+    for n in field_names:
+        c = column(keys[n])
         if c.dtype.kind == "S":
             c = _decode(c)
         cols[n] = c
-    return PointTable(column("hp_fid").astype(np.int64), x, y, cols, "gdal-arrow")
+    return PointTable(column(keys["fid"]).astype(np.int64), x, y, cols, "gdal-arrow")
 
 
 def _decode(raw: np.ndarray) -> np.ndarray:
