@@ -23,6 +23,7 @@ class HotspotPatrolPlugin:
         self.toolbar = None
         self.actions = []
         self.dependency_problems = []
+        self.planner = None
 
     # Processing is registered here so qgis_process sees the provider without a GUI
     def initProcessing(self):  # noqa: N802 - QGIS API
@@ -41,6 +42,17 @@ class HotspotPatrolPlugin:
             "hotspot_patrol.svg", "Match officer tracks to hot spots…",
             lambda: self._open_algorithm("hotspotpatrol:matchtracks"),
         )
+        # the planner panels (zones, waypoints), their Vector-menu entries and the options page;
+        # with a missing or clashing shapely (e.g. another GEOS: it would crash QGIS) the panels
+        # still edit, but leave the geometry checks off
+        from .core import validation
+        from .ui.planner import PlannerUi
+
+        if self.dependency_problems:
+            validation.AVAILABLE = False
+
+        self.planner = PlannerUi(self.iface)
+        self.planner.initGui()
 
     def _add_action(self, icon: str, text: str, slot) -> QAction:
         action = QAction(QIcon(resource("icons", icon)), text, self.iface.mainWindow())
@@ -69,6 +81,9 @@ class HotspotPatrolPlugin:
         return self.dependency_problems
 
     def unload(self):
+        if self.planner is not None:
+            self.planner.unload()
+            self.planner = None
         for action in self.actions:
             self.iface.removePluginMenu(MENU, action)
             if self.toolbar is not None:

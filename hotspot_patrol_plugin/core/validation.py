@@ -51,7 +51,6 @@ WAYPOINT_ID_PREFIX = "WP-"
 PRIORITY_RANGE_LIMITS = (1, 5)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _WHERE = re.compile(r"\[\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)")
-_DIGITS = re.compile(r"(\d+)\s*$")
 
 Bounds = tuple[float, float, float, float]
 
@@ -148,14 +147,16 @@ def waypoint_label(wp: Waypoint) -> str:
 
 
 def next_id(existing, prefix: str = ZONE_ID_PREFIX, width: int = 3) -> str:
-    """The id after the highest trailing number among ``existing`` (HS-001, HS-002 ... HS-1000).
+    """The id after the highest ``prefix``-number among ``existing`` (HS-001, HS-002 ... HS-1000);
+    ids in other schemes (imported "G-7") do not count.
 
     Matches the zones layer's default value expression (see qgis_io.workspace), so programmatic
     adds and QGIS's own digitising number zones the same way.
     """
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
     highest = 0
     for value in existing:
-        m = _DIGITS.search(text(value) or "")
+        m = pattern.match(text(value) or "")
         if m:
             highest = max(highest, int(m.group(1)))
     return f"{prefix}{highest + 1:0{width}d}"

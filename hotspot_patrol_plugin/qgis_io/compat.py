@@ -87,9 +87,27 @@ else:
     LAYER_FILTER_POLYGON = QgsMapLayerProxyModel.Filter.PolygonLayer
 
 
+# ---------------------------------------------------------------- planner panels (workspace editing)
+if hasattr(Qgis, "FeatureRequestFlag"):  # QGIS >= 3.36
+    REQUEST_NO_GEOMETRY = Qgis.FeatureRequestFlag.NoGeometry
+else:
+    from qgis.core import QgsFeatureRequest
+
+    REQUEST_NO_GEOMETRY = QgsFeatureRequest.Flag.NoGeometry
+if hasattr(Qgis, "AttributeFormSuppression"):  # QGIS >= 3.32
+    FORM_SUPPRESS_ON = Qgis.AttributeFormSuppression.On
+    FORM_SUPPRESS_OFF = Qgis.AttributeFormSuppression.Off
+else:
+    from qgis.core import QgsEditFormConfig
+
+    FORM_SUPPRESS_ON = QgsEditFormConfig.FeatureFormSuppress.SuppressOn
+    FORM_SUPPRESS_OFF = QgsEditFormConfig.FeatureFormSuppress.SuppressOff
+
 # ---------------------------------------------------------------- layouts, styles (briefing pack)
 if _NEW:
     ALG_NO_THREADING = Qgis.ProcessingAlgorithmFlag.NoThreading
+    SOURCE_MAP_LAYER = Qgis.ProcessingSourceType.MapLayer
+    GEOM_LINE = Qgis.GeometryType.Line
     LAYOUT_MM = Qgis.LayoutUnit.Millimeters
     RENDER_MM = Qgis.RenderUnit.Millimeters
     DISTANCE_METERS = Qgis.DistanceUnit.Meters
@@ -99,12 +117,15 @@ if _NEW:
     LEGEND_GROUP = Qgis.LegendComponent.Group
     LEGEND_SUBGROUP = Qgis.LegendComponent.Subgroup
     LEGEND_SYMBOL_LABEL = Qgis.LegendComponent.SymbolLabel
+    LEGEND_SYMBOL = Qgis.LegendComponent.Symbol
     LEGEND_HIDDEN = Qgis.LegendComponent.Hidden
     SCALEBAR_FIT_WIDTH = Qgis.ScaleBarSegmentSizeMode.FitWidth
     SCALEBAR_ALIGN_LEFT = Qgis.ScaleBarAlignment.Left
     SYMBOL_FILL_COLOR = QgsSymbolLayer.Property.FillColor
 else:  # QGIS 3.22 - 3.34
     ALG_NO_THREADING = QgsProcessingAlgorithm.Flag.FlagNoThreading
+    SOURCE_MAP_LAYER = QgsProcessing.SourceType.TypeMapLayer
+    GEOM_LINE = QgsWkbTypes.GeometryType.LineGeometry
     LAYOUT_MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
     RENDER_MM = QgsUnitTypes.RenderUnit.RenderMillimeters
     DISTANCE_METERS = QgsUnitTypes.DistanceUnit.DistanceMeters
@@ -114,6 +135,7 @@ else:  # QGIS 3.22 - 3.34
     LEGEND_GROUP = QgsLegendStyle.Style.Group
     LEGEND_SUBGROUP = QgsLegendStyle.Style.Subgroup
     LEGEND_SYMBOL_LABEL = QgsLegendStyle.Style.SymbolLabel
+    LEGEND_SYMBOL = QgsLegendStyle.Style.Symbol
     LEGEND_HIDDEN = QgsLegendStyle.Style.Hidden
     SCALEBAR_FIT_WIDTH = QgsScaleBarSettings.SegmentSizeMode.SegmentSizeFitWidth
     SCALEBAR_ALIGN_LEFT = QgsScaleBarSettings.Alignment.AlignLeft
@@ -123,6 +145,8 @@ else:  # QGIS 3.22 - 3.34
 REF_UPPER_LEFT = QgsLayoutItem.ReferencePoint.UpperLeft
 PAGE_LANDSCAPE = QgsLayoutItemPage.Orientation.Landscape
 ATLAS_SCALE_PREDEFINED = QgsLayoutItemMap.AtlasScalingMode.Predefined
+ATLAS_SCALE_FIXED = QgsLayoutItemMap.AtlasScalingMode.Fixed
+DD_MAP_SCALE = QgsLayoutObject.DataDefinedProperty.MapScale
 FRAMES_USE_EXISTING = QgsLayoutMultiFrame.ResizeMode.UseExistingFrames
 TABLE_HEADERS_ALL_FRAMES = QgsLayoutTable.HeaderMode.AllFrames
 TABLE_EMPTY_SHOW_MESSAGE = QgsLayoutTable.EmptyTableMode.ShowMessage
