@@ -58,7 +58,7 @@ class HotspotPatrolPlugin:
         action = QAction(QIcon(resource("icons", icon)), text, self.iface.mainWindow())
         action.setObjectName("hotspotpatrol_" + text.split()[0].lower())
         action.triggered.connect(slot)
-        self.iface.addPluginToMenu(MENU, action)
+        self.iface.addPluginToVectorMenu(MENU, action)
         self.toolbar.addAction(action)
         self.actions.append(action)
         return action
@@ -85,7 +85,7 @@ class HotspotPatrolPlugin:
             self.planner.unload()
             self.planner = None
         for action in self.actions:
-            self.iface.removePluginMenu(MENU, action)
+            self.iface.removePluginVectorMenu(MENU, action)
             if self.toolbar is not None:
                 self.toolbar.removeAction(action)
             action.deleteLater()
