@@ -237,7 +237,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         results[self.COVERAGE] = self._write_coverage(parameters, context, zones, zones_src, cov, zones_crs)
         self._style(context, results[self.COVERAGE], styles.apply_coverage_style,
                     params.target_min / 60, params.target_max / 60)
-        self._style(context, visits_id, styles.apply_visits_style)
+        band = (params.target_min / 60, params.target_max / 60)
+        self._style(context, visits_id, styles.apply_visits_style, *band)
 
         waypoints_src = self.parameterAsSource(parameters, self.WAYPOINTS, context)
         if waypoints_src is not None:
@@ -255,7 +256,7 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
                 wid, _ = self._write_visits(parameters, self.WAYPOINT_VISITS, context, wp_visits, wps.ids,
                                             F.WAYPOINT_ID, tr.unit_labels, zones_crs, to_out, feedback)
                 results[self.WAYPOINT_VISITS] = wid
-                self._style(context, wid, styles.apply_visits_style)
+                self._style(context, wid, styles.apply_visits_style, *band)
             feedback.pushInfo(f"Waypoints: {len(wp_visits):,} visits to {len(wps.ids):,} waypoints.")
 
         counted = int((~visits.pass_through).sum())

@@ -5,9 +5,7 @@ Each constant takes the new, fully scoped name when this QGIS has it, the old sc
 from qgis.core import (
     Qgis,
     QgsFeatureSink,
-    QgsLayoutItem,
     QgsLayoutItemMap,
-    QgsLayoutItemPage,
     QgsLayoutItemShape,
     QgsLayoutMultiFrame,
     QgsLayoutObject,
@@ -114,7 +112,6 @@ if _NEW:
     DISTANCE_KILOMETERS = Qgis.DistanceUnit.Kilometers
     TEXT_ALWAYS_TEXT = Qgis.TextRenderFormat.AlwaysText
     LEGEND_TITLE = Qgis.LegendComponent.Title
-    LEGEND_GROUP = Qgis.LegendComponent.Group
     LEGEND_SUBGROUP = Qgis.LegendComponent.Subgroup
     LEGEND_SYMBOL_LABEL = Qgis.LegendComponent.SymbolLabel
     LEGEND_SYMBOL = Qgis.LegendComponent.Symbol
@@ -130,9 +127,8 @@ else:  # QGIS 3.22 - 3.34
     RENDER_MM = QgsUnitTypes.RenderUnit.RenderMillimeters
     DISTANCE_METERS = QgsUnitTypes.DistanceUnit.DistanceMeters
     DISTANCE_KILOMETERS = QgsUnitTypes.DistanceUnit.DistanceKilometers
-    TEXT_ALWAYS_TEXT = QgsRenderContext.TextFormatAlwaysText
+    TEXT_ALWAYS_TEXT = QgsRenderContext.TextFormatAlwaysText  # 3.22's bindings have no scoped name for it
     LEGEND_TITLE = QgsLegendStyle.Style.Title
-    LEGEND_GROUP = QgsLegendStyle.Style.Group
     LEGEND_SUBGROUP = QgsLegendStyle.Style.Subgroup
     LEGEND_SYMBOL_LABEL = QgsLegendStyle.Style.SymbolLabel
     LEGEND_SYMBOL = QgsLegendStyle.Style.Symbol
@@ -142,16 +138,12 @@ else:  # QGIS 3.22 - 3.34
     SYMBOL_FILL_COLOR = QgsSymbolLayer.PropertyFillColor
 
 # Layout enums with the same scoped name on 3.22 and 3.44.
-REF_UPPER_LEFT = QgsLayoutItem.ReferencePoint.UpperLeft
-PAGE_LANDSCAPE = QgsLayoutItemPage.Orientation.Landscape
-ATLAS_SCALE_PREDEFINED = QgsLayoutItemMap.AtlasScalingMode.Predefined
 ATLAS_SCALE_FIXED = QgsLayoutItemMap.AtlasScalingMode.Fixed
 DD_MAP_SCALE = QgsLayoutObject.DataDefinedProperty.MapScale
 FRAMES_USE_EXISTING = QgsLayoutMultiFrame.ResizeMode.UseExistingFrames
 TABLE_HEADERS_ALL_FRAMES = QgsLayoutTable.HeaderMode.AllFrames
 TABLE_EMPTY_SHOW_MESSAGE = QgsLayoutTable.EmptyTableMode.ShowMessage
 TABLE_ODD_ROWS = QgsLayoutTable.CellStyleGroup.OddRows
-TABLE_WRAP_TEXT = QgsLayoutTable.WrapBehavior.WrapText
 DD_EXCLUDE_FROM_EXPORTS = QgsLayoutObject.DataDefinedProperty.ExcludeFromExports
 TABLE_HEADER_ROW = QgsLayoutTable.CellStyleGroup.HeaderRow
 TABLE_HEADER_FOLLOW_COLUMN = QgsLayoutTable.HeaderHAlignment.FollowColumn

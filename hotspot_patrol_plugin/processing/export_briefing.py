@@ -1,0 +1,335 @@
+"""hotspotpatrol:exportbriefing - Export a briefing pack (PDF, optional PNG pages) from a coverage layer."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import time
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+)
+
+from ..qgis_io import compat
+from .base import HotspotAlgorithm, dependency_problems
+
+HELP = """<p>Prints the result of <i>Match officer tracks to hot spots</i> as a briefing pack that
+supervisors and officers can read without QGIS: a PDF (and, if you choose a folder, one PNG per page).</p>
+<p><b>Page 1</b>: title, period, area, a map of all zones coloured by status, legend, scale bar, north
+arrow, date of production, a note on the data, and a table of the zones (id, name, priority,
+visits, median dwell, status, last visit, page). Long tables continue on the next pages.
+<b>Then one page per zone</b>, at a readable scale: the zone, its waypoints, the visit paths of the
+period coloured by band, a locator map, key figures and a table of the zone's visits.</p>
+<p><b>Officer ids are pseudonymised</b> with a keyed hash: the same unit gets the same pseudonym
+(e.g. U-3f9a2c) in every pack made with the same key, and nobody without the key can recompute it.
+Without a key a random one is used for this pack only. Tick <i>Show unit ids</i> only for packs
+that stay with the analyst.</p>
+<p>Works offline: the maps show only the layers you give (zones, visits, waypoints and any
+background layers you choose, e.g. a local street map). The pack's layout is added to the project
+(Project &gt; Layouts) with its pseudonymised data layers, so you can adjust it and re-export with
+Atlas &gt; Export Atlas as PDF. The legend names the target band; it is the band the coverage layer
+was styled with unless you set it. Input layers are never modified.</p>"""
+
+
+class ExportBriefingAlgorithm(HotspotAlgorithm):
+    ALG_ID = "exportbriefing"
+    DISPLAY = "Export briefing pack (PDF)"
+    GROUP = "Reporting"
+    GROUP_ID = "reporting"
+    HELP = HELP
+
+    COVERAGE = "COVERAGE"
+    VISITS = "VISITS"
+    WAYPOINTS = "WAYPOINTS"
+    BACKGROUND = "BACKGROUND"
+    TITLE = "TITLE"
+    AREA = "AREA"
+    PERIOD = "PERIOD"
+    PAPER = "PAPER"
+    PSEUDONYMISE_KEY = "PSEUDONYMISE_KEY"
+    SHOW_UNIT_IDS = "SHOW_UNIT_IDS"
+    TARGET_MIN = "TARGET_MIN"
+    TARGET_MAX = "TARGET_MAX"
+    TIMEZONE = "TIMEZONE"
+    OUTPUT = "OUTPUT"
+    PNG_FOLDER = "PNG_FOLDER"
+    PAGES = "PAGES"
+    LAYOUT = "LAYOUT"
+    PNG_FILES = "PNG_FILES"
+
+    PAPERS = ("A4", "A3")
+    DEFAULT_TITLE = "Hot spot patrol briefing"
+
+    def flags(self):
+        # builds a print layout and adds it to the project: main thread only
+        return super().flags() | compat.ALG_NO_THREADING
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        adv = compat.FLAG_ADVANCED
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.COVERAGE, self.tr("Coverage (COVERAGE output of Match officer tracks)"), [compat.SOURCE_POLYGON]))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.VISITS, self.tr("Visits (VISITS output of Match officer tracks)"), [compat.SOURCE_LINE],
+            optional=True))
+        self.addParameter(QgsProcessingParameterVectorLayer(
+            self.WAYPOINTS, self.tr("Waypoints"), [compat.SOURCE_POINT], optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(
+            self.BACKGROUND, self.tr("Background layers, drawn underneath (local data only)"),
+            compat.SOURCE_MAP_LAYER, optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.TITLE, self.tr("Title"), defaultValue=self.DEFAULT_TITLE))
+        self.addParameter(QgsProcessingParameterString(
+            self.AREA, self.tr("Area name (e.g. the district or beat)"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.PAPER, self.tr("Paper (landscape)"), options=list(self.PAPERS), defaultValue=self.PAPERS[0],
+            usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key for unit ids (keep it secret; "
+                                           "the same key gives the same pseudonyms)"), optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.SHOW_UNIT_IDS, self.tr("Show real unit ids (not for packs that leave the analyst)"),
+            defaultValue=False))
+        for key, label in ((self.PERIOD, "Period text (default: from the first to the last visit)"),
+                           (self.TIMEZONE, "Time zone for printed times")):
+            p = QgsProcessingParameterString(key, self.tr(label), optional=True,
+                                             defaultValue="Europe/London" if key == self.TIMEZONE else None)
+            p.setFlags(p.flags() | adv)
+            self.addParameter(p)
+        for key, label in ((self.TARGET_MIN, "Target band minimum, minutes (default: the coverage style's, else 10)"),
+                           (self.TARGET_MAX, "Target band maximum, minutes (default: the coverage style's, else 15)")):
+            p = QgsProcessingParameterNumber(key, self.tr(label), compat.NUMBER_DOUBLE, None, True, 0.0)
+            p.setFlags(p.flags() | adv)
+            self.addParameter(p)
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("Briefing pack (PDF)"), self.tr("PDF files (*.pdf)")))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            self.PNG_FOLDER, self.tr("Folder for one PNG per page"), optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Pages")))
+        self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Layout name in the project")))
+        self.addOutput(QgsProcessingOutputNumber(self.PNG_FILES, self.tr("PNG pages written")))
+
+    # ------------------------------------------------------------------ helpers
+    def _layer(self, parameters, key, context, required=False):
+        if parameters.get(key) in (None, ""):
+            if required:
+                raise QgsProcessingException(self.invalidSourceError(parameters, key))
+            return None
+        layer = self.parameterAsVectorLayer(parameters, key, context)
+        if layer is None or not layer.isValid():
+            raise QgsProcessingException(self.invalidSourceError(parameters, key))
+        return layer
+
+    def _band(self, parameters, context, coverage):
+        from ..qgis_io import styles
+
+        lo, hi = styles.target_band(coverage)
+        if parameters.get(self.TARGET_MIN) not in (None, ""):
+            lo = self.parameterAsDouble(parameters, self.TARGET_MIN, context)
+        if parameters.get(self.TARGET_MAX) not in (None, ""):
+            hi = self.parameterAsDouble(parameters, self.TARGET_MAX, context)
+        if lo > hi:
+            raise QgsProcessingException(
+                f"The target band minimum ({lo:g} min) is above its maximum ({hi:g} min).")
+        return lo, hi
+
+    @staticmethod
+    def _check_writable(path: str, what: str) -> None:
+        folder = os.path.dirname(os.path.abspath(path)) or "."
+        try:
+            os.makedirs(folder, exist_ok=True)
+            probe = os.path.join(folder, f".hp-write-test-{os.getpid()}")
+            with open(probe, "w"):
+                pass
+            os.remove(probe)
+        except OSError as e:
+            raise QgsProcessingException(
+                f"Cannot write the {what} to '{path}': {e.strerror or e}.") from None
+
+    @staticmethod
+    def _project_owned(layer, project, context):
+        """The layer itself when the project has it; else taken from the run's temporary store."""
+        if project.mapLayer(layer.id()) is not None:
+            return layer, False
+        store = context.temporaryLayerStore()
+        if store.mapLayer(layer.id()) is not None:
+            taken = store.takeMapLayer(layer)
+            if taken is not None:
+                return taken, True
+        return layer.clone(), True
+
+    def _status_mismatches(self, coverage, lo, hi) -> int:
+        from ..core import fields as F
+        from ..core.matching import STATUS_ABOVE, STATUS_BELOW, STATUS_ON
+
+        bad = 0
+        for f in coverage.getFeatures():
+            med, status, visits = f[F.DWELL_MEDIAN_MIN], f[F.STATUS], f[F.VISITS]
+            try:
+                med, visits = float(med), int(visits)
+            except (TypeError, ValueError):
+                continue
+            if visits <= 0:
+                continue
+            expected = STATUS_BELOW if med < lo - 1e-3 else STATUS_ABOVE if med > hi + 1e-3 else STATUS_ON
+            near_edge = min(abs(med - lo), abs(med - hi)) <= 1e-3
+            if str(status) != expected and not near_edge:
+                bad += 1
+        return bad
+
+    # ------------------------------------------------------------------ main
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        problems = dependency_problems()
+        if problems:
+            raise QgsProcessingException(" ".join(problems))
+        from ..paths import metadata_path
+        from ..qgis_io import briefing as B
+        from ..qgis_io import styles
+
+        started = time.perf_counter()
+        coverage = self._layer(parameters, self.COVERAGE, context, required=True)
+        visits = self._layer(parameters, self.VISITS, context)
+        waypoints = self._layer(parameters, self.WAYPOINTS, context)
+        background = self.parameterAsLayerList(parameters, self.BACKGROUND, context) or []
+        missing = styles.missing_coverage_fields(coverage)
+        if missing:
+            raise QgsProcessingException(
+                f"The layer '{coverage.name()}' is not a COVERAGE output of 'Match officer tracks to hot spots': "
+                f"it has no field {', '.join(missing)}.")
+        for label, layer, wanted in (("coverage", coverage, compat.GEOM_POLYGON),
+                                     ("visits", visits, compat.GEOM_LINE),
+                                     ("waypoints", waypoints, compat.GEOM_POINT)):
+            if layer is not None and compat.geometry_type(layer.wkbType()) != wanted:
+                raise QgsProcessingException(f"The {label} layer '{layer.name()}' has the wrong geometry type.")
+        out_pdf = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        if not out_pdf:
+            raise QgsProcessingException("Choose a file for the briefing pack (OUTPUT).")
+        if not out_pdf.lower().endswith(".pdf"):
+            out_pdf += ".pdf"
+        self._check_writable(out_pdf, "briefing pack")
+        png_folder = ""
+        if parameters.get(self.PNG_FOLDER) not in (None, ""):
+            png_folder = self.parameterAsString(parameters, self.PNG_FOLDER, context)
+            if png_folder:
+                self._check_writable(os.path.join(png_folder, "page_01.png"), "PNG pages")
+
+        lo, hi = self._band(parameters, context, coverage)
+        mismatched = self._status_mismatches(coverage, lo, hi)
+        if mismatched:
+            feedback.pushWarning(
+                f"{mismatched} zone(s) have a status that does not follow from their median visit and the "
+                f"{lo:g}–{hi:g} min band: the coverage was probably computed with another band. Set "
+                "TARGET_MIN and TARGET_MAX to the band used by Match officer tracks so the legend is true.")
+        show_ids = self.parameterAsBoolean(parameters, self.SHOW_UNIT_IDS, context)
+        key = self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or ""
+        if visits is not None and not show_ids and not key:
+            key = secrets.token_hex(16)
+            feedback.pushWarning(
+                "No pseudonymisation key was given: unit ids are hidden behind pseudonyms made with a random "
+                "key, so they will not match the pseudonyms of other packs.")
+        if show_ids:
+            feedback.pushWarning("Unit ids are shown as recorded: keep this pack with the analyst.")
+        title = (self.parameterAsString(parameters, self.TITLE, context) or "").strip() or self.DEFAULT_TITLE
+        paper = self.parameterAsEnumString(parameters, self.PAPER, context) or self.PAPERS[0]
+        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
+        sources = [f"coverage '{coverage.name()}'"]
+        if visits is not None:
+            sources.append(f"visits '{visits.name()}'")
+        if waypoints is not None:
+            sources.append(f"waypoints '{waypoints.name()}'")
+        if background:
+            sources.append("background " + ", ".join(f"'{lay.name()}'" for lay in background))
+        options = B.PackOptions(
+            title=title, paper=paper,
+            area=(self.parameterAsString(parameters, self.AREA, context) or "").strip(),
+            period=(self.parameterAsString(parameters, self.PERIOD, context) or "").strip(),
+            target_min=lo, target_max=hi, timezone=timezone, unit_key=key, show_unit_ids=show_ids,
+            source_note="; ".join(sources), version=_version(metadata_path))
+
+        project = context.project() or QgsProject.instance()
+        try:
+            from ..qgis_io.tracks import working_crs
+
+            crs = working_crs(coverage.crs(), coverage.extent())
+            layers = B.build_pack_layers(coverage, visits, waypoints, [], options, feedback, crs=crs)
+        except B.BriefingError as e:
+            raise QgsProcessingException(str(e)) from None
+        if feedback.isCanceled():
+            return {}
+
+        # the pack's layers live in the project, in one group that is not drawn on the canvas
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        group = project.layerTreeRoot().addGroup(f"Briefing pack: {title} ({stamp})")
+        group.setItemVisibilityChecked(False)
+        group.setExpanded(False)
+        for layer in layers.all():
+            project.addMapLayer(layer, False)
+            group.addLayer(layer)
+        for layer in background:
+            owned, added = self._project_owned(layer, project, context)
+            if added:
+                project.addMapLayer(owned, False)
+                group.addLayer(owned)
+            layers.background.append(owned)
+
+        name = _unique_layout_name(project, f"{title} ({stamp})")
+        try:
+            layout, info = B.build_layout(project, layers, options, name)
+        except B.BriefingError as e:
+            for layer in layers.all():  # leave the project as it was
+                project.removeMapLayer(layer.id())
+            project.layerTreeRoot().removeChildNode(group)
+            raise QgsProcessingException(str(e)) from None
+        project.layoutManager().addLayout(layout)
+        feedback.pushInfo(f"Layout '{name}' added to the project: {info.overview_pages} overview page(s) and "
+                          f"{info.zones} zone page(s).")
+
+        steps = QgsProcessingMultiStepFeedback(2 if png_folder else 1, feedback)
+        try:
+            B.export_pdf(layout, out_pdf, steps)
+        except B.BriefingError as e:
+            raise QgsProcessingException(str(e)) from None
+        if feedback.isCanceled():
+            return {}
+        pngs = []
+        if png_folder:
+            try:
+                steps.setCurrentStep(1)
+                pngs = B.export_pngs(layout, png_folder, 150, steps)
+            except B.BriefingError as e:
+                raise QgsProcessingException(str(e)) from None
+        feedback.pushInfo(f"Briefing pack: {info.pages} pages written to {out_pdf}"
+                          + (f", {len(pngs)} PNG pages to {png_folder}" if png_folder else "")
+                          + f" in {time.perf_counter() - started:.1f} s.")
+        return {self.OUTPUT: out_pdf, self.PNG_FOLDER: png_folder or None, self.PAGES: info.pages,
+                self.LAYOUT: name, self.PNG_FILES: len(pngs)}
+
+
+def _version(metadata_path) -> str:
+    try:
+        for line in metadata_path().read_text(encoding="utf-8").splitlines():
+            if line.startswith("version="):
+                return line.split("=", 1)[1].strip()
+    except OSError:
+        pass
+    return ""
+
+
+def _unique_layout_name(project, name: str) -> str:
+    manager = project.layoutManager()
+    candidate, n = name, 2
+    while manager.layoutByName(candidate) is not None:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
