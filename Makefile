@@ -62,6 +62,8 @@ lint: setup
 
 bench: setup
 	$(PYTHON) scripts/bench.py
+	$(PYTHON) scripts/bench_hotspots.py
+	$(PYTHON) scripts/bench_briefing.py
 
 sample: setup
 	$(PYTHON) scripts/make_sample.py

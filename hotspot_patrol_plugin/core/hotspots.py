@@ -154,6 +154,18 @@ class Lattice:
         return [(0, 1, 1), (1, -1, 0), (1, 0, 1)]
 
 
+def polygon_wkb(rings: np.ndarray) -> list:
+    """Little-endian WKB of single-ring polygons from closed rings of equal length, (n, k, 2)."""
+    n, k = rings.shape[:2]
+    rec = np.dtype([("order", "u1"), ("type", "<u4"), ("rings", "<u4"), ("points", "<u4"), ("xy", "<f8", (k, 2))])
+    out = np.empty(n, dtype=rec)
+    out["order"], out["type"], out["rings"], out["points"] = 1, 3, 1, k
+    out["xy"] = rings
+    raw = out.tobytes()
+    size = rec.itemsize
+    return [raw[i:i + size] for i in range(0, n * size, size)]
+
+
 @dataclass
 class Grid:
     """The cells of a study area: a rectangle of lattice indices and a mask of the cells kept.
@@ -251,6 +263,10 @@ class Grid:
         if len(rings) == 0:
             return np.zeros(0, dtype=object)
         return shapely.polygons(rings)
+
+    def wkb(self, cells=None) -> list:
+        """Little-endian WKB polygons of the cells, built with numpy (no shapely objects)."""
+        return polygon_wkb(self.rings(cells))
 
     def cell_of(self, x, y) -> np.ndarray:
         """The cell number of each point, -1 for points outside the grid (or not finite)."""
@@ -493,9 +509,11 @@ def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, 
     rank_of[order] = np.arange(len(order))
     cell_zone[hot_idx] = rank_of[comp]
     polys = grid.polygons(hot_idx)
+    by_comp = np.argsort(comp, kind="stable")
+    starts = np.r_[0, np.cumsum(z_cells)]
     geoms = np.empty(len(order), dtype=object)
     for r, c in enumerate(order):  # one union per zone
-        members = polys[comp == c]
+        members = polys[by_comp[starts[c]:starts[c + 1]]]
         g = shapely.coverage_union_all(members) if len(members) > 1 else members[0]
         geoms[r] = shapely.normalize(g)
     return Zones(

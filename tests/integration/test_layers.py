@@ -14,7 +14,7 @@ def test_bulk_read_honours_the_subset_filter(qgis_app, sample_gpkg, subset):
     layer.setSubsetString(subset)
     bulk = read_points(layer.dataProvider(), layer, ["callsign", "time"])
     slow = _read_features(layer, ["callsign", "time"])
-    assert bulk.method == "gdal-arrow" and len(bulk) == len(slow) == layer.featureCount() > 0
+    assert bulk.method == "gdal-arrow" and len(bulk) == len(slow) > 0
     assert np.array_equal(bulk.fid, slow.fid) and np.array_equal(bulk.x, slow.x) and np.array_equal(bulk.y, slow.y)
     assert list(bulk.columns["callsign"]) == list(slow.columns["callsign"])
     assert list(bulk.columns["time"]) == list(slow.columns["time"])
