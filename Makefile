@@ -64,6 +64,7 @@ bench: setup
 	$(PYTHON) scripts/bench.py
 	$(PYTHON) scripts/bench_hotspots.py
 	$(PYTHON) scripts/bench_briefing.py
+	$(PYTHON) scripts/bench_import.py
 
 sample: setup
 	$(PYTHON) scripts/make_sample.py
