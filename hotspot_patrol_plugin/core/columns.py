@@ -148,7 +148,8 @@ def _position_by_values(head: pd.DataFrame, candidates) -> tuple[str | None, str
     for a, b in zip(nums, nums[1:]):
         va, vb = _numeric(head[a]), _numeric(head[b])
         ma, mb = np.nanmax(np.abs(va)), np.nanmax(np.abs(vb))
-        if ma <= 180 and mb <= 180 and min(ma, mb) <= 90 and np.nanstd(va) < 1 and np.nanstd(vb) < 1 and ma + mb > 0:
+        small = np.nanstd(va) < 1 and np.nanstd(vb) < 1  # one force's area: a degree or so
+        if ma <= 180 and mb <= 180 and min(ma, mb) <= 90 and small and ma + mb > 0:
             if ma > 90:  # only a longitude goes beyond 90
                 return a, b
             if mb > 90:
@@ -161,7 +162,8 @@ def _position_by_values(head: pd.DataFrame, candidates) -> tuple[str | None, str
     return None, None
 
 
-_DATE_LIKE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}/\d{1,2}/\d{1,2}|\d{10}(\d{3})?)")
+_DATE_LIKE = re.compile(
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}/\d{1,2}/\d{1,2}|\d{10}(\d{3})?)")
 
 
 def _time_by_values(head: pd.DataFrame, exclude) -> str | None:

@@ -1,7 +1,7 @@
 """What every Hotspot Patrol algorithm shares: naming, help, the dependency gate."""
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsProcessingAlgorithm
+from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import dependencies
@@ -41,6 +41,18 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return type(self)()
+
+    def timezone(self, parameters, key, context) -> str:
+        """The IANA time-zone parameter (default Europe/London), checked: one sentence if unknown."""
+        import pandas as pd
+
+        name = (self.parameterAsString(parameters, key, context) or "Europe/London").strip()
+        try:
+            pd.Timestamp(0).tz_localize(name)
+        except Exception:
+            raise QgsProcessingException(
+                f"Unknown time zone '{name}': use an IANA name such as Europe/London.") from None
+        return name
 
     def canExecute(self):  # noqa: N802 - QGIS API
         problems = dependency_problems()

@@ -214,12 +214,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         weight_field = self._field(parameters, self.WEIGHT_FIELD, context, source, "weight")
         harm_path = (self.parameterAsFile(parameters, self.HARM_TABLE, context) or "").strip()
         types = H.split_types(self.parameterAsString(parameters, self.TYPES, context) or "")
-        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
-        try:
-            pd.Timestamp(0).tz_localize(timezone)
-        except Exception:
-            raise QgsProcessingException(
-                f"Unknown time zone '{timezone}': use an IANA name such as Europe/London.") from None
+        timezone = self.timezone(parameters, self.TIMEZONE, context)
         start = self._instant(parameters, self.PERIOD_START, context, timezone)
         end = self._instant(parameters, self.PERIOD_END, context, timezone)
         if (start is not None or end is not None) and not date_field:
@@ -391,22 +386,24 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
 
     def _write_zones(self, parameters, context, zones, crs):
         from ..qgis_io import hotspots as IO
+        from ..qgis_io import tracks as T
 
         fields = IO.hotspot_fields()
         sink, dest = self.parameterAsSink(parameters, self.HOTSPOTS, context, fields, compat.WKB_POLYGON, crs)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.HOTSPOTS))
-        geoms = IO.qgs_geometries(zones.geoms) if len(zones) else []
+        geoms = T.qgs_geometries(zones.geoms) if len(zones) else []
         for i in range(len(zones)):
             attrs = [zones.ids[i], f"Hot spot {i + 1}", int(zones.crimes[i]), float(zones.harm[i]),
                      float(zones.area_m2[i]), int(zones.cells[i]), float(zones.peak_z[i])]
-            sink.addFeature(IO.feature(fields, attrs, geoms[i]), compat.SINK_FAST_INSERT)
+            sink.addFeature(T.new_feature(fields, attrs, geoms[i]), compat.SINK_FAST_INSERT)
         return dest
 
     def _write_concentration(self, parameters, context, conc):
         import math
 
         from ..qgis_io import hotspots as IO
+        from ..qgis_io import tracks as T
 
         fields = IO.concentration_fields()
         sink, dest = self.parameterAsSink(
@@ -417,5 +414,5 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
             per_cell = float(conc.harm_per_cell[i])
             attrs = [None if math.isnan(per_cell) else per_cell, int(conc.cells[i]), int(conc.cum_cells[i]),
                      float(conc.area_pct[i]), float(conc.area_km2[i]), float(conc.harm_pct[i])]
-            sink.addFeature(IO.feature(fields, attrs), compat.SINK_FAST_INSERT)
+            sink.addFeature(T.new_feature(fields, attrs), compat.SINK_FAST_INSERT)
         return dest

@@ -111,7 +111,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterVectorDestination(
             self.OUTPUT, self.tr("Imported tracks"), compat.SOURCE_POINT))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.SUMMARY, self.tr("Per-unit summary"), compat.SOURCE_TABLE, optional=True, createByDefault=True))
+            self.SUMMARY, self.tr("Per-unit summary"), compat.SOURCE_VECTOR, optional=True, createByDefault=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"), optional=True,
             createByDefault=True))
@@ -133,12 +133,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         source = self.parameterAsSource(parameters, self.LAYER, context)
         if not files and source is None:
             raise QgsProcessingException("Choose track files or a folder (INPUT), or a point layer (LAYER).")
-        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
-        try:
-            pd.Timestamp(0).tz_localize(timezone)
-        except Exception:
-            raise QgsProcessingException(
-                f"Unknown time zone '{timezone}': use an IANA name such as Europe/London.") from None
+        timezone = self.timezone(parameters, self.TIMEZONE, context)
         out_crs = self.parameterAsCrs(parameters, self.OUTPUT_CRS, context)
         if not out_crs.isValid():
             out_crs = QgsCoordinateReferenceSystem("EPSG:27700")
@@ -254,7 +249,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
                            ("median_interval_s", fieldtypes.DOUBLE), ("longest_gap_s", fieldtypes.DOUBLE),
                            ("share_dropped", fieldtypes.DOUBLE)):
             fields.append(fieldtypes.field(name, kind))
-        sink, dest = self.parameterAsSink(parameters, self.SUMMARY, context, fields, compat.WKB_NOGEOMETRY,
+        sink, dest = self.parameterAsSink(parameters, self.SUMMARY, context, fields, compat.WKB_NO_GEOMETRY,
                                           QgsCoordinateReferenceSystem())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.SUMMARY))

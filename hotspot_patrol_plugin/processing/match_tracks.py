@@ -143,7 +143,6 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         problems = dependency_problems()
         if problems:
             raise QgsProcessingException(" ".join(problems))
-        import pandas as pd
 
         from ..core import fields as F
         from ..core import matching as M
@@ -168,12 +167,7 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
                 raise QgsProcessingException(
                     f"The {label} field '{name}' does not exist in the pings layer "
                     f"(its fields: {', '.join(tracks_src.fields().names())}).")
-        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
-        try:
-            pd.Timestamp(0).tz_localize(timezone)
-        except Exception:
-            raise QgsProcessingException(
-                f"Unknown time zone '{timezone}': use an IANA name such as Europe/London.") from None
+        timezone = self.timezone(parameters, self.TIMEZONE, context)
         params = M.MatchParams(
             max_gap=self._number(parameters, self.MAX_GAP, context),
             merge_gap=self._number(parameters, self.MERGE_GAP, context),

@@ -33,7 +33,6 @@ if _NEW:
     SOURCE_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
     SOURCE_LINE = Qgis.ProcessingSourceType.VectorLine
     SOURCE_FILE = Qgis.ProcessingSourceType.File
-    SOURCE_TABLE = Qgis.ProcessingSourceType.Vector
     NUMBER_DOUBLE = Qgis.ProcessingNumberParameterType.Double
     FIELD_ANY = Qgis.ProcessingFieldParameterDataType.Any
     FLAG_OPTIONAL = Qgis.ProcessingParameterFlag.Optional
@@ -42,7 +41,6 @@ if _NEW:
     GEOM_POINT = Qgis.GeometryType.Point
     GEOM_POLYGON = Qgis.GeometryType.Polygon
     WKB_LINESTRING = Qgis.WkbType.LineString
-    WKB_NOGEOMETRY = Qgis.WkbType.NoGeometry
     SOURCE_VECTOR = Qgis.ProcessingSourceType.Vector
     NUMBER_INTEGER = Qgis.ProcessingNumberParameterType.Integer
     FIELD_NUMERIC = Qgis.ProcessingFieldParameterDataType.Numeric
@@ -56,7 +54,6 @@ else:  # QGIS 3.22 - 3.34
     SOURCE_POLYGON = QgsProcessing.SourceType.TypeVectorPolygon
     SOURCE_LINE = QgsProcessing.SourceType.TypeVectorLine
     SOURCE_FILE = QgsProcessing.SourceType.TypeFile
-    SOURCE_TABLE = QgsProcessing.SourceType.TypeVector
     NUMBER_DOUBLE = QgsProcessingParameterNumber.Type.Double
     FIELD_ANY = QgsProcessingParameterField.DataType.Any
     FLAG_OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
@@ -65,7 +62,6 @@ else:  # QGIS 3.22 - 3.34
     GEOM_POINT = QgsWkbTypes.GeometryType.PointGeometry
     GEOM_POLYGON = QgsWkbTypes.GeometryType.PolygonGeometry
     WKB_LINESTRING = QgsWkbTypes.Type.LineString
-    WKB_NOGEOMETRY = QgsWkbTypes.Type.NoGeometry
     SOURCE_VECTOR = QgsProcessing.SourceType.TypeVector
     NUMBER_INTEGER = QgsProcessingParameterNumber.Type.Integer
     FIELD_NUMERIC = QgsProcessingParameterField.DataType.Numeric

@@ -11,7 +11,8 @@ import sqlite3
 import numpy as np
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
-KINDS = {"string": "OFTString", "int": "OFTInteger64", "real": "OFTReal", "datetime": "OFTDateTime"}
+KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
+         "datetime": "OFTDateTime"}
 
 
 def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> np.ndarray:
@@ -48,8 +49,9 @@ def write_points(path: str, layer: str, crs_wkt: str, x, y, columns: list[tuple[
 
 def write_lines(path: str, layer: str, crs_wkt: str, wkb: list, bounds: np.ndarray,
                 columns: list[tuple[str, str, object]], chunk: int = 100_000, feedback=None,
-                progress=(0.0, 100.0)) -> int:
-    """Write a new line layer from WKB line strings; ``bounds`` is (n, 4) minx, miny, maxx, maxy."""
+                progress=(0.0, 100.0), geometry: str = "linestring") -> int:
+    """Write a new line (or, with ``geometry="polygon"``, polygon) layer from WKB geometries;
+    ``bounds`` is (n, 4): minx, miny, maxx, maxy."""
     bounds = np.asarray(bounds, float).reshape(-1, 4)
 
     def blobs(srs_id):
@@ -57,7 +59,7 @@ def write_lines(path: str, layer: str, crs_wkt: str, wkb: list, bounds: np.ndarr
         return [head + bytes(w) for w in wkb]
 
     finite = np.all(np.isfinite(bounds), axis=1)
-    return _write(path, layer, crs_wkt, "linestring", columns, len(wkb), blobs,
+    return _write(path, layer, crs_wkt, geometry, columns, len(wkb), blobs,
                   (bounds[:, 0], bounds[:, 2], bounds[:, 1], bounds[:, 3]), finite, chunk, feedback, progress)
 
 
@@ -74,7 +76,7 @@ def _write(path, layer, crs_wkt, geometry, columns, n, make_blobs, boxes, finite
     ds = drv.Open(path, 1) if os.path.exists(path) else drv.CreateDataSource(path)
     if ds.GetLayerByName(layer) is not None:
         ds.DeleteLayer(layer)
-    gtype = ogr.wkbPoint if geometry == "point" else ogr.wkbLineString
+    gtype = {"point": ogr.wkbPoint, "linestring": ogr.wkbLineString, "polygon": ogr.wkbPolygon}[geometry]
     lyr = ds.CreateLayer(layer, srs, gtype, options=["SPATIAL_INDEX=YES", "GEOMETRY_NAME=geom", "FID=fid"])
     for name, kind, _ in columns:
         defn = ogr.FieldDefn(name, ogr.OFTInteger if kind == "bool" else getattr(ogr, KINDS[kind]))
@@ -230,6 +232,6 @@ def _plain(values, kind):
         out = arr.astype(float).astype(object)
         out[~np.isfinite(arr.astype(float))] = None
         return out.tolist()
-    if kind in ("int", "bool"):
+    if kind in ("int", "int32", "bool"):
         return arr.astype(np.int64).tolist()
     return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in arr.tolist()]

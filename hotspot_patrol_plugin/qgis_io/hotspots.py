@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
     QgsFields,
-    QgsGeometry,
     QgsProcessingException,
     QgsUnitTypes,
 )
@@ -224,81 +222,16 @@ GRID_OGR_TYPES = {H.CELL_ID: "OFTInteger64", H.CRIMES: "OFTInteger", H.HARM: "OF
 def write_polygons_gpkg(path: str, layer: str, crs_wkt: str, rings: np.ndarray, columns: list,
                         feedback=None, progress=(0.0, 100.0), chunk: int = 50_000) -> int:
     """A new GeoPackage polygon layer from closed rings (n, k, 2) and (name, OFT type name, list)
-    columns, in bulk: GDAL creates the table, SQLite takes the rows, the R-tree is packed at once
-    (qgis_io.gpkg_writer's loader). A feature loop through a QGIS sink costs ~30 us a cell."""
-    import os
-    import sqlite3
-
-    from osgeo import gdal, ogr, osr
-
+    columns, written in bulk by qgis_io.gpkg_writer (a QGIS sink costs ~30 us a cell)."""
     from ..core.hotspots import polygon_wkb
-    from .gpkg_writer import bulk_load_rtree
+    from .gpkg_writer import write_lines
 
-    gdal.UseExceptions()
-    srs = osr.SpatialReference()
-    srs.SetFromUserInput(crs_wkt)
-    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    drv = ogr.GetDriverByName("GPKG")
-    ds = drv.Open(path, 1) if os.path.exists(path) else drv.CreateDataSource(path)
-    if ds.GetLayerByName(layer) is not None:
-        ds.DeleteLayer(layer)
-    lyr = ds.CreateLayer(layer, srs, ogr.wkbPolygon, options=["SPATIAL_INDEX=YES", "GEOMETRY_NAME=geom", "FID=fid"])
-    for name, kind, _ in columns:
-        lyr.CreateField(ogr.FieldDefn(name, getattr(ogr, kind)))
-    ds = None
-    n = len(rings)
-    con = sqlite3.connect(path)
-    try:
-        srs_id = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()[0]
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA journal_mode=MEMORY")
-        # GDAL's per-row triggers (feature count, R-tree upkeep) are dropped for the load and restored
-        triggers = con.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name = ?", (layer,)).fetchall()
-        for name, _ in triggers:
-            con.execute(f'DROP TRIGGER "{name}"')
-        head = b"GP\x00\x01" + int(srs_id).to_bytes(4, "little", signed=True)
-        names = ", ".join(['"geom"'] + [f'"{c[0]}"' for c in columns])
-        sql = f'INSERT INTO "{layer}" ({names}) VALUES ({", ".join("?" * (len(columns) + 1))})'
-        for lo in range(0, n, chunk):
-            hi = min(lo + chunk, n)
-            blobs = [head + w for w in polygon_wkb(rings[lo:hi])]
-            con.executemany(sql, zip(blobs, *(values[lo:hi] for _, _, values in columns)))
-            if feedback is not None:
-                if feedback.isCanceled():
-                    break
-                feedback.setProgress(progress[0] + (progress[1] - progress[0]) * hi / max(n, 1))
-        fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
-        minx, maxx = rings[:, :, 0].min(axis=1), rings[:, :, 0].max(axis=1)
-        miny, maxy = rings[:, :, 1].min(axis=1), rings[:, :, 1].max(axis=1)
-        bulk_load_rtree(con, f"rtree_{layer}_geom", np.arange(n, dtype=np.int64) + fid0, minx, maxx, miny, maxy)
-        if n:
-            con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
-                        (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()), layer))
-        con.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE table_name = ?", (n, layer))
-        for _, sql_text in triggers:
-            con.execute(sql_text)
-        con.commit()
-    finally:
-        con.close()
-    return n
+    kinds = {"OFTInteger": "int32", "OFTInteger64": "int", "OFTReal": "real", "OFTString": "string"}
+    bounds = np.column_stack([rings[:, :, 0].min(axis=1), rings[:, :, 1].min(axis=1),
+                              rings[:, :, 0].max(axis=1), rings[:, :, 1].max(axis=1)]) if len(rings) else \
+        np.zeros((0, 4))
+    return write_lines(path, layer, crs_wkt, list(polygon_wkb(rings)), bounds,
+                       [(name, kinds[kind], values) for name, kind, values in columns], chunk=chunk,
+                       feedback=feedback, progress=progress, geometry="polygon")
 
 
-def qgs_geometries(geoms) -> list:
-    """shapely geometries -> QgsGeometry objects (through WKB)."""
-    import shapely
-
-    out = []
-    for wkb in shapely.to_wkb(geoms):
-        g = QgsGeometry()
-        g.fromWkb(wkb)
-        out.append(g)
-    return out
-
-
-def feature(fields: QgsFields, attrs: list, geometry=None) -> QgsFeature:
-    f = QgsFeature(fields)
-    f.setAttributes(attrs)
-    if geometry is not None:
-        f.setGeometry(geometry)
-    return f

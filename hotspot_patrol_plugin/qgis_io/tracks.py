@@ -155,7 +155,6 @@ class TrackArrays:
 
 
 def read_tracks(source, layer, definition, unit_field, time_field, timezone, to_work, feedback) -> TrackArrays:
-    import pandas as pd
 
     from ..core.times import parse_times
 
@@ -256,7 +255,7 @@ def qgs_geometries(geoms) -> list:
     return out
 
 
-def new_feature(fields: QgsFields, attrs: list, geometry: QgsGeometry | None) -> QgsFeature:
+def new_feature(fields: QgsFields, attrs: list, geometry: QgsGeometry | None = None) -> QgsFeature:
     f = QgsFeature(fields)
     f.setAttributes(attrs)
     if geometry is not None:

@@ -235,7 +235,8 @@ def test_inputs_are_not_modified(run_alg):
     before = ([f.attributes() for f in tracks.getFeatures()], [f.attributes() for f in zones.getFeatures()])
     run_match(run_alg, tracks, zones)
     after = ([f.attributes() for f in tracks.getFeatures()], [f.attributes() for f in zones.getFeatures()])
-    assert before == after and tracks.fields().names() == ["unit", "t"] and zones.fields().names() == ["zone_id", "name"]
+    assert before == after
+    assert tracks.fields().names() == ["unit", "t"] and zones.fields().names() == ["zone_id", "name"]
 
 
 @pytest.mark.parametrize("problem, message", [
