@@ -16,6 +16,8 @@ crossings are computed for all (candidate, edge) pairs at once, inside tests use
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +30,8 @@ BANDS = np.array([BAND_SHORT, BAND_TARGET, BAND_LONG], dtype=object)
 #: rows of (segment, edge) work done at once; bounds peak memory (~25 float64 arrays of this size)
 CHUNK_EDGE_ROWS = 4_000_000
 CHUNK_SEGMENTS = 2_000_000
+PARALLEL_FROM = 200_000  # segments; below this one thread is quicker than two
+MAX_WORKERS = 4
 _EPS = 1e-12
 
 
@@ -425,19 +429,30 @@ class DiscAreas:
         return Intervals(seg[hit], area[hit], s0[hit], s1[hit])
 
 
-def find_intervals(tracks: Tracks, segments: Segments, areas) -> Intervals:
-    """Every stretch of every segment inside every area (polygon zones or waypoint discs)."""
+def find_intervals(tracks: Tracks, segments: Segments, areas, workers: int | None = None) -> Intervals:
+    """Every stretch of every segment inside every area (polygon zones or waypoint discs).
+
+    Segments are independent, so chunks of them run on several threads: numpy and shapely release
+    the GIL for whole-array work, which puts a second core to use."""
     index = BoxIndex(areas.boxes)
-    parts = []
-    for lo in range(0, len(segments), CHUNK_SEGMENTS):
-        a = segments.a[lo : lo + CHUNK_SEGMENTS]
-        b = segments.b[lo : lo + CHUNK_SEGMENTS]
+    n = len(segments)
+    workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    size = CHUNK_SEGMENTS if n > CHUNK_SEGMENTS * workers or n < PARALLEL_FROM else -(-n // workers)
+
+    def chunk(lo: int) -> Intervals | None:
+        a = segments.a[lo : lo + size]
+        b = segments.b[lo : lo + size]
         x0, y0, x1, y1 = tracks.x[a], tracks.y[a], tracks.x[b], tracks.y[b]
         q, area = index.query(np.minimum(x0, x1), np.minimum(y0, y1), np.maximum(x0, x1), np.maximum(y0, y1))
-        if len(q):
-            iv = areas.intervals(q + lo, area, x0[q], y0[q], x1[q], y1[q])
-            parts.append(iv)
-    return Intervals.concat(parts)
+        return areas.intervals(q + lo, area, x0[q], y0[q], x1[q], y1[q]) if len(q) else None
+
+    starts = range(0, n, size)
+    if workers > 1 and len(starts) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(chunk, starts))
+    else:
+        parts = [chunk(lo) for lo in starts]
+    return Intervals.concat([p for p in parts if p is not None])
 
 
 # --------------------------------------------------------------------------- visits
