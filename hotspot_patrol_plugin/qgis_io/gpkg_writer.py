@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import numpy as np
+import pandas as pd
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
 KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
@@ -87,8 +88,9 @@ def _write(path, layer, crs_wkt, geometry, columns, n, make_blobs, boxes, finite
     con = sqlite3.connect(path)
     try:
         srs_id = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()[0]
-        con.execute("PRAGMA synchronous=OFF")
-        con.execute("PRAGMA journal_mode=MEMORY")
+        for pragma in ("synchronous=OFF", "journal_mode=MEMORY", "temp_store=MEMORY", "cache_size=-262144",
+                       "locking_mode=EXCLUSIVE"):
+            con.execute(f"PRAGMA {pragma}")
         # GDAL's triggers (feature count, R-tree upkeep) would run per row and need GDAL's SQL
         # functions: drop them for the load, fill the R-tree directly, then put them back
         triggers = con.execute(
@@ -234,4 +236,10 @@ def _plain(values, kind):
         return out.tolist()
     if kind in ("int", "int32", "bool"):
         return arr.astype(np.int64).tolist()
-    return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in arr.tolist()]
+    if arr.dtype.kind == "U":
+        return arr.tolist()
+    values = arr.tolist()
+    missing = pd.isna(arr)
+    if not missing.any():
+        return values  # the common case: no gaps, passed as it is
+    return [None if m else str(v) for v, m in zip(values, missing)]
