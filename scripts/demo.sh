@@ -6,9 +6,11 @@ set -euo pipefail
 source "$(dirname "$0")/qgis_env.sh"
 QP=$(qgis_process_cmd)
 OUT=${DEMO_OUT:-out/demo}
-S=$here/resources/sample/hotspot_patrol_sample.gpkg
 C=$here/resources/sample/crime/leeds_city_centre_2018-07_street.csv
 rm -rf "$OUT" && mkdir -p "$OUT"
+# work on a copy: QGIS may update a GeoPackage's metadata when it opens it
+S=$OUT/hotspot_patrol_sample.gpkg
+cp "$here/resources/sample/hotspot_patrol_sample.gpkg" "$S"
 "$QP" plugins enable hotspot_patrol_plugin >/dev/null 2>&1 || true
 echo "== Hotspot Patrol on $("$QP" --version 2>/dev/null | grep -m1 -o 'QGIS [^ ]*' || echo QGIS)"
 "$QP" list 2>/dev/null | sed -n '/^Hotspot Patrol/,/^$/p'

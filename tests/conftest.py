@@ -22,5 +22,10 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_gpkg() -> Path:
-    return SAMPLE
+def sample_gpkg(tmp_path_factory) -> Path:
+    """A copy of the bundled sample: QGIS may touch a GeoPackage it opens (e.g. its metadata)."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("sample") / SAMPLE.name
+    shutil.copyfile(SAMPLE, copy)
+    return copy
