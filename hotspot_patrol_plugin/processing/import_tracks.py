@@ -218,7 +218,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         from ..qgis_io import gpkg_writer as W
 
         columns = [
-            ("unit_id", "string", imp.unit), ("time", "datetime", W.iso_utc(imp.t)),
+            ("unit_id", "string", imp.unit), ("time", "utc", imp.t),
             ("speed", "real", imp.speed), ("heading", "real", imp.heading), ("accuracy", "real", imp.accuracy),
             ("source_file", "string", imp.source_file), ("source_row", "int", imp.source_row),
         ]

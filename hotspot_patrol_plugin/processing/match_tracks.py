@@ -300,8 +300,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             columns = [
                 (F.VISIT_ID, "int", np.arange(1, n + 1)), (id_name, "string", area_ids[visits.area]),
                 (F.UNIT_ID, "string", unit_labels[visits.unit]),
-                (F.ENTRY_TIME, "datetime", W.iso_utc(T.output_seconds(visits.entry))),
-                (F.EXIT_TIME, "datetime", W.iso_utc(T.output_seconds(visits.exit))),
+                (F.ENTRY_TIME, "utc", T.output_seconds(visits.entry)),
+                (F.EXIT_TIME, "utc", T.output_seconds(visits.exit)),
                 (F.DWELL_MIN, "real", dwell_min), (F.PINGS, "int", visits.pings), (F.BAND, "string", visits.band),
                 (F.PASS_THROUGH, "bool", visits.pass_through),
             ]

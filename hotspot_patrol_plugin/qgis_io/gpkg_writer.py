@@ -13,7 +13,7 @@ import pandas as pd
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
 KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
-         "datetime": "OFTDateTime"}
+         "datetime": "OFTDateTime", "utc": "OFTDateTime"}  # utc: UTC seconds, turned into text per chunk
 
 
 def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> np.ndarray:
@@ -230,6 +230,8 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
 def _plain(values, kind):
     """A chunk of a column as Python values sqlite3 accepts (None for missing)."""
     arr = np.asarray(values)
+    if kind == "utc":
+        return iso_utc(arr.astype(float)).tolist()
     if kind == "real":
         out = arr.astype(float).astype(object)
         out[~np.isfinite(arr.astype(float))] = None

@@ -39,6 +39,7 @@ class Raw:
     dropped: dict = field(default_factory=dict)
     examples: list = field(default_factory=list)  # (reason, row, raw text)
     notes: list = field(default_factory=list)
+    rows: int = 0  # rows read (the frame is emptied once its columns have been taken)
 
 
 def expand_inputs(paths) -> tuple[list[str], list[str]]:
@@ -124,17 +125,30 @@ def read_delimited(path: str) -> Raw:
     second = next(csv.reader([lines[1]], delimiter=delimiter)) if len(lines) > 1 else []
     header = not any(_is_number(v) for v in first if v.strip()) and (
         not second or any(_is_number(v) for v in second if v.strip()))
-    frame = pd.read_csv(
-        path, sep=delimiter, header=0 if header else None, dtype=str, keep_default_na=False, na_filter=False,
-        encoding=encoding, on_bad_lines="skip", skip_blank_lines=True, engine="c", skipinitialspace=True,
-    )
+    options = dict(sep=delimiter, header=0 if header else None, keep_default_na=False, encoding=encoding,
+                   on_bad_lines="skip", skip_blank_lines=True, engine="c", skipinitialspace=True)
+    # columns of decimal numbers (coordinates, speeds) are parsed by pandas' C reader as floats:
+    # no Python string per cell. Everything else stays text: ids like "0071" and times as written.
+    sample = pd.read_csv(path, dtype=str, nrows=2000, na_filter=False, **options)
+    decimal = {c: "float64" for c in sample.columns
+               if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
+    try:
+        frame = pd.read_csv(path, dtype={c: decimal.get(c, str) for c in sample.columns}, na_filter=True,
+                            na_values=[""], **options)
+        for c in frame.columns:
+            if c not in decimal:
+                frame[c] = frame[c].fillna("")
+    except (ValueError, TypeError):  # a stray value in a "numeric" column: read it all as text
+        frame = pd.read_csv(path, dtype=str, na_filter=False, **options)
     if not header:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c).strip() for c in frame.columns]
     raw = Raw(name, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
     raw.notes.append(f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
                      f"{'with' if header else 'without'} a header, {len(frame):,} rows")
-    if header and len(frame):
+    # a header line repeated mid-file (concatenated exports): only possible when every column is
+    # text, since it would have stopped the decimal columns from parsing as numbers
+    if header and len(frame) and all(frame[c].dtype == object for c in frame.columns):
         repeated = np.ones(len(frame), dtype=bool)
         for c in frame.columns:
             repeated &= (frame[c].str.strip() == c).to_numpy()

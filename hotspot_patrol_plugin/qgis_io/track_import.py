@@ -76,7 +76,6 @@ class _Part:
     heading: np.ndarray
     accuracy: np.ndarray
     row: np.ndarray
-    raw_text: pd.Series
 
 
 def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
@@ -147,11 +146,9 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     else:
         raise SourceError(f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
                            "set X_FIELD and Y_FIELD")
-    # example rows in the report: with a pseudonymisation key, never the real unit id
-    text = times.astype(str) if opts.pseudonymise_key else (unit.astype(str) + " | " + times.astype(str))
     part = _Part(raw.source, unit.to_numpy(dtype=object), times.to_numpy(dtype=object), np.asarray(x, float),
                  np.asarray(y, float), crs, _numbers(frame, d.speed, n), _numbers(frame, d.heading, n),
-                 _numbers(frame, d.accuracy, n), raw.source_row, text)
+                 _numbers(frame, d.accuracy, n), raw.source_row)
     describe = (f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
                 f"position from {where} ({crs}){notes}")
     for label in ("speed", "heading", "accuracy"):
@@ -166,6 +163,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     notes, dropped, examples = [], {}, {}
     parts = []
     for raw in raws:
+        raw.rows = len(raw.frame)
         notes += raw.notes
         for reason, count in raw.dropped.items():
             dropped[reason] = dropped.get(reason, 0) + count
@@ -182,9 +180,10 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
             continue
         notes.append(describe)
         parts.append(part)
+        raw.frame = raw.frame.iloc[0:0]  # the part holds what is needed: free the other columns' text
     # every row a reader saw: those it could use plus those it dropped itself (a truncated file
     # counts once as a note, its unreadable rest has no row count)
-    rows_read = sum(len(r.frame) for r in raws) + sum(
+    rows_read = sum(r.rows for r in raws) + sum(
         v for r in raws for k, v in r.dropped.items() if k != TRUNCATED)
     if not parts:
         empty = np.zeros(0)
@@ -211,7 +210,13 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     x, y, zero = np.concatenate(xs), np.concatenate(ys), np.concatenate(zero)
     source = np.concatenate([np.full(len(p.x), p.source, dtype=object) for p in parts])
     row = np.concatenate([p.row for p in parts])
-    raw_text = pd.concat([p.raw_text for p in parts], ignore_index=True)
+    unit_raw = np.concatenate([p.unit for p in parts])
+    time_raw = np.concatenate([p.time for p in parts])
+
+    def example(i) -> str:
+        # with a pseudonymisation key the report never shows the real unit id
+        text = str(time_raw[i]) if opts.pseudonymise_key else f"{unit_raw[i]} | {time_raw[i]}"
+        return text[:120]
 
     def note_drop(reason, mask):
         k = int(np.sum(mask))
@@ -219,7 +224,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
             dropped[reason] = dropped.get(reason, 0) + k
             idx = np.flatnonzero(mask)[:5]
             examples.setdefault(reason, []).extend(
-                (str(source[i]), int(row[i]), str(raw_text.iloc[i])[:120]) for i in idx)
+                (str(source[i]), int(row[i]), example(i)) for i in idx)
 
     bad_xy = ~(np.isfinite(x) & np.isfinite(y)) & ~zero
     bad_time = np.isnan(parsed.seconds)

@@ -171,3 +171,9 @@ def test_out_of_area_and_future_rows_are_dropped(run_alg, tmp_path):
     res, layer = run_import(run_alg, tmp_path, ["outside_future.csv"])
     assert res["ROWS_KEPT"] == 1
     assert res["ROWS_DROPPED"] == {"outside the area of the output CRS": 1, "time in the future": 1}
+
+
+def test_ids_keep_leading_zeros_and_a_bad_number_costs_one_row(run_alg, tmp_path):
+    res, layer = run_import(run_alg, tmp_path, ["collar_bad_lat.csv"])
+    assert {f["unit_id"] for f in layer.getFeatures()} == {"0071"}
+    assert res["ROWS_KEPT"] == 2 and res["ROWS_DROPPED"] == {"missing or invalid coordinates": 1}
