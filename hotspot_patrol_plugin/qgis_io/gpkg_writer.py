@@ -205,17 +205,15 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
         cells = np.zeros(len(ids_l), dtype=_CELL)
         cells["id"], cells["minx"], cells["maxx"], cells["miny"], cells["maxy"] = ids_l, mnx, mxx, mny, mxy
         counts = np.bincount(node_of)
-        blobs = np.zeros((len(counts), NODE_BYTES), dtype=np.uint8)
-        header = np.zeros((len(counts), 2), dtype=">u2")
+        header = np.zeros((len(counts), 2), dtype=">u2")  # depth (root only), number of cells
         header[:, 1] = counts
         if lvl == depth:
             header[0, 0] = depth
-        blobs[:, :4] = header.view(np.uint8).reshape(len(counts), 4)
-        raw = cells.view(np.uint8).reshape(len(cells), 24)
+        body = np.zeros((len(counts), RTREE_MAXCELLS, 24), dtype=np.uint8)
         slot = np.arange(len(ids_l)) - np.repeat(np.cumsum(counts) - counts, counts)
-        byte0 = 4 + 24 * slot
-        cols = byte0[:, None] + np.arange(24)[None, :]
-        blobs[node_of[:, None], cols] = raw
+        body[node_of, slot] = cells.view(np.uint8).reshape(len(cells), 24)
+        blobs = np.concatenate([header.view(np.uint8).reshape(len(counts), 4),
+                                body.reshape(len(counts), RTREE_MAXCELLS * 24)], axis=1)
         node_numbers = number[lvl]
         con.executemany(f'INSERT INTO "{table}_node" VALUES (?, ?)',
                         zip(node_numbers.tolist(), (b.tobytes() for b in blobs)))
