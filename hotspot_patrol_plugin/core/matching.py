@@ -79,13 +79,16 @@ class Tracks:
         t = np.asarray(t, dtype=np.float64)
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
-        order = _unit_time_order(unit, t)
-        unit, t, x, y = unit[order], t[order], x[order], y[order]
+        order, unit, t = _unit_time_order(unit, t)
+        x, y = x[order], y[order]
         dup = np.zeros(len(t), dtype=bool)
         if len(t) > 1:
             dup[1:] = (unit[1:] == unit[:-1]) & (t[1:] == t[:-1])
+        n_dup = int(dup.sum())
+        if n_dup == 0:
+            return cls(unit, t, x, y, 0)
         keep = ~dup
-        return cls(unit[keep], t[keep], x[keep], y[keep], int(dup.sum()))
+        return cls(unit[keep], t[keep], x[keep], y[keep], n_dup)
 
     def __len__(self) -> int:
         return len(self.t)
@@ -561,15 +564,17 @@ def _group_cummax(values: np.ndarray, group: np.ndarray) -> np.ndarray:
     return pd.Series(values).groupby(group).cummax().to_numpy()
 
 
-def _unit_time_order(unit: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """Row order by unit, then time. Exports are usually in time order with units interleaved:
-    a stable radix sort on the unit code then already leaves each unit's pings in time order."""
+def _unit_time_order(unit: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row order by unit, then time, with unit and t in that order. Exports are usually in time
+    order with units interleaved: a stable radix sort on the unit code then already leaves each
+    unit's pings in time order."""
     if len(t) and 0 <= unit.min() and unit.max() < 65536:
         order = np.argsort(unit.astype(np.uint16), kind="stable")  # radix sort: linear time
         tt, uu = t[order], unit[order]
-        if len(t) < 2 or not np.any((uu[1:] == uu[:-1]) & (tt[1:] < tt[:-1])):
-            return order
-    return np.argsort(_time_key(unit, t), kind="stable")
+        if len(t) < 2 or not np.any((tt[1:] < tt[:-1]) & (uu[1:] == uu[:-1])):
+            return order, uu, tt
+    order = np.argsort(_time_key(unit, t), kind="stable")
+    return order, unit[order], t[order]
 
 
 def _time_key(unit: np.ndarray, t: np.ndarray) -> np.ndarray:
