@@ -35,9 +35,15 @@ stamp="$VENV/.hp-setup-$(sha1sum "$here/requirements-dev.txt" | cut -c1-12)"
 [ -x "$VENV/bin/python" ] || "$SYSPY" -m venv --system-site-packages "$VENV"
 np=$("$SYSPY" -c 'import numpy; print(numpy.__version__)')
 echo "numpy==$np" >"$VENV/constraints.txt"
+# pyproj stays Debian's (built on QGIS's own PROJ): a PyPI wheel brings its own PROJ, which
+# crashes inside QGIS's processes (seen: "free(): invalid size" in qgis_process)
+pp=$("$SYSPY" -c 'import pyproj; print(pyproj.__version__)' 2>/dev/null || true)
+[ -n "$pp" ] && echo "pyproj==$pp" >>"$VENV/constraints.txt"
 pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
 # shapely from source against Debian's GEOS: the same GEOS as QGIS, so it runs inside QGIS.
 "${pip[@]}" install -c "$VENV/constraints.txt" --no-binary shapely 'shapely>=2,<3'
+# pin the shapely just built, so that no later install swaps it for a wheel
+echo "shapely==$("$VENV/bin/python" -c 'import shapely; print(shapely.__version__)')" >>"$VENV/constraints.txt"
 "${pip[@]}" install -c "$VENV/constraints.txt" -r "$here/requirements-dev.txt"
 touch "$stamp"
 echo "setup: $VENV ready (numpy $np, $("$VENV/bin/python" -c 'import shapely,pandas; print("shapely", shapely.__version__, "GEOS", shapely.geos_version_string, "pandas", pandas.__version__)'))"

@@ -9,19 +9,27 @@ import os
 import sys
 
 
-def pip_command(packages: str, from_source: bool = False) -> str:
+def python_command() -> str:
+    """The Python that runs QGIS's plugins, as a user would type it."""
     exe = sys.executable or "python3"
     if not os.path.basename(exe).lower().startswith("python"):
         exe = "python3" if sys.platform != "win32" else "python"  # inside QGIS: its own Python
+    return exe
+
+
+def pip_command(packages: str, from_source: bool = False) -> str:
+    exe = python_command()
     extra = " --no-binary shapely" if from_source else ""
     return f"{exe} -m pip install --user{extra} {packages}"
 
 
-def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.platform) -> list[str]:
+def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.platform,
+             qgis_proj: tuple[int, int] | None = None) -> list[str]:
     """One sentence per missing or unusable dependency; empty when all is well.
 
     shapely 2 is detected by its API (Debian's build reports version "0+unknown"). On Linux a
-    shapely whose GEOS differs from QGIS's crashes inside QGIS, so it counts as unusable.
+    shapely whose GEOS differs from QGIS's crashes inside QGIS, so it counts as unusable; so does
+    a pyproj wheel carrying another PROJ than QGIS's.
     """
     found: list[str] = []
     try:
@@ -46,7 +54,17 @@ def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.
                 )
     for name in ("pandas", "pyproj"):
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
         except ImportError:
             found.append(f"{name} is not installed; install it with: {pip_command(name)}")
+            continue
+        if name == "pyproj" and platform.startswith("linux") and qgis_proj is not None:
+            mine = tuple(int(v) for v in str(getattr(module, "proj_version_str", "0.0")).split(".")[:2])
+            if mine != tuple(qgis_proj)[:2]:
+                found.append(
+                    "pyproj uses PROJ {} but QGIS uses PROJ {}, which crashes QGIS; use the system's "
+                    "pyproj (Debian/Ubuntu: sudo apt-get install python3-pyproj) and remove the other "
+                    "with: {} -m pip uninstall pyproj".format(
+                        ".".join(map(str, mine)), ".".join(map(str, qgis_proj)),
+                        python_command()))
     return found

@@ -8,8 +8,11 @@ from ..core import dependencies
 
 
 def dependency_problems() -> list[str]:
+    from qgis.core import QgsProjUtils
+
     geos = Qgis.geosVersionInt()
-    return dependencies.problems((geos // 10000, geos // 100 % 100, geos % 100))
+    return dependencies.problems((geos // 10000, geos // 100 % 100, geos % 100),
+                                 qgis_proj=(QgsProjUtils.projVersionMajor(), QgsProjUtils.projVersionMinor()))
 
 
 class HotspotAlgorithm(QgsProcessingAlgorithm):

@@ -37,3 +37,13 @@ def test_missing_pandas_is_reported(monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)  # import fails
     problems = dependencies.problems((3, 11, 1), platform="linux")
     assert problems == [f"pandas is not installed; install it with: {dependencies.pip_command('pandas')}"]
+
+
+def test_a_pyproj_wheel_with_its_own_proj_is_refused_on_linux(monkeypatch):
+    fake_shapely(monkeypatch, "2.1.2")
+    mod = types.ModuleType("pyproj")
+    mod.proj_version_str = "9.5.1"
+    monkeypatch.setitem(sys.modules, "pyproj", mod)
+    (problem,) = dependencies.problems((3, 11, 1), platform="linux", qgis_proj=(9, 1))
+    assert "pyproj uses PROJ 9.5 but QGIS uses PROJ 9.1" in problem and "python3-pyproj" in problem
+    assert dependencies.problems((3, 11, 1), platform="linux", qgis_proj=(9, 5)) == []
