@@ -29,7 +29,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-stamp="$VENV/.hp-setup-$(sha1sum "$here/requirements-dev.txt" | cut -c1-12)"
+stamp="$VENV/.hp-setup-$(cat "$here/requirements-dev.txt" "$here/scripts/setup.sh" | sha1sum | cut -c1-12)"
 [ -f "$stamp" ] && exit 0
 
 [ -x "$VENV/bin/python" ] || "$SYSPY" -m venv --system-site-packages "$VENV"
