@@ -23,13 +23,21 @@ def pip_command(packages: str, from_source: bool = False) -> str:
     return f"{exe} -m pip install --user{extra} {packages}"
 
 
-def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.platform,
-             qgis_proj: tuple[int, int] | None = None) -> list[str]:
+def bundles_proj(pyproj_module) -> bool:
+    """True for a pyproj wheel that carries its own PROJ library and data (a second PROJ in
+    QGIS's process). Versions cannot tell: QGIS reports the PROJ it was built with, pyproj the
+    one it runs, and a distribution may update PROJ without rebuilding QGIS."""
+    here = os.path.dirname(getattr(pyproj_module, "__file__", "") or "")
+    return bool(here) and (os.path.isdir(os.path.join(here, "proj_dir"))
+                           or os.path.isdir(os.path.join(os.path.dirname(here), "pyproj.libs")))
+
+
+def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.platform) -> list[str]:
     """One sentence per missing or unusable dependency; empty when all is well.
 
     shapely 2 is detected by its API (Debian's build reports version "0+unknown"). On Linux a
     shapely whose GEOS differs from QGIS's crashes inside QGIS, so it counts as unusable; so does
-    a pyproj wheel carrying another PROJ than QGIS's.
+    a pyproj wheel carrying its own PROJ.
     """
     found: list[str] = []
     try:
@@ -58,13 +66,9 @@ def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.
         except ImportError:
             found.append(f"{name} is not installed; install it with: {pip_command(name)}")
             continue
-        if name == "pyproj" and platform.startswith("linux") and qgis_proj is not None:
-            mine = tuple(int(v) for v in str(getattr(module, "proj_version_str", "0.0")).split(".")[:2])
-            if mine != tuple(qgis_proj)[:2]:
-                found.append(
-                    "pyproj uses PROJ {} but QGIS uses PROJ {}, which crashes QGIS; use the system's "
-                    "pyproj (Debian/Ubuntu: sudo apt-get install python3-pyproj) and remove the other "
-                    "with: {} -m pip uninstall pyproj".format(
-                        ".".join(map(str, mine)), ".".join(map(str, qgis_proj)),
-                        python_command()))
+        if name == "pyproj" and platform.startswith("linux") and bundles_proj(module):
+            found.append(
+                "pyproj is a PyPI wheel with its own copy of PROJ, which crashes QGIS; use the "
+                "system's pyproj (Debian/Ubuntu: sudo apt-get install python3-pyproj) and remove "
+                f"the wheel with: {python_command()} -m pip uninstall pyproj")
     return found

@@ -8,11 +8,8 @@ from ..core import dependencies
 
 
 def dependency_problems() -> list[str]:
-    from qgis.core import QgsProjUtils
-
     geos = Qgis.geosVersionInt()
-    return dependencies.problems((geos // 10000, geos // 100 % 100, geos % 100),
-                                 qgis_proj=(QgsProjUtils.projVersionMajor(), QgsProjUtils.projVersionMinor()))
+    return dependencies.problems((geos // 10000, geos // 100 % 100, geos % 100))
 
 
 class HotspotAlgorithm(QgsProcessingAlgorithm):

@@ -39,11 +39,17 @@ def test_missing_pandas_is_reported(monkeypatch):
     assert problems == [f"pandas is not installed; install it with: {dependencies.pip_command('pandas')}"]
 
 
-def test_a_pyproj_wheel_with_its_own_proj_is_refused_on_linux(monkeypatch):
+def test_a_pyproj_wheel_with_its_own_proj_is_refused_on_linux(monkeypatch, tmp_path):
     fake_shapely(monkeypatch, "2.1.2")
+    package = tmp_path / "site-packages" / "pyproj"
+    (package / "proj_dir" / "share" / "proj").mkdir(parents=True)  # how wheels ship PROJ's data
     mod = types.ModuleType("pyproj")
-    mod.proj_version_str = "9.5.1"
+    mod.__file__ = str(package / "__init__.py")
     monkeypatch.setitem(sys.modules, "pyproj", mod)
-    (problem,) = dependencies.problems((3, 11, 1), platform="linux", qgis_proj=(9, 1))
-    assert "pyproj uses PROJ 9.5 but QGIS uses PROJ 9.1" in problem and "python3-pyproj" in problem
-    assert dependencies.problems((3, 11, 1), platform="linux", qgis_proj=(9, 5)) == []
+    (problem,) = dependencies.problems((3, 11, 1), platform="linux")
+    assert "own copy of PROJ" in problem and "python3-pyproj" in problem and "pip uninstall pyproj" in problem
+    assert dependencies.problems((3, 11, 1), platform="win32") == []
+    (package / "proj_dir" / "share" / "proj").rmdir()
+    (package / "proj_dir" / "share").rmdir()
+    (package / "proj_dir").rmdir()  # Debian's pyproj: the system PROJ, no data of its own
+    assert dependencies.problems((3, 11, 1), platform="linux") == []
