@@ -491,16 +491,13 @@ def _band(dwell: np.ndarray, params: MatchParams) -> np.ndarray:
 
 def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: MatchParams) -> Visits:
     """Intervals -> merged, clipped visits with ping counts and paths."""
+    seg, area, s0, start, end, last_seg = _premerge(tracks, segments, iv, params.merge_gap)
     # by area, then segment (segments are in unit-then-time order), then position on the segment
     # one float key; the position term is far below the key's spacing of 1 (ulp < 1e-4 up to 5e11)
-    key = (iv.area.astype(np.int64) * max(len(segments), 1) + iv.seg) + 0.5 * iv.s0
+    key = (area.astype(np.int64) * max(len(segments), 1) + seg) + 0.5 * s0
     order = np.argsort(key, kind="stable")
-    seg, area, s0, s1 = iv.seg[order], iv.area[order], iv.s0[order], iv.s1[order]
-    a, b = segments.a[seg], segments.b[seg]
-    ta, tb = tracks.t[a], tracks.t[b]
-    start = np.where(s0 >= 1.0, tb, ta + s0 * (tb - ta))
-    end = np.where(s1 >= 1.0, tb, ta + s1 * (tb - ta))
-    unit = tracks.unit[a]
+    seg, area, start, end, last_seg = seg[order], area[order], start[order], end[order], last_seg[order]
+    unit = tracks.unit[segments.a[seg]]
     n = len(start)
     if n:
         # running end within (area, unit), so a merged visit swallows everything it covers
@@ -512,8 +509,11 @@ def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: Matc
         first = np.flatnonzero(~joins)
         v_area, v_unit, v_entry = area[first], unit[first], start[first]
         v_exit = np.maximum.reduceat(end, first)
+        # where to start looking for the pings around entry and exit: the segments they lie on
+        near_entry = segments.b[seg[first]]
+        near_exit = segments.b[last_seg[np.r_[first[1:], n] - 1]]
     else:
-        v_area = v_unit = np.zeros(0, np.int64)
+        v_area = v_unit = near_entry = near_exit = np.zeros(0, np.int64)
         v_entry = v_exit = np.zeros(0)
 
     # clip to the analysis period
@@ -521,29 +521,30 @@ def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: Matc
         ps = -np.inf if params.period_start is None else params.period_start
         pe = np.inf if params.period_end is None else params.period_end
         keep = (v_exit >= ps) & (v_entry <= pe)
-        v_area, v_unit = v_area[keep], v_unit[keep]
+        v_area, v_unit, near_entry, near_exit = v_area[keep], v_unit[keep], near_entry[keep], near_exit[keep]
         v_entry, v_exit = np.maximum(v_entry[keep], ps), np.minimum(v_exit[keep], pe)
+    # the pings around entry and exit, found near the segments the times lie on
+    keys = _NearKeys(tracks)
+    lo_in = keys.search(v_unit, v_entry, "left", near_entry)
+    lo_strict = keys.search(v_unit, v_entry, "right", lo_in)  # the ping after the entry
+    hi_strict = keys.search(v_unit, v_exit, "left", near_exit)
+    hi_in = keys.search(v_unit, v_exit, "right", hi_strict)  # the ping after the exit
     # entry and exit points: where the unit was at those times (on its interpolated path)
-    keys = _TimeKeys(tracks)
-    en_x, en_y = position_at(tracks, v_unit, v_entry, keys)
-    ex_x, ex_y = position_at(tracks, v_unit, v_exit, keys)
-
-    lo_in = keys.search(v_unit, v_entry, "left")
-    hi_in = keys.search(v_unit, v_exit, "right")
+    en_x, en_y = _interpolate(tracks, v_unit, v_entry, lo_strict)
+    ex_x, ex_y = _interpolate(tracks, v_unit, v_exit, hi_in)
     pings = hi_in - lo_in
     # path: entry point, the pings strictly between entry and exit, exit point
-    lo_strict = keys.search(v_unit, v_entry, "right")
-    hi_strict = keys.search(v_unit, v_exit, "left")
     inner = np.maximum(hi_strict - lo_strict, 0)
     count = inner + 2
     offsets = np.r_[0, np.cumsum(count)]
+    # row r of visit v holds ping lo_strict[v] + (r - offsets[v] - 1); its first and last rows are
+    # overwritten by the entry and exit points
+    src = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1] + 1 - lo_strict, count)
     xy = np.empty((int(offsets[-1]), 2))
+    xy[:, 0] = np.take(tracks.x, src, mode="clip")
+    xy[:, 1] = np.take(tracks.y, src, mode="clip")
     xy[offsets[:-1], 0], xy[offsets[:-1], 1] = en_x, en_y
     xy[offsets[1:] - 1, 0], xy[offsets[1:] - 1, 1] = ex_x, ex_y
-    g, within = _expand(inner)
-    rows = offsets[:-1][g] + 1 + within
-    src = lo_strict[g] + within
-    xy[rows, 0], xy[rows, 1] = tracks.x[src], tracks.y[src]
 
     dwell = v_exit - v_entry
     return Visits(
@@ -557,6 +558,51 @@ def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: Matc
         path_xy=xy,
         path_offsets=offsets.astype(np.int64),
     )
+
+
+def _premerge(tracks: Tracks, segments: Segments, iv: Intervals, merge_gap: float):
+    """Intervals as (segment, area, position, start time, end time), neighbours in ``iv`` that
+    build_visits would merge anyway already merged (most are a unit's consecutive segments in one
+    zone), which makes the sort by area several times smaller.
+
+    Two neighbours i, j merge when they are of one area and one unit, j is later on the track
+    (a later segment, or further along the same one) and j starts less than ``merge_gap`` after
+    i ends (or before it ends). Then the merged interval [start i, max(end i, end j)] joins the
+    same visit as i and j would, with the same entry and exit: whatever lies between them in the
+    (area, unit, time) order starts between their starts, so joins that visit either way.
+    Returns, per merged interval, its first segment, area, position, start, end, last segment."""
+    seg, area, s0, s1 = iv.seg, iv.area, iv.s0, iv.s1
+    a = segments.a[seg]
+    ta = tracks.t[a]
+    tb = tracks.t[segments.b[seg]]
+    d = tb - ta
+    start = np.where(s0 >= 1.0, tb, ta + s0 * d)
+    end = np.where(s1 >= 1.0, tb, ta + s1 * d)
+    n = len(seg)
+    if n < 2:
+        return seg, area, s0, start, end, seg
+    unit = tracks.unit[a]
+    gap = start[1:] - end[:-1]
+    link = (gap <= 0) | (gap < merge_gap)
+    link &= area[1:] == area[:-1]
+    link &= unit[1:] == unit[:-1]
+    link &= (seg[1:] > seg[:-1]) | ((seg[1:] == seg[:-1]) & (s0[1:] >= s0[:-1]))
+    first = np.flatnonzero(np.r_[True, ~link])
+    if len(first) == n:
+        return seg, area, s0, start, end, seg
+    last = np.r_[first[1:], n] - 1
+    return seg[first], area[first], s0[first], start[first], np.maximum.reduceat(end, first), seg[last]
+
+
+def _interpolate(tracks: Tracks, unit: np.ndarray, t: np.ndarray, after: np.ndarray):
+    """Positions of units at times, given ``after``: the index of the first ping later than t."""
+    i = np.clip(after - 1, 0, max(len(tracks) - 1, 0))
+    j = np.minimum(i + 1, len(tracks) - 1)
+    same = (tracks.unit[j] == unit) & (tracks.t[j] > tracks.t[i])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(same, (t - tracks.t[i]) / (tracks.t[j] - tracks.t[i]), 0.0)
+    f = np.clip(f, 0.0, 1.0)
+    return tracks.x[i] + f * (tracks.x[j] - tracks.x[i]), tracks.y[i] + f * (tracks.y[j] - tracks.y[i])
 
 
 def _group_cummax(values: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -596,7 +642,17 @@ class _TimeKeys:
             self.span = float(tracks.t.max() - self.base) + 10.0
         else:
             self.base, self.span = 0.0, 1.0
-        self.key = tracks.unit * self.span + (tracks.t - self.base)
+        self._key = None
+
+    @property
+    def key(self) -> np.ndarray:
+        if self._key is None:
+            self._key = self.tracks.unit * self.span + (self.tracks.t - self.base)
+        return self._key
+
+    def key_at(self, i: np.ndarray) -> np.ndarray:
+        """``key[i]``, computed for just these pings."""
+        return self.tracks.unit[i] * self.span + (self.tracks.t[i] - self.base)
 
     def search(self, unit, t, side) -> np.ndarray:
         needle = unit * self.span + (t - self.base)
@@ -606,16 +662,46 @@ class _TimeKeys:
         return found
 
 
+class _NearKeys(_TimeKeys):
+    """The same searches, answered from a guess close to the answer: a few steps over neighbouring
+    pings confirm it (keys computed for those pings only), a bisection settles the few that are
+    far off. The result is exactly ``np.searchsorted(key, needle, side)``."""
+
+    STEPS = 3
+
+    def search(self, unit, t, side, guess=None) -> np.ndarray:
+        needle = unit * self.span + (t - self.base)
+        n = len(self.tracks)
+        if guess is None or not np.all(np.isfinite(needle)):
+            return super().search(unit, t, side)
+        before = np.less if side == "left" else np.less_equal  # key[i] lies before the needle
+        idx = np.clip(guess, 0, n).astype(np.int64)
+        todo = np.arange(len(needle))
+        for _ in range(self.STEPS):
+            i, nd = idx[todo], needle[todo]
+            down = i > 0
+            down[down] = ~before(self.key_at(i[down] - 1), nd[down])
+            up = ~down & (i < n)
+            up[up] = before(self.key_at(i[up]), nd[up])
+            idx[todo] = i - down + up
+            todo = todo[down | up]
+            if len(todo) == 0:
+                return idx
+        lo, hi = np.zeros(len(todo), np.int64), np.full(len(todo), n, np.int64)
+        nd = needle[todo]
+        while np.any(lo < hi):
+            mid = (lo + hi) // 2
+            right = (lo < hi) & before(self.key_at(np.minimum(mid, n - 1)), nd)
+            lo = np.where(right, mid + 1, lo)
+            hi = np.where((lo < hi) & ~right, mid, hi)
+        idx[todo] = lo
+        return idx
+
+
 def position_at(tracks: Tracks, unit: np.ndarray, t: np.ndarray, keys=None) -> tuple[np.ndarray, np.ndarray]:
     """Interpolated positions of units at times (inside their tracks)."""
     keys = keys or _TimeKeys(tracks)
-    i = np.clip(keys.search(unit, t, "right") - 1, 0, max(len(tracks) - 1, 0))
-    j = np.minimum(i + 1, len(tracks) - 1)
-    same = (tracks.unit[j] == unit) & (tracks.t[j] > tracks.t[i])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(same, (t - tracks.t[i]) / (tracks.t[j] - tracks.t[i]), 0.0)
-    f = np.clip(f, 0.0, 1.0)
-    return tracks.x[i] + f * (tracks.x[j] - tracks.x[i]), tracks.y[i] + f * (tracks.y[j] - tracks.y[i])
+    return _interpolate(tracks, unit, t, keys.search(unit, t, "right"))
 
 
 def match(tracks: Tracks, areas, params: MatchParams) -> Visits:
