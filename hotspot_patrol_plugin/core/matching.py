@@ -277,6 +277,12 @@ class PolygonAreas:
         flip = np.where(np.repeat(signed, self.edge_count) >= 0, 1.0, -1.0)
         self.nx = (self.ey1 - self.ey0) * flip
         self.ny = -(self.ex1 - self.ex0) * flip
+        scale = np.abs(self.nx) + np.abs(self.ny)
+        self.tol_in = 1e-9 * scale  # tolerances of the convex clipping, per edge
+        self.tol_flat = 1e-12 * scale
+        self._edge_tables: dict[int, np.ndarray] = {}
+        for k in np.unique(self.edge_count[self.convex]):  # made here, not in the worker threads
+            self._edge_table(int(k))
 
     def _inner_boxes(self) -> np.ndarray:
         """A square inside each zone (around its pole of inaccessibility): a segment with both
@@ -326,29 +332,48 @@ class PolygonAreas:
                 parts.append(method(seg[mask], zone[mask], x0[mask], y0[mask], x1[mask], y1[mask]))
         return Intervals.concat(parts)
 
+    def _edge_table(self, k: int) -> np.ndarray:
+        """Edge values of the zones with k edges as one (value, edge, zone) array: nx, ny, ex0,
+        ey0 and the two clipping tolerances (columns of other zones are unused)."""
+        table = self._edge_tables.get(k)
+        if table is None:
+            table = np.zeros((6, k, len(self.geoms)))
+            has = np.flatnonzero(self.edge_count == k)
+            e = self.edge_start[has] + np.arange(k)[:, None]
+            for i, values in enumerate((self.nx, self.ny, self.ex0, self.ey0, self.tol_in, self.tol_flat)):
+                table[i][:, has] = values[e]
+            self._edge_tables[k] = table
+        return table
+
     def _convex_intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
         """Cyrus-Beck: the inside of a convex polygon is the intersection of its edges' half-planes,
-        so the inside part of a segment is one interval [max entering, min leaving] (boundary in)."""
+        so the inside part of a segment is one interval [max entering, min leaving] (boundary in).
+        Candidates with the same number of edges are done as one (edge, candidate) table, so the
+        segment's values broadcast along the edges instead of being repeated for every edge."""
+        m = len(seg)
+        dx, dy = x1 - x0, y1 - y0
         cnt = self.edge_count[zone]
-        pair, within = _expand(cnt)
-        e = self.edge_start[zone][pair] + within
-        nx, ny = self.nx[e], self.ny[e]
-        dx, dy = (x1 - x0)[pair], (y1 - y0)[pair]
-        num = nx * (x0[pair] - self.ex0[e]) + ny * (y0[pair] - self.ey0[e])  # > 0: outside this edge
-        den = nx * dx + ny * dy
-        scale = np.abs(nx) + np.abs(ny)
-        tol = 1e-9 * scale * (1.0 + np.abs(x0[pair]) + np.abs(y0[pair]))
-        flat = np.abs(den) <= 1e-12 * scale * (np.abs(dx) + np.abs(dy) + 1e-300)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            bound = -num / den
-        enter = np.where(~flat & (den < 0), bound, -np.inf)
-        leave = np.where(~flat & (den > 0), bound, np.inf)
-        blocked = flat & (num > tol)  # parallel to an edge and outside it
-        starts = np.r_[0, np.cumsum(cnt)[:-1]]
-        lo = np.maximum(np.maximum.reduceat(enter, starts), 0.0)
-        hi = np.minimum(np.minimum.reduceat(leave, starts), 1.0)
-        hit = (lo <= hi + 1e-12) & ~np.logical_or.reduceat(blocked, starts)
-        hi = np.maximum(hi, lo)
+        lo, hi, hit = np.empty(m), np.empty(m), np.empty(m, dtype=bool)
+        kinds = np.unique(cnt)
+        for k in kinds:
+            rows = slice(None) if len(kinds) == 1 else np.flatnonzero(cnt == k)
+            nx, ny, ex0, ey0, tol_in, tol_flat = np.take(self._edge_table(k), zone[rows], axis=2)
+            cx0, cy0, cdx, cdy = x0[rows], y0[rows], dx[rows], dy[rows]
+            num = nx * (cx0 - ex0) + ny * (cy0 - ey0)  # > 0: outside this edge
+            den = nx * cdx + ny * cdy
+            flat = np.abs(den) <= tol_flat * (np.abs(cdx) + np.abs(cdy) + 1e-300)
+            blocked = (num > tol_in * (1.0 + np.abs(cx0) + np.abs(cy0))) & flat
+            with np.errstate(divide="ignore", invalid="ignore"):
+                bound = np.negative(num, out=num)
+                bound /= den
+            moving = ~flat
+            enter = np.where(moving & (den < 0), bound, -np.inf).max(axis=0)
+            leave = np.where(moving & (den > 0), bound, np.inf).min(axis=0)
+            lo_k = np.maximum(enter, 0.0)
+            hi_k = np.minimum(leave, 1.0)
+            hit[rows] = (lo_k <= hi_k + 1e-12) & ~blocked.any(axis=0)
+            lo[rows] = lo_k
+            hi[rows] = np.maximum(hi_k, lo_k)
         return Intervals(seg[hit], zone[hit], lo[hit], hi[hit])
 
     def _edge_intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
