@@ -162,6 +162,11 @@ class BoxIndex:
         cell_id = cy * self.ncx + cx
         order = np.argsort(cell_id, kind="stable")
         self.cell_box = self.valid[box[order]]
+        # each box's first cell, and its bounds as contiguous arrays
+        self.box_ix0 = np.zeros(len(self.boxes), np.int64)
+        self.box_iy0 = np.zeros(len(self.boxes), np.int64)
+        self.box_ix0[self.valid], self.box_iy0[self.valid] = ix0, iy0
+        self.bx0, self.by0, self.bx1, self.by1 = (np.ascontiguousarray(self.boxes[:, i]) for i in range(4))
         self.cell_start = np.searchsorted(cell_id[order], np.arange(self.ncx * self.ncy + 1))
 
     def _cells(self, x0, y0, x1, y1):
@@ -173,7 +178,8 @@ class BoxIndex:
         return ix0, iy0, ix1, iy1
 
     def query(self, x0, y0, x1, y1) -> tuple[np.ndarray, np.ndarray]:
-        """(query index, box index) of every pair of touching boxes, each pair once."""
+        """(query index, box index) of every pair of touching boxes, each pair once (in no
+        particular order)."""
         if self.empty or len(x0) == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         b = self.boxes
@@ -189,18 +195,22 @@ class BoxIndex:
         out_q, out_b = [], []
         # most queries (a few seconds of movement) fall in one cell: no duplicates possible
         one = ncell == 1
-        qq, bb = self._boxes_in_cells(q_all[one], iy0[one] * self.ncx + ix0[one])
-        out_q.append(qq)
+        pos, bb = self._boxes_in_cells(iy0[one] * self.ncx + ix0[one])
+        out_q.append(q_all[one][pos])
         out_b.append(bb)
-        several = (ncell > 1) & (ncell <= self.MAX_CELLS_PER_QUERY)
-        if several.any():
+        several = np.flatnonzero((ncell > 1) & (ncell <= self.MAX_CELLS_PER_QUERY))
+        if len(several):
+            # every cell of the query's range; a box in several of them is kept in one: the first
+            # cell (lowest x, then y) of the overlap of its range and the query's
+            sw, sx0, sy0 = w[several], ix0[several], iy0[several]
             q, within = _expand(ncell[several])
-            sw = w[several][q]
-            cell_id = (iy0[several][q] + within // sw) * self.ncx + ix0[several][q] + within % sw
-            qq, bb = self._boxes_in_cells(q_all[several][q], cell_id)
-            key = np.unique(qq * len(b) + bb)
-            out_q.append(key // len(b))
-            out_b.append(key % len(b))
+            cx = sx0[q] + within % sw[q]
+            cy = sy0[q] + within // sw[q]
+            qi, bb = self._boxes_in_cells(cy * self.ncx + cx)
+            qs = q[qi]
+            first = (cx[qi] == np.maximum(sx0[qs], self.box_ix0[bb])) & (cy[qi] == np.maximum(sy0[qs], self.box_iy0[bb]))
+            out_q.append(q_all[several[qs[first]]])
+            out_b.append(bb[first])
         for qi in q_all[ncell > self.MAX_CELLS_PER_QUERY]:  # rare: a long jump; test every box
             hit = np.flatnonzero(
                 (b[:, 0] <= x1[qi]) & (b[:, 2] >= x0[qi]) & (b[:, 1] <= y1[qi]) & (b[:, 3] >= y0[qi])
@@ -209,16 +219,19 @@ class BoxIndex:
             out_b.append(hit)
         q = np.concatenate(out_q)
         bi = np.concatenate(out_b)
-        exact = (b[bi, 0] <= x1[q]) & (b[bi, 2] >= x0[q]) & (b[bi, 1] <= y1[q]) & (b[bi, 3] >= y0[q])
+        exact = np.take(self.bx0, bi) <= np.take(x1, q)
+        exact &= np.take(self.bx1, bi) >= np.take(x0, q)
+        exact &= np.take(self.by0, bi) <= np.take(y1, q)
+        exact &= np.take(self.by1, bi) >= np.take(y0, q)
         return q[exact], bi[exact]
 
-    def _boxes_in_cells(self, q, cell_id):
+    def _boxes_in_cells(self, cell_id):
+        """(position in cell_id, box) of every box in these cells."""
         lo = self.cell_start[cell_id]
         cnt = self.cell_start[cell_id + 1] - lo
-        keep = cnt > 0
-        q, lo, cnt = q[keep], lo[keep], cnt[keep]
-        g, within = _expand(cnt)
-        return q[g], self.cell_box[lo[g] + within]
+        total = int(cnt.sum())
+        pos = np.repeat(np.arange(len(cell_id)), cnt)
+        return pos, self.cell_box[np.arange(total) - np.repeat(np.cumsum(cnt) - cnt - lo, cnt)]
 
 
 # --------------------------------------------------------------------------- intervals
