@@ -106,17 +106,17 @@ class Segments:
         n = len(tracks)
         if n == 0:
             return cls(np.zeros(0, np.int64), np.zeros(0, np.int64))
-        link = (tracks.unit[1:] == tracks.unit[:-1]) & (np.diff(tracks.t) <= max_gap)
-        starts = np.flatnonzero(link)
-        has_left = np.zeros(n, dtype=bool)
         has_right = np.zeros(n, dtype=bool)
-        has_right[starts] = True
-        has_left[starts + 1] = True
-        lonely = np.flatnonzero(~has_left & ~has_right)
-        a = np.concatenate([starts, lonely])
-        b = np.concatenate([starts + 1, lonely])
-        order = np.argsort(a, kind="stable")
-        return cls(a[order], b[order])
+        link = has_right[:-1]
+        np.equal(tracks.unit[1:], tracks.unit[:-1], out=link)
+        link &= np.diff(tracks.t) <= max_gap
+        # a segment starts at every ping linked to the next, and at every lonely ping (linked to
+        # neither neighbour): at each ping but those linked only to the previous one
+        starts_here = np.ones(n, dtype=bool)
+        starts_here[1:] = ~link
+        starts_here |= has_right
+        a = np.flatnonzero(starts_here)
+        return cls(a, a + has_right[a])
 
     def __len__(self) -> int:
         return len(self.a)
