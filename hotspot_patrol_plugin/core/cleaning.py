@@ -64,25 +64,46 @@ def clean(unit, t, x, y, *, zero=None, inside=None, accuracy=None, max_accuracy=
 
     # out of order: a row earlier than the unit's previous row in the given order
     idx = np.flatnonzero(alive)
-    order_in_unit = idx[np.argsort(unit[idx], kind="stable")]
-    u_s, t_s = unit[order_in_unit], t[order_in_unit]
-    back = np.zeros(len(order_in_unit), dtype=bool)
-    if len(order_in_unit) > 1:
-        back[1:] = (u_s[1:] == u_s[:-1]) & (t_s[1:] < t_s[:-1])
-    out_of_order = int(back.sum())
+    by_unit = idx[_stable_order(unit[idx])]
+    u_s, t_s = unit[by_unit], t[by_unit]
+    out_of_order = int(np.count_nonzero((u_s[1:] == u_s[:-1]) & (t_s[1:] < t_s[:-1]))) if len(by_unit) > 1 else 0
+    del u_s, t_s
 
-    # sort by unit, then time, then position (so exact duplicates sit together)
-    order = idx[np.lexsort((y[idx], x[idx], t[idx], unit[idx]))]
+    # sort by unit, then time, then position (so exact duplicates sit together); exports are
+    # mostly in time order, so the unit sort usually leaves nothing else to do
+    order = by_unit if not out_of_order else idx[np.lexsort((t[idx], unit[idx]))]
     if len(order) > 1:
-        u, tt, xx, yy = unit[order], t[order], x[order], y[order]
+        u, tt = unit[order], t[order]
         same = np.r_[False, (u[1:] == u[:-1]) & (tt[1:] == tt[:-1])]
-        exact = same & np.r_[False, (xx[1:] == xx[:-1]) & (yy[1:] == yy[:-1])]
-        drop(DUPLICATE, _scatter(n, order[exact]))
-        drop(SAME_TIME, _scatter(n, order[same & ~exact]))
-        order = order[~same]
+        if same.any():
+            order = _position_order_in_ties(order, same, x, y)
+            xx, yy = x[order], y[order]
+            exact = same & np.r_[False, (xx[1:] == xx[:-1]) & (yy[1:] == yy[:-1])]
+            drop(DUPLICATE, _scatter(n, order[exact]))
+            drop(SAME_TIME, _scatter(n, order[same & ~exact]))
+            order = order[~same]
     if max_speed_kmh is not None and len(order) > 2:
         order = _drop_jumps(order, unit, t, x, y, max_speed_kmh / 3.6, drop, n)
     return Cleaned(order=order, dropped=dropped, out_of_order=out_of_order)
+
+
+def _stable_order(codes: np.ndarray) -> np.ndarray:
+    """Stable argsort of unit codes: a linear-time radix sort when they fit in 16 bits."""
+    if len(codes) and codes.min() >= 0 and codes.max() < 65536:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    return np.argsort(codes, kind="stable")
+
+
+def _position_order_in_ties(order: np.ndarray, same: np.ndarray, x, y) -> np.ndarray:
+    """Within each run of rows with the same unit and time, order by x then y."""
+    tie = same.copy()
+    tie[:-1] |= same[1:]  # the first row of each run too
+    at = np.flatnonzero(tie)
+    run = np.cumsum(~same[at])  # a new run starts where a row is not "same" as the previous one
+    rows = order[at]
+    order = order.copy()
+    order[at] = rows[np.lexsort((y[rows], x[rows], run))]
+    return order
 
 
 def _scatter(n: int, rows: np.ndarray) -> np.ndarray:
@@ -92,19 +113,18 @@ def _scatter(n: int, rows: np.ndarray) -> np.ndarray:
 
 
 def _drop_jumps(order, unit, t, x, y, vmax, drop, n):
-    """A ping reached too fast and left too fast, while its neighbours are close in speed: a spike."""
+    """A ping reached too fast and left too fast, while its neighbours are close in speed: a spike.
+    Speeds between consecutive pings are computed once; the skip-one speed only for the few
+    pings whose both legs are too fast."""
     u, tt, xx, yy = unit[order], t[order], x[order], y[order]
-    inner = np.zeros(len(order), dtype=bool)
-    inner[1:-1] = (u[1:-1] == u[:-2]) & (u[1:-1] == u[2:])
-
-    def speed(a, b):
-        dt = np.maximum(tt[b] - tt[a], 1e-9)
-        return np.hypot(xx[b] - xx[a], yy[b] - yy[a]) / dt
-
-    i = np.flatnonzero(inner)
-    spike = (speed(i - 1, i) > vmax) & (speed(i, i + 1) > vmax) & (speed(i - 1, i + 1) <= vmax)
-    rows = order[i[spike]]
-    drop(JUMP, _scatter(n, rows))
+    leg = np.hypot(np.diff(xx), np.diff(yy))
+    leg /= np.maximum(np.diff(tt), 1e-9)
+    fast = (leg > vmax) & (u[1:] == u[:-1])  # leg k -> k+1 of one unit, too fast
+    del leg, u
+    i = np.flatnonzero(fast[:-1] & fast[1:]) + 1  # both legs of ping i too fast (one unit throughout)
+    skip = np.hypot(xx[i + 1] - xx[i - 1], yy[i + 1] - yy[i - 1]) / np.maximum(tt[i + 1] - tt[i - 1], 1e-9)
+    spike = i[skip <= vmax]
+    drop(JUMP, _scatter(n, order[spike]))
     keep = np.ones(len(order), dtype=bool)
-    keep[i[spike]] = False
+    keep[spike] = False
     return order[keep]

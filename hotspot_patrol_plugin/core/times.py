@@ -121,7 +121,8 @@ def localize(
     return seconds, problem
 
 
-def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarray, requested: str = "auto"):
+def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarray, requested: str = "auto",
+                      weights=None):
     """(order, note) for numeric dates a/b/c. A year-first date starts with 4 digits. Otherwise
     day-first is proven by a first part above 12, month-first by a second part above 12; when the
     data prove neither, day-first (the UK convention) is used and the note says it was not proven."""
@@ -131,16 +132,17 @@ def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarr
         return requested, f"dates read {requested}, as asked"
     if len(first) and np.all(first_len == 4):
         return "year-first", "dates are year-first (yyyy/mm/dd)"
-    return decide_date_order_counts(int(np.sum(first > 12)), int(np.sum(second > 12)))
+    w = np.ones(len(first), dtype=np.int64) if weights is None else np.asarray(weights)
+    return decide_date_order_counts(int(np.sum(w[first > 12])), int(np.sum(w[second > 12])))
 
 
-def _numeric_dates_to_iso(text: pd.Series, requested: str):
+def _numeric_dates_to_iso(text: pd.Series, requested: str, weights=None):
     """Rewrite a/b/c dates (with an optional time) as ISO text; returns (iso, order, note)."""
     parts = text.str.extract(_SLASH_RE)
     a = pd.to_numeric(parts[0], errors="coerce").to_numpy()
     b = pd.to_numeric(parts[1], errors="coerce").to_numpy()
     c = pd.to_numeric(parts[2], errors="coerce").to_numpy()
-    order, note = decide_date_order(a, b, parts[0].str.len().to_numpy(), requested)
+    order, note = decide_date_order(a, b, parts[0].str.len().to_numpy(), requested, weights)
     if order == "year-first":
         year, month, day = a, b, c
     elif order == "month-first":
@@ -164,37 +166,81 @@ def parse_times(values, timezone: str = "Europe/London", group=None, date_order:
     """Parse one column of timestamps (see the module docstring) to UTC epoch seconds.
 
     Numeric dates such as ``24/11/2026 14:05:09`` are read in ``date_order`` ("auto" decides from
-    the data; see ``decide_date_order``)."""
-    arr = np.asarray(values)
+    the data; see ``decide_date_order``). A pandas Categorical (what the CSV reader gives) is
+    parsed once per distinct text; counts in the note are still rows."""
+    codes = None
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        cat = pd.Categorical(values)
+        codes = np.asarray(cat.codes, dtype=np.int64)
+        arr = np.asarray(cat.categories, dtype=object)
+        weights = np.bincount(codes[codes >= 0], minlength=len(arr))
+    else:
+        arr, weights = np.asarray(values), None
+    n = len(arr) if codes is None else len(codes)
+    if n == 0:
+        return ParsedTimes(np.full(0, np.nan), np.zeros(0, dtype=np.int8))
+    first = _parse_values(arr, date_order, weights)
+    if codes is not None:  # distinct values -> rows; code -1 is a missing value
+        first = first.take(codes)
+    seconds, problem, wall, naive = first.seconds, first.problem, first.wall, first.naive
+    if naive.any():  # one pass for all wall-clock times: the autumn hour needs each unit's whole order
+        sub_group = None if group is None else np.asarray(group)[naive]
+        sec, prob = localize(pd.DatetimeIndex(wall[naive]), timezone, sub_group)
+        seconds[naive] = sec
+        problem[naive] = np.where(prob == OK, problem[naive], prob)
+    failed = (problem == OK) & np.isnan(seconds)
+    problem[failed] = UNPARSEABLE
+    return ParsedTimes(seconds, problem, first.order, first.note)
+
+
+@dataclass
+class _Values:
+    """Values read, before wall-clock times are put into the timezone."""
+
+    seconds: np.ndarray  # UTC seconds of values with an offset (or epoch numbers)
+    problem: np.ndarray
+    wall: np.ndarray  # datetime64[ns] wall-clock times of the naive values
+    naive: np.ndarray
+    order: str | None = None
+    note: str = ""
+
+    def take(self, codes: np.ndarray) -> _Values:
+        pick = np.where(codes >= 0, codes, len(self.seconds))  # one past the end: missing
+        seconds = np.append(self.seconds, np.nan)[pick]
+        problem = np.append(self.problem, np.int8(MISSING))[pick]
+        wall = np.append(self.wall, np.datetime64("NaT", "ns"))[pick]
+        naive = np.append(self.naive, False)[pick]
+        return _Values(seconds, problem, wall, naive, self.order, self.note)
+
+
+def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
     n = len(arr)
     seconds = np.full(n, np.nan)
     problem = np.zeros(n, dtype=np.int8)
-    if n == 0:
-        return ParsedTimes(seconds, problem)
-
+    wall = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")  # naive rows: wall-clock time
+    naive = np.zeros(n, dtype=bool)
     if np.issubdtype(arr.dtype, np.datetime64):
-        seconds, problem = localize(pd.DatetimeIndex(arr), timezone, group)
-        problem[np.asarray(pd.isna(arr))] = MISSING
-        return ParsedTimes(seconds, problem)
+        wall = arr.astype("datetime64[ns]")
+        missing = np.isnat(wall)
+        problem[missing] = MISSING
+        return _Values(seconds, problem, wall, ~missing)
     if np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
         numbers = arr.astype("float64")
-        seconds = _epoch_seconds(numbers)
         bad = ~np.isfinite(numbers)
+        seconds = _epoch_seconds(numbers)
         seconds[bad] = np.nan
         problem[bad] = MISSING
-        return ParsedTimes(seconds, problem)
+        return _Values(seconds, problem, wall, naive)
 
     series = pd.Series(arr, dtype="object")
     is_missing = series.isna().to_numpy()
     text = series.where(~is_missing, "").astype(str)
     is_missing |= (text == "").to_numpy()
     todo = ~is_missing
-    wall = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")  # naive rows: wall-clock time
-    naive = np.zeros(n, dtype=bool)
 
     # fast path: the column's common form, found from a sample, parsed at C speed; rows it
     # cannot read (other forms, stray text) go through the general path below
-    fast = _fast_parse(text, todo, date_order)
+    fast = _fast_parse(text, todo, date_order, weights)
     order, note = fast.order, fast.note
     if fast.seconds is not None:
         seconds[fast.ok] = fast.seconds
@@ -203,7 +249,8 @@ def parse_times(values, timezone: str = "Europe/London", group=None, date_order:
         naive[fast.ok] = True
     rest = todo & ~fast.ok
     if rest.any():
-        slow = _general_parse(text[rest].str.strip(), date_order if order is None else order)
+        slow = _general_parse(text[rest].str.strip(), date_order if order is None else order,
+                              None if weights is None else weights[rest])
         seconds[rest] = slow.seconds
         wall[rest] = slow.wall
         naive[rest] = slow.naive
@@ -211,14 +258,7 @@ def parse_times(values, timezone: str = "Europe/London", group=None, date_order:
         if order is None:
             order, note = slow.order, slow.note
     problem[is_missing] = MISSING
-    if naive.any():  # one pass for all wall-clock times: the autumn hour needs each unit's whole order
-        sub_group = None if group is None else np.asarray(group)[naive]
-        sec, prob = localize(pd.DatetimeIndex(wall[naive]), timezone, sub_group)
-        seconds[naive] = sec
-        problem[naive] = np.where(prob == OK, problem[naive], prob)
-    failed = todo & np.isnan(seconds) & (problem == OK)
-    problem[failed] = UNPARSEABLE
-    return ParsedTimes(seconds, problem, order, note)
+    return _Values(seconds, problem, wall, naive, order, note)
 
 
 @dataclass
@@ -236,7 +276,7 @@ _EPOCH_RE = re.compile(r"^\d{9,13}(\.\d+)?$")
 _DMY_RE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?: (\d{1,2}:\d{2})(:\d{2})?(\.\d+)?)?$")
 
 
-def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str) -> _Fast:
+def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str, weights=None) -> _Fast:
     ok = np.zeros(len(text), dtype=bool)
     idx = np.flatnonzero(todo)
     if len(idx) == 0:
@@ -279,8 +319,9 @@ def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str) -> _Fast:
             note = f"dates read {order}, as asked"
         else:
             # a day above 12 makes a row readable day-first only, and the other way round
-            day_ok = int((~tries["day-first"].isna() & tries["month-first"].isna()).sum())
-            month_ok = int((tries["day-first"].isna() & ~tries["month-first"].isna()).sum())
+            w = np.ones(len(idx), dtype=np.int64) if weights is None else weights[idx]
+            day_ok = int(w[np.asarray(~tries["day-first"].isna() & tries["month-first"].isna())].sum())
+            month_ok = int(w[np.asarray(tries["day-first"].isna() & ~tries["month-first"].isna())].sum())
             order, note = decide_date_order_counts(day_ok, month_ok)
         parsed = tries[order]
         good = ~np.asarray(parsed.isna())
@@ -312,7 +353,7 @@ class _General:
     note: str
 
 
-def _general_parse(text: pd.Series, date_order: str) -> _General:
+def _general_parse(text: pd.Series, date_order: str, weights=None) -> _General:
     """Row by row forms: epoch digits, numeric dates, ISO with or without an offset (any mix)."""
     n = len(text)
     seconds = np.full(n, np.nan)
@@ -326,7 +367,8 @@ def _general_parse(text: pd.Series, date_order: str) -> _General:
     order, note = None, ""
     numeric_date = todo & text.str.match(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|^\d{1,2}-\d{1,2}-\d{2,4}").to_numpy()
     if numeric_date.any():
-        iso, order, note = _numeric_dates_to_iso(text[numeric_date], date_order)
+        iso, order, note = _numeric_dates_to_iso(text[numeric_date], date_order,
+                                                 None if weights is None else weights[numeric_date])
         text = text.copy()
         text[numeric_date] = iso
     has_offset = todo & text.str.contains(_OFFSET_RE, regex=True).to_numpy()

@@ -275,7 +275,7 @@ def write_report(path: str, imp, dropped: dict, skipped_inputs: list, seconds: f
         lis = "".join(f"<li>{esc(str(f))}, row {r}: <code>{esc(str(t))}</code></li>" for f, r, t in items[:5])
         examples += f"<h3>{esc(reason)}</h3><ul>{lis}</ul>"
     notes = "".join(f"<li>{esc(n)}</li>" for n in skipped_inputs + imp.notes)
-    units = len(set(imp.unit.tolist())) if kept else 0
+    units = imp.unit_count() if kept else 0
     page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Hotspot Patrol: track import</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:60em}}td,th{{padding:.2em .8em;border-bottom:1px solid #ddd}}
 .n{{text-align:right}}code{{font-size:90%}}</style></head><body>

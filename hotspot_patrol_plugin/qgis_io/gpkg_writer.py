@@ -45,14 +45,35 @@ def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> np.ndarray:
 
 def iso_utc_bytes(seconds: np.ndarray) -> np.ndarray:
     """UTC seconds -> (n, 24) ASCII 'YYYY-MM-DDTHH:MM:SS.sssZ', rounded to the millisecond;
-    all blanks where the value is NaN. Calendar arithmetic in integers (proleptic Gregorian,
-    H. Hinnant's days-to-civil), no Python object per row."""
+    all blanks where the value is NaN. Dates come from a table of the days spanned (H. Hinnant's
+    days-to-civil, proleptic Gregorian), clock times from tables of the 86,400 seconds of a day
+    and the 1,000 milliseconds: no Python object per row."""
     seconds = np.asarray(seconds, dtype=float)
     n = len(seconds)
-    ok = np.isfinite(seconds) & (np.abs(seconds) < 2.5e11)  # years 0000-9999 and a margin
+    out = np.full((n, ISO_WIDTH), ord(" "), dtype=np.uint8)
+    ok = np.isfinite(seconds) & (seconds >= -62_167_219_200.0) & (seconds < 253_402_300_800.0)  # years 0-9999
+    if not ok.any():
+        return out
     ms = np.zeros(n, dtype=np.int64)
     ms[ok] = np.round(seconds[ok] * 1000.0).astype(np.int64)
     days, msod = np.divmod(ms, 86_400_000)
+    first, last = int(days[ok].min()), int(days[ok].max())
+    if last - first < 5_000_000:  # a table of the days spanned (at most ~14,000 years)
+        out[:, 0:10] = _date_text(np.arange(first, last + 1, dtype=np.int64))[np.clip(days - first, 0, last - first)]
+    else:
+        out[:, 0:10] = _date_text(days)
+    sod, milli = np.divmod(msod, 1000)
+    out[:, 10] = ord("T")
+    out[:, 11:19] = _clock_table()[sod]
+    out[:, 19] = ord(".")
+    out[:, 20:23] = _digit_table(3)[milli]
+    out[:, 23] = ord("Z")
+    out[~ok] = ord(" ")
+    return out
+
+
+def _date_text(days: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 -> (n, 10) ASCII 'YYYY-MM-DD'."""
     z = days + 719_468
     era = np.floor_divide(z, 146_097)
     doe = z - era * 146_097
@@ -61,19 +82,37 @@ def iso_utc_bytes(seconds: np.ndarray) -> np.ndarray:
     mp = (5 * doy + 2) // 153
     day = doy - (153 * mp + 2) // 5 + 1
     month = np.where(mp < 10, mp + 3, mp - 9)
-    year = yoe + era * 400 + (month <= 2)
-    ok &= (year >= 0) & (year <= 9999)
-    out = np.empty((n, ISO_WIDTH), dtype=np.uint8)
-    for col, value, width in ((0, year, 4), (5, month, 2), (8, day, 2), (11, msod // 3_600_000, 2),
-                              (14, msod // 60_000 % 60, 2), (17, msod // 1000 % 60, 2), (20, msod % 1000, 3)):
-        _put_digits(out, col, value, width)
+    year = np.clip(yoe + era * 400 + (month <= 2), 0, 9999)
+    out = np.empty((len(days), 10), dtype=np.uint8)
+    out[:, 0:4] = _digit_table(4)[year]
+    out[:, 5:7] = _digit_table(2)[month]
+    out[:, 8:10] = _digit_table(2)[day]
     out[:, 4] = out[:, 7] = ord("-")
-    out[:, 10] = ord("T")
-    out[:, 13] = out[:, 16] = ord(":")
-    out[:, 19] = ord(".")
-    out[:, 23] = ord("Z")
-    out[~ok] = ord(" ")
     return out
+
+
+_TABLES: dict = {}
+
+
+def _digit_table(width: int) -> np.ndarray:
+    """(10**width, width) ASCII digits of 0 .. 10**width - 1, zero-padded."""
+    if width not in _TABLES:
+        v = np.arange(10 ** width)
+        _TABLES[width] = np.stack([48 + v // 10 ** (width - 1 - k) % 10 for k in range(width)], axis=1).astype(np.uint8)
+    return _TABLES[width]
+
+
+def _clock_table() -> np.ndarray:
+    """(86400, 8) ASCII 'HH:MM:SS' of every second of a day."""
+    if "clock" not in _TABLES:
+        sod = np.arange(86_400)
+        table = np.empty((86_400, 8), dtype=np.uint8)
+        table[:, 0:2] = _digit_table(2)[sod // 3600]
+        table[:, 3:5] = _digit_table(2)[sod // 60 % 60]
+        table[:, 6:8] = _digit_table(2)[sod % 60]
+        table[:, 2] = table[:, 5] = ord(":")
+        _TABLES["clock"] = table
+    return _TABLES["clock"]
 
 
 def iso_utc(seconds: np.ndarray) -> np.ndarray:
@@ -85,10 +124,14 @@ def iso_utc(seconds: np.ndarray) -> np.ndarray:
 
 
 def _put_digits(out: np.ndarray, col: int, value: np.ndarray, width: int) -> None:
+    """Non-negative integers as zero-padded ASCII digits into out[:, col:col + width], four at a time."""
     v = np.asarray(value).astype(np.int64, copy=True)
-    for k in range(width - 1, -1, -1):
-        out[:, col + k] = 48 + v % 10
-        v //= 10
+    end = col + width
+    while end > col:
+        step = min(4, end - col)
+        v, group = np.divmod(v, 10 ** step)
+        out[:, end - step:end] = _digit_table(step)[group]
+        end -= step
 
 
 def _digits(values: np.ndarray) -> tuple[bytes, int, int]:
@@ -177,7 +220,7 @@ class _Text:
 
     def __init__(self, values, index: int, con):
         if isinstance(values, pd.Categorical):
-            codes, labels = np.asarray(values.codes, dtype=np.int64), list(values.categories)
+            codes, labels = np.asarray(values.codes), list(values.categories)  # small ints: kept as they are
         else:
             arr = values if isinstance(values, np.ndarray) and values.dtype == object else \
                 np.asarray(values, dtype=object)
@@ -189,6 +232,7 @@ class _Text:
         self.missing = bool((codes < 0).any())
         self.constant = texts[0] if len(texts) == 1 and not self.missing else None
         width = max((len(e) for e in encoded), default=0)
+        self.padded = any(len(e) != width for e in encoded)  # else no rtrim() is needed
         # fixed width needs labels that survive padding with blanks and rtrim() exactly
         self.fixed = width <= FIXED_TEXT_MAX and not any(e.endswith((b" ", b"\x00")) or b"\x00" in e for e in encoded)
         if self.fixed:
@@ -214,7 +258,8 @@ class _Text:
         blob = st.bind(self.table[codes].tobytes())  # code -1 picks the blank last row
         w = self.width
         if not self.missing:
-            return f"rtrim(CAST(substr({blob}, key * {w} + 1, {w}) AS TEXT), ' ')"
+            cut = f"CAST(substr({blob}, key * {w} + 1, {w}) AS TEXT)"
+            return f"rtrim({cut}, ' ')" if self.padded else cut
         return (f"CASE WHEN substr({blob}, key * {w} + 1, 1) = x'3d' "
                 f"THEN rtrim(CAST(substr({blob}, key * {w} + 2, {w - 1}) AS TEXT), ' ') END")
 
@@ -305,8 +350,12 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                 con.execute(f'DROP TABLE temp."{p.name}"')
         fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
         ids = np.flatnonzero(finite)
-        minx, maxx, miny, maxy = (np.asarray(b, float)[ids] for b in boxes)
-        bulk_load_rtree(con, f"rtree_{layer}_geom", ids + fid0, minx, maxx, miny, maxy)
+        if len(ids) == n:  # every feature has a box: no copies (points pass x and y as their own boxes)
+            minx, maxx, miny, maxy = (np.asarray(b, float) for b in boxes)
+        else:
+            minx, maxx, miny, maxy = (np.asarray(b, float)[ids] for b in boxes)
+        ids += fid0
+        bulk_load_rtree(con, f"rtree_{layer}_geom", ids, minx, maxx, miny, maxy)
         if len(ids):
             con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
                         (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()), layer))
@@ -323,13 +372,12 @@ def _prepare(kind: str, values, index: int, con):
     """Per column, what every chunk needs: text codes and labels, or the numbers as arrays."""
     if kind in ("string", "datetime"):
         return _Text(values, index, con)
-    arr = np.asarray(values)
     if kind == "real":
-        arr = arr.astype(float)
+        arr = np.asarray(values, dtype=float)
         return arr if np.isfinite(arr).any() else None  # None: NULL throughout
     if kind == "utc":
-        return arr.astype(float)
-    return arr.astype(np.int64)  # int, int32, bool
+        return np.asarray(values, dtype=float)
+    return np.asarray(values, dtype=np.int64)  # int, int32, bool
 
 
 def _select(geom, srs_id, columns, prepared, lo, hi) -> tuple[str, dict]:
@@ -345,9 +393,10 @@ def _select(geom, srs_id, columns, prepared, lo, hi) -> tuple[str, dict]:
             else:
                 exprs.append("value" if len(reals) == 1 else f"json_extract(value, '$[{reals.index(i)}]')")
         elif kind == "utc":
-            text = st.bind(iso_utc_bytes(p[lo:hi]).tobytes())
-            exprs.append(f"NULLIF(CAST(substr({text}, key * {ISO_WIDTH} + 1, {ISO_WIDTH}) AS TEXT), "
-                         f"'{' ' * ISO_WIDTH}')")
+            iso = iso_utc_bytes(p[lo:hi])
+            cut = f"CAST(substr({st.bind(iso.tobytes())}, key * {ISO_WIDTH} + 1, {ISO_WIDTH}) AS TEXT)"
+            blank = bool((iso[:, 0] == ord(" ")).any())  # no time (NaN, infinite, beyond year 9999)
+            exprs.append(f"NULLIF({cut}, '{' ' * ISO_WIDTH}')" if blank else cut)
         else:
             exprs.append(st.digits(p[lo:hi]))
     # the rows are driven by one JSON array: the real columns, or zeros when there are none
@@ -378,6 +427,7 @@ def _plain(kind, values, prepared, lo, hi) -> list:
 RTREE_MAXCELLS = 51
 NODE_BYTES = 4 + 24 * RTREE_MAXCELLS
 _CELL = np.dtype([("id", ">i8"), ("minx", ">f4"), ("maxx", ">f4"), ("miny", ">f4"), ("maxy", ">f4")])
+_NODE = np.dtype([("depth", ">u2"), ("count", ">u2"), ("cells", _CELL, (RTREE_MAXCELLS,))])  # NODE_BYTES
 
 
 def _down(v: np.ndarray) -> np.ndarray:
@@ -417,11 +467,17 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
     if n == 0:
         con.execute(f'INSERT INTO "{table}_node" VALUES (1, ?)', (bytes(NODE_BYTES),))
         return
-    # level 0: the points themselves
-    order = leaf_order = _str_groups((minx + maxx) / 2, (miny + maxy) / 2)
+    # level 0: the features themselves (points: the same arrays as min and max, no copies)
+    points = minx is maxx and miny is maxy
+    order = leaf_order = _str_groups(minx if points else (minx + maxx) / 2, miny if points else (miny + maxy) / 2)
     entry_id = np.asarray(ids, dtype=np.int64)[order]
-    minx, maxx = _down(minx[order]), _up(maxx[order])
-    miny, maxy = _down(miny[order]), _up(maxy[order])
+    if points:
+        px, py = minx[order], miny[order]
+        minx, maxx, miny, maxy = _down(px), _up(px), _down(py), _up(py)
+        del px, py
+    else:
+        minx, maxx = _down(minx[order]), _up(maxx[order])
+        miny, maxy = _down(miny[order]), _up(maxy[order])
     levels = []  # per level: (child ids, boxes, node index of each child)
     while True:
         m = len(entry_id)
@@ -451,21 +507,22 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
         ids_l, mnx, mxx, mny, mxy, node_of = levels[lvl]
         if lvl > 0:  # children are the nodes of the level below, referenced by position
             ids_l = number[lvl - 1][-1 - ids_l]
-        cells = np.zeros(len(ids_l), dtype=_CELL)
-        cells["id"], cells["minx"], cells["maxx"], cells["miny"], cells["maxy"] = ids_l, mnx, mxx, mny, mxy
-        counts = np.bincount(node_of)
-        header = np.zeros((len(counts), 2), dtype=">u2")  # depth (root only), number of cells
-        header[:, 1] = counts
-        if lvl == depth:
-            header[0, 0] = depth
         # nodes take consecutive runs of RTREE_MAXCELLS cells, the last one padded with zeros
-        body = np.zeros((len(counts) * RTREE_MAXCELLS, 24), dtype=np.uint8)
-        body[:len(cells)] = cells.view(np.uint8).reshape(len(cells), 24)
-        blobs = np.concatenate([header.view(np.uint8).reshape(len(counts), 4),
-                                body.reshape(len(counts), RTREE_MAXCELLS * 24)], axis=1)
+        counts = np.bincount(node_of)
+        nodes = np.zeros(len(counts), dtype=_NODE)
+        nodes["count"] = counts
+        if lvl == depth:
+            nodes["depth"][0] = depth
+        cells = nodes["cells"]
+        whole = len(ids_l) // RTREE_MAXCELLS * RTREE_MAXCELLS
+        for name, values in (("id", ids_l), ("minx", mnx), ("maxx", mxx), ("miny", mny), ("maxy", mxy)):
+            cells[name][:whole // RTREE_MAXCELLS] = values[:whole].reshape(-1, RTREE_MAXCELLS)
+            if whole < len(ids_l):
+                cells[name][-1, :len(ids_l) - whole] = values[whole:]
+        levels[lvl] = None  # this level's arrays are in the node blobs now
         node_numbers = number[lvl]
-        con.executemany(f'INSERT INTO "{table}_node" VALUES (?, ?)',
-                        zip(node_numbers.tolist(), (b.tobytes() for b in blobs)))
+        _insert_nodes(con, f'"{table}_node"', int(node_numbers[0]), nodes)
+        del nodes, cells
         if lvl == 0:  # in the order of the ids given (ascending for a new table): appends
             leaf = np.empty(len(leaf_order), dtype=np.int64)
             leaf[leaf_order] = node_numbers[node_of]
@@ -473,6 +530,20 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
         else:
             con.executemany(f'INSERT INTO "{table}_parent" VALUES (?, ?)',
                             zip(ids_l.tolist(), node_numbers[node_of].tolist()))
+
+
+def _insert_nodes(con, target: str, first_number: int, nodes: np.ndarray, chunk: int = 100_000) -> None:
+    """Node blobs numbered first_number, first_number + 1, ... cut from one blob in SQL."""
+    size = nodes.dtype.itemsize
+    for lo in range(0, len(nodes), chunk):
+        part = nodes[lo:lo + chunk]
+        if _json_ok(con):
+            rows = "[" + ",".join("0" * len(part)) + "]"
+            con.execute(f"INSERT INTO {target} SELECT key + ?, substr(?, key * {size} + 1, {size}) "
+                        "FROM json_each(?)", (first_number + lo, part.tobytes(), rows))
+        else:
+            con.executemany(f"INSERT INTO {target} VALUES (?, ?)",
+                            zip(range(first_number + lo, first_number + lo + len(part)), (n.tobytes() for n in part)))
 
 
 def _insert_pairs(con, target: str, first: np.ndarray, second: np.ndarray, chunk: int = 1_000_000) -> None:

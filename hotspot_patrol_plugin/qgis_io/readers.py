@@ -107,6 +107,18 @@ def _count_lines(path: str) -> tuple[int, int]:
     return lines - blank, blank
 
 
+def _blank_for_missing(column: pd.Series) -> pd.Series:
+    """A text column with "" for empty cells (as written), categories kept as str."""
+    cats = column.cat.categories
+    if cats.dtype != object:  # e.g. every value parsed as a number: back to the text
+        column = column.cat.rename_categories([str(c) for c in cats])
+    if column.isna().any():
+        if "" not in column.cat.categories:
+            column = column.cat.add_categories([""])
+        column = column.fillna("")
+    return column
+
+
 def read_delimited(path: str) -> Raw:
     name = Path(path).name
     with open(path, "rb") as f:
@@ -128,18 +140,19 @@ def read_delimited(path: str) -> Raw:
     options = dict(sep=delimiter, header=0 if header else None, keep_default_na=False, encoding=encoding,
                    on_bad_lines="skip", skip_blank_lines=True, engine="c", skipinitialspace=True)
     # columns of decimal numbers (coordinates, speeds) are parsed by pandas' C reader as floats:
-    # no Python string per cell. Everything else stays text: ids like "0071" and times as written.
+    # no Python string per cell. Everything else stays text, as categories: ids like "0071" and
+    # times as written, each distinct text held (and later parsed) once however often it repeats.
     sample = pd.read_csv(path, dtype=str, nrows=2000, na_filter=False, **options)
     decimal = {c: "float64" for c in sample.columns
                if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
     try:
-        frame = pd.read_csv(path, dtype={c: decimal.get(c, str) for c in sample.columns}, na_filter=True,
-                            na_values=[""], **options)
-        for c in frame.columns:
-            if c not in decimal:
-                frame[c] = frame[c].fillna("")
+        frame = pd.read_csv(path, dtype={c: decimal.get(c, "category") for c in sample.columns},
+                            na_filter=True, na_values=[""], **options)
     except (ValueError, TypeError):  # a stray value in a "numeric" column: read it all as text
-        frame = pd.read_csv(path, dtype=str, na_filter=False, **options)
+        frame = pd.read_csv(path, dtype="category", na_filter=True, na_values=[""], **options)
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.CategoricalDtype):
+            frame[c] = _blank_for_missing(frame[c])
     if not header:
         frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -148,10 +161,12 @@ def read_delimited(path: str) -> Raw:
                      f"{'with' if header else 'without'} a header, {len(frame):,} rows")
     # a header line repeated mid-file (concatenated exports): only possible when every column is
     # text, since it would have stopped the decimal columns from parsing as numbers
-    if header and len(frame) and all(frame[c].dtype == object for c in frame.columns):
+    if header and len(frame) and all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in frame.columns):
         repeated = np.ones(len(frame), dtype=bool)
         for c in frame.columns:
-            repeated &= (frame[c].str.strip() == c).to_numpy()
+            cats = frame[c].cat.categories
+            is_name = np.asarray(pd.Series(cats, dtype=object).astype(str).str.strip() == c)
+            repeated &= is_name[frame[c].cat.codes.to_numpy()]
         if repeated.any():
             raw.dropped[REPEATED_HEADER] = int(repeated.sum())
             raw.examples += [(REPEATED_HEADER, int(r), "") for r in raw.source_row[repeated][:5]]

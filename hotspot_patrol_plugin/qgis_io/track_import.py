@@ -44,14 +44,14 @@ class Options:
 
 @dataclass
 class Imported:
-    unit: np.ndarray  # text ids (pseudonyms when a key was given)
+    unit: object  # text ids (pseudonyms when a key was given): a Categorical, or an array when empty
     t: np.ndarray
     x: np.ndarray
     y: np.ndarray
     speed: np.ndarray
     heading: np.ndarray
     accuracy: np.ndarray
-    source_file: np.ndarray
+    source_file: object  # a Categorical of file names (an array when empty)
     source_row: np.ndarray
     rows_read: int = 0
     dropped: dict = field(default_factory=dict)
@@ -62,6 +62,9 @@ class Imported:
 
     def __len__(self) -> int:
         return len(self.t)
+
+    def unit_count(self) -> int:
+        return int(len(np.unique(pd.Categorical(self.unit).codes)))
 
 
 @dataclass
@@ -83,6 +86,11 @@ def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
     if not column:
         return np.full(n, np.nan)
     values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):  # each distinct text converted once
+        cats = pd.DataFrame({"v": pd.Series(values.cat.categories, dtype=object)})
+        numbers = np.append(_numbers(cats, "v", len(cats)), np.nan)
+        codes = values.cat.codes.to_numpy()
+        return numbers[np.where(codes >= 0, codes, len(numbers) - 1)]
     out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     if values.dtype == object:
         retry = np.isnan(out) & (values != "").to_numpy() & values.notna().to_numpy()
@@ -90,6 +98,25 @@ def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
             fixed = values[retry].astype(str).str.strip().str.replace(",", ".", regex=False)
             out[retry] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float)
     return out
+
+
+def _text(column: pd.Series):
+    """A text column as a Categorical when the reader gave one (no Python object per row), else
+    as an object array."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.array
+    return column.to_numpy(dtype=object)
+
+
+def _factorize(columns: list) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 where missing) and distinct values of several text columns taken together."""
+    if all(isinstance(c, pd.Categorical) for c in columns):
+        from pandas.api.types import union_categoricals
+
+        joined = union_categoricals(columns) if len(columns) > 1 else columns[0]
+        return np.asarray(joined.codes, dtype=np.int64), np.asarray(joined.categories, dtype=object)
+    codes, uniques = pd.factorize(np.concatenate([np.asarray(c, dtype=object) for c in columns]))
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
 def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
@@ -146,7 +173,7 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     else:
         raise SourceError(f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
                            "set X_FIELD and Y_FIELD")
-    part = _Part(raw.source, unit.to_numpy(dtype=object), times.to_numpy(dtype=object), np.asarray(x, float),
+    part = _Part(raw.source, _text(unit), _text(times), np.asarray(x, float),
                  np.asarray(y, float), crs, _numbers(frame, d.speed, n), _numbers(frame, d.heading, n),
                  _numbers(frame, d.accuracy, n), raw.source_row)
     describe = (f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
@@ -190,10 +217,14 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         return Imported(np.zeros(0, object), empty, empty, empty, empty, empty, empty, np.zeros(0, object),
                         np.zeros(0, np.int64), rows_read, dropped, examples, notes)
 
-    codes, labels = unit_codes(np.concatenate([p.unit for p in parts]))
+    # units and times as codes into their distinct texts: each text is trimmed and parsed once
+    unit_raw, unit_text = _factorize([p.unit for p in parts])
+    text_codes, labels = unit_codes(unit_text)
+    codes = np.where(unit_raw >= 0, text_codes[np.maximum(unit_raw, 0)] if len(text_codes) else -1, -1)
     blank = codes < 0
-    parsed = parse_times(np.concatenate([p.time for p in parts]), opts.timezone, group=codes,
-                         date_order=opts.date_order)
+    time_raw, time_text = _factorize([p.time for p in parts])
+    parsed = parse_times(pd.Categorical.from_codes(time_raw, pd.Index(time_text, dtype=object)), opts.timezone,
+                         group=codes, date_order=opts.date_order)
     if parsed.note:
         notes.append(parsed.note)
     # coordinates: per source CRS to the output CRS
@@ -208,14 +239,17 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         xs.append(ox)
         ys.append(oy)
     x, y, zero = np.concatenate(xs), np.concatenate(ys), np.concatenate(zero)
-    source = np.concatenate([np.full(len(p.x), p.source, dtype=object) for p in parts])
+    del xs, ys
+    source_names, source_of_part = np.unique([p.source for p in parts], return_inverse=True)
+    source = np.repeat(source_of_part.astype(np.int32), [len(p.x) for p in parts])  # codes into the names
     row = np.concatenate([p.row for p in parts])
-    unit_raw = np.concatenate([p.unit for p in parts])
-    time_raw = np.concatenate([p.time for p in parts])
-
+    speed, heading, acc = (np.concatenate([getattr(p, k) for p in parts]) for k in ("speed", "heading", "accuracy"))
+    parts.clear()  # the columns above are copies: let the per-source arrays go
     def example(i) -> str:
         # with a pseudonymisation key the report never shows the real unit id
-        text = str(time_raw[i]) if opts.pseudonymise_key else f"{unit_raw[i]} | {time_raw[i]}"
+        when = time_text[time_raw[i]] if time_raw[i] >= 0 else None
+        who = unit_text[unit_raw[i]] if unit_raw[i] >= 0 else None
+        text = str(when) if opts.pseudonymise_key else f"{who} | {when}"
         return text[:120]
 
     def note_drop(reason, mask):
@@ -224,7 +258,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
             dropped[reason] = dropped.get(reason, 0) + k
             idx = np.flatnonzero(mask)[:5]
             examples.setdefault(reason, []).extend(
-                (str(source[i]), int(row[i]), example(i)) for i in idx)
+                (str(source_names[source[i]]), int(row[i]), example(i)) for i in idx)
 
     bad_xy = ~(np.isfinite(x) & np.isfinite(y)) & ~zero
     bad_time = np.isnan(parsed.seconds)
@@ -234,27 +268,34 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     for code in np.unique(parsed.problem[rest & bad_time]):
         note_drop(PROBLEM_TEXT[int(code)], rest & bad_time & (parsed.problem == code))
     usable = ~blank & ~bad_xy & ~bad_time
-    idx = np.flatnonzero(usable)
+    every = bool(usable.all())  # the usual case: no copies of the columns for the cleaning
+    idx = None if every else np.flatnonzero(usable)
+    del usable, bad_xy, bad_time, rest
+
+    def sub(a):
+        return a if every else a[idx]
+
+    zero_s, x_s, y_s = sub(zero), sub(x), sub(y)
     inside = None
     if opts.output_bounds is not None:
         w, s, e, nb = opts.output_bounds
-        inside = (x[idx] >= w) & (x[idx] <= e) & (y[idx] >= s) & (y[idx] <= nb)
-        inside |= zero[idx]  # (0,0) is reported as such, not as out of area
-    speed, heading, acc = (np.concatenate([getattr(p, k) for p in parts]) for k in ("speed", "heading", "accuracy"))
+        inside = (x_s >= w) & (x_s <= e) & (y_s >= s) & (y_s <= nb)
+        inside |= zero_s  # (0,0) is reported as such, not as out of area
+    if zero_s.any():
+        x_s, y_s = np.where(zero_s, 0.0, x_s), np.where(zero_s, 0.0, y_s)
     result = cleaning.clean(
-        codes[idx], parsed.seconds[idx], np.where(zero[idx], 0.0, x[idx]), np.where(zero[idx], 0.0, y[idx]),
-        zero=zero[idx], inside=inside, accuracy=acc[idx], max_accuracy=opts.max_accuracy_m, now=_time.time(),
-        max_speed_kmh=opts.max_speed_kmh)
+        sub(codes), sub(parsed.seconds), x_s, y_s, zero=zero_s, inside=inside, accuracy=sub(acc),
+        max_accuracy=opts.max_accuracy_m, now=_time.time(), max_speed_kmh=opts.max_speed_kmh)
+    del zero_s, x_s, y_s, inside
     for reason, rows in result.dropped.items():
-        note_drop(reason, _mask(len(x), idx[rows]))
-    keep = idx[result.order]
+        note_drop(reason, _mask(len(x), rows if every else idx[rows]))
+    keep = result.order if every else idx[result.order]
     labels = np.asarray(labels, dtype=object)
     if opts.pseudonymise_key:
         from ..core.pseudonym import pseudonymise
 
         labels = pseudonymise(labels, opts.pseudonymise_key)
         notes.append("unit ids replaced by keyed pseudonyms (HMAC-SHA256)")
-    unit_out = labels[codes[keep]]
     lost = np.ones(len(codes), dtype=bool)
     lost[keep] = False
     lost &= codes >= 0
@@ -262,9 +303,18 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     dropped_by_unit = {labels[i]: int(c) for i, c in enumerate(by_unit) if c}
     if result.out_of_order:
         notes.append(f"{result.out_of_order:,} rows were out of time order and have been sorted")
-    return Imported(unit_out, parsed.seconds[keep], x[keep], y[keep], speed[keep], heading[keep], acc[keep],
-                    source[keep], row[keep], rows_read, dropped, examples, notes, result.out_of_order,
-                    dropped_by_unit)
+    # the kept rows in order, one column at a time so each full column can go once copied
+    unit_out = pd.Categorical.from_codes(codes[keep], pd.Index(labels, dtype=object))
+    source_out = pd.Categorical.from_codes(source[keep], pd.Index(source_names, dtype=object))
+    del codes, lost
+    out = []
+    for column in (parsed.seconds, x, y, speed, heading, acc, row):
+        out.append(column[keep])
+    del parsed, x, y, speed, heading, acc
+    source = row = None  # (names the examples closure holds)
+    t_out, x_out, y_out, speed_out, heading_out, acc_out, row_out = out
+    return Imported(unit_out, t_out, x_out, y_out, speed_out, heading_out, acc_out, source_out, row_out, rows_read,
+                    dropped, examples, notes, result.out_of_order, dropped_by_unit)
 
 
 def _mask(n, rows):
@@ -278,11 +328,14 @@ def summary(imp: Imported) -> pd.DataFrame:
     if len(imp) == 0:
         return pd.DataFrame(columns=["unit_id", "pings", "first", "last", "median_interval_s", "longest_gap_s",
                                      "share_dropped"])
-    df = pd.DataFrame({"unit_id": imp.unit, "t": imp.t})
-    df["gap"] = df.groupby("unit_id", sort=False)["t"].diff()
-    agg = df.groupby("unit_id", sort=True).agg(
+    unit = pd.Categorical(imp.unit)  # grouped by integer codes, named afterwards
+    df = pd.DataFrame({"code": np.asarray(unit.codes), "t": imp.t})
+    df["gap"] = df.groupby("code", sort=False)["t"].diff()
+    agg = df.groupby("code", sort=False).agg(
         pings=("t", "size"), first=("t", "min"), last=("t", "max"),
         median_interval_s=("gap", "median"), longest_gap_s=("gap", "max")).reset_index()
+    agg.insert(0, "unit_id", np.asarray(unit.categories, dtype=object)[agg.pop("code").to_numpy()])
+    agg = agg.sort_values("unit_id", kind="stable").reset_index(drop=True)
     lost = agg["unit_id"].map(imp.dropped_by_unit).fillna(0).to_numpy()
     agg["share_dropped"] = lost / (lost + agg["pings"].to_numpy())
     return agg

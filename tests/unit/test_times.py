@@ -441,3 +441,23 @@ def test_inputs_are_not_modified():
     parse_times(values, group=group)
     assert list(values) == list(copy)
     assert list(group) == [1, 1, 2]
+
+
+def test_categorical_input_is_parsed_once_per_text_with_the_same_answers():
+    """The CSV reader hands times over as a Categorical: every distinct text is parsed once, and
+    the result (seconds, problems, the date-order note with its ROW counts) equals the plain path."""
+    import pandas as pd
+
+    texts = np.array(["24/11/2026 14:05:09", "01/02/2026 10:00:00", "", None, "garbage", "2026-10-25 01:30:00",
+                      "2026-10-25 01:10:00", "2026-10-25 01:40:00", "2026-10-25 01:20:00", "1795608600000",
+                      "2026-03-29 01:30:00", "13/01/2026 00:00:00"], dtype=object)
+    rng = np.random.default_rng(0)
+    rows = texts[rng.integers(0, len(texts), 3000)]
+    group = rng.integers(0, 3, 3000)
+    plain = parse_times(rows, group=group)
+    cat = parse_times(pd.Categorical(rows), group=group)
+    assert np.array_equal(plain.seconds, cat.seconds, equal_nan=True)
+    assert plain.problem.tolist() == cat.problem.tolist()
+    assert cat.note == plain.note and cat.date_order == plain.date_order == "day-first"
+    day_first_rows = int(np.isin(rows, ["24/11/2026 14:05:09", "13/01/2026 00:00:00"]).sum())
+    assert f"{day_first_rows:,} have a first number above 12" in cat.note
