@@ -561,15 +561,19 @@ def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: Matc
         keep = (v_exit >= ps) & (v_entry <= pe)
         v_area, v_unit, near_entry, near_exit = v_area[keep], v_unit[keep], near_entry[keep], near_exit[keep]
         v_entry, v_exit = np.maximum(v_entry[keep], ps), np.minimum(v_exit[keep], pe)
-    # the pings around entry and exit, found near the segments the times lie on
+    # the pings around entry and exit, found near the segments the times lie on, and the entry
+    # and exit points: where the unit was at those times (on its interpolated path); worked out
+    # visit by visit along the tracks, so that the track arrays are read in order
+    along = np.argsort(near_entry, kind="stable")
     keys = _NearKeys(tracks)
-    lo_in = keys.search(v_unit, v_entry, "left", near_entry)
-    lo_strict = keys.search(v_unit, v_entry, "right", lo_in)  # the ping after the entry
-    hi_strict = keys.search(v_unit, v_exit, "left", near_exit)
-    hi_in = keys.search(v_unit, v_exit, "right", hi_strict)  # the ping after the exit
-    # entry and exit points: where the unit was at those times (on its interpolated path)
-    en_x, en_y = _interpolate(tracks, v_unit, v_entry, lo_strict)
-    ex_x, ex_y = _interpolate(tracks, v_unit, v_exit, hi_in)
+    a_unit, a_entry, a_exit = v_unit[along], v_entry[along], v_exit[along]
+    lo_in = keys.search(a_unit, a_entry, "left", near_entry[along])
+    lo_strict = keys.search(a_unit, a_entry, "right", lo_in)  # the ping after the entry
+    hi_strict = keys.search(a_unit, a_exit, "left", near_exit[along])
+    hi_in = keys.search(a_unit, a_exit, "right", hi_strict)  # the ping after the exit
+    found = (lo_in, lo_strict, hi_strict, hi_in)
+    found += _interpolate(tracks, a_unit, a_entry, lo_strict) + _interpolate(tracks, a_unit, a_exit, hi_in)
+    lo_in, lo_strict, hi_strict, hi_in, en_x, en_y, ex_x, ex_y = (_unpermute(v, along) for v in found)
     pings = hi_in - lo_in
     # path: entry point, the pings strictly between entry and exit, exit point
     inner = np.maximum(hi_strict - lo_strict, 0)
@@ -598,7 +602,7 @@ def build_visits(tracks: Tracks, segments: Segments, iv: Intervals, params: Matc
     )
 
 
-def _premerge(tracks: Tracks, segments: Segments, iv: Intervals, merge_gap: float):
+def _premerge(tracks: Tracks, segments: Segments, iv: Intervals, merge_gap: float, workers: int | None = None):
     """Intervals as (segment, area, position, start time, end time), neighbours in ``iv`` that
     build_visits would merge anyway already merged (most are a unit's consecutive segments in one
     zone), which makes the sort by area several times smaller.
@@ -608,20 +612,41 @@ def _premerge(tracks: Tracks, segments: Segments, iv: Intervals, merge_gap: floa
     i ends (or before it ends). Then the merged interval [start i, max(end i, end j)] joins the
     same visit as i and j would, with the same entry and exit: whatever lies between them in the
     (area, unit, time) order starts between their starts, so joins that visit either way.
-    Returns, per merged interval, its first segment, area, position, start, end, last segment."""
-    seg, area, s0, s1 = iv.seg, iv.area, iv.s0, iv.s1
+    Returns, per merged interval, its first segment, area, position, start, end, last segment.
+    Neighbours are independent of one another, so parts of ``iv`` run on several threads."""
+    n = len(iv.seg)
+    workers = workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    if workers < 2 or n < 2 * PARALLEL_FROM:
+        return _premerge_part(tracks, segments, iv.seg, iv.area, iv.s0, iv.s1, merge_gap)
+    cuts = np.linspace(0, n, workers + 1).astype(np.int64)
+
+    def part(k: int):
+        sl = slice(cuts[k], cuts[k + 1])
+        return _premerge_part(tracks, segments, iv.seg[sl], iv.area[sl], iv.s0[sl], iv.s1[sl], merge_gap)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(part, range(workers)))
+    return tuple(np.concatenate(columns) for columns in zip(*parts))
+
+
+def _premerge_part(tracks: Tracks, segments: Segments, seg, area, s0, s1, merge_gap: float):
     a = segments.a[seg]
     ta = tracks.t[a]
     tb = tracks.t[segments.b[seg]]
     d = tb - ta
-    start = np.where(s0 >= 1.0, tb, ta + s0 * d)
-    end = np.where(s1 >= 1.0, tb, ta + s1 * d)
+    start = s0 * d
+    start += ta
+    np.copyto(start, tb, where=s0 >= 1.0)
+    end = np.multiply(s1, d, out=d)
+    end += ta
+    np.copyto(end, tb, where=s1 >= 1.0)
     n = len(seg)
     if n < 2:
         return seg, area, s0, start, end, seg
     unit = tracks.unit[a]
     gap = start[1:] - end[:-1]
-    link = (gap <= 0) | (gap < merge_gap)
+    link = gap < merge_gap
+    link |= gap <= 0
     link &= area[1:] == area[:-1]
     link &= unit[1:] == unit[:-1]
     link &= (seg[1:] > seg[:-1]) | ((seg[1:] == seg[:-1]) & (s0[1:] >= s0[:-1]))
@@ -630,6 +655,13 @@ def _premerge(tracks: Tracks, segments: Segments, iv: Intervals, merge_gap: floa
         return seg, area, s0, start, end, seg
     last = np.r_[first[1:], n] - 1
     return seg[first], area[first], s0[first], start[first], np.maximum.reduceat(end, first), seg[last]
+
+
+def _unpermute(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The array v with v[order] == values."""
+    out = np.empty_like(values)
+    out[order] = values
+    return out
 
 
 def _interpolate(tracks: Tracks, unit: np.ndarray, t: np.ndarray, after: np.ndarray):
