@@ -75,8 +75,14 @@ class Tracks:
 
     @classmethod
     def build(cls, unit, t, x, y) -> Tracks:
-        unit = np.asarray(unit, dtype=np.int64)
-        t = np.asarray(t, dtype=np.float64)
+        # integer codes and times are ordered as they come and converted after (same values, one
+        # pass over the data less)
+        unit = np.asarray(unit)
+        if unit.dtype.kind != "i" and not (unit.dtype.kind == "u" and unit.dtype.itemsize < 8):
+            unit = unit.astype(np.int64)
+        t = np.asarray(t)
+        if t.dtype.kind not in "iuf":
+            t = t.astype(np.float64)
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
         order, unit, t = _unit_time_order(unit, t)
@@ -685,10 +691,15 @@ def _unit_time_order(unit: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.nd
     order with units interleaved: a stable radix sort on the unit code then already leaves each
     unit's pings in time order."""
     if len(t) and 0 <= unit.min() and unit.max() < 65536:
-        order = np.argsort(unit.astype(np.uint16), kind="stable")  # radix sort: linear time
-        tt, uu = t[order], unit[order]
+        codes = unit.astype(np.uint16)
+        order = np.argsort(codes, kind="stable")  # radix sort: linear time
+        tt = t[order].astype(np.float64, copy=False)
+        counts = np.bincount(codes)
+        uu = np.repeat(np.arange(len(counts), dtype=np.int64), counts)  # == unit[order]
         if len(t) < 2 or not np.any((tt[1:] < tt[:-1]) & (uu[1:] == uu[:-1])):
             return order, uu, tt
+    unit = unit.astype(np.int64, copy=False)
+    t = t.astype(np.float64, copy=False)
     order = np.argsort(_time_key(unit, t), kind="stable")
     return order, unit[order], t[order]
 
