@@ -38,6 +38,7 @@ class HotspotPatrolPlugin:
         self.check_dependencies()
         self.toolbar = self.iface.addToolBar("Hotspot Patrol")
         self.toolbar.setObjectName("HotspotPatrolToolbar")
+        self._add_action("import_tracks.svg", "Import officer tracks…", self._import_tracks)
         self._add_action(
             "hotspot_patrol.svg", "Match officer tracks to hot spots…",
             lambda: self._open_algorithm("hotspotpatrol:matchtracks"),
@@ -62,6 +63,11 @@ class HotspotPatrolPlugin:
         self.toolbar.addAction(action)
         self.actions.append(action)
         return action
+
+    def _import_tracks(self):
+        from .ui.track_import_dialog import ImportTracksDialog
+
+        ImportTracksDialog(self.iface.mainWindow()).exec()
 
     @staticmethod
     def _open_algorithm(alg_id: str):

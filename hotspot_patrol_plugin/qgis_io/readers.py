@@ -62,13 +62,14 @@ def expand_inputs(paths) -> tuple[list[str], list[str]]:
     return files, notes
 
 
-def read_file(path: str) -> list[Raw]:
+def read_file(path: str, limit: int | None = None) -> list[Raw]:
+    """Every table in a file; ``limit`` reads only the first rows of each (a preview)."""
     suffix = Path(path).suffix.lower()
     if suffix in NMEA or (suffix in {".txt", ".log"} and _looks_nmea(path)):
-        return [read_nmea(path)]
+        return [read_nmea(path, limit)]
     if suffix in OGR_FILES:
-        return read_ogr(path)
-    return [read_delimited(path)]
+        return read_ogr(path, limit)
+    return [read_delimited(path, limit)]
 
 
 # ------------------------------------------------------------------------ delimited text
@@ -119,7 +120,7 @@ def _blank_for_missing(column: pd.Series) -> pd.Series:
     return column
 
 
-def read_delimited(path: str) -> Raw:
+def read_delimited(path: str, limit: int | None = None) -> Raw:
     name = Path(path).name
     with open(path, "rb") as f:
         sample = f.read(65536)
@@ -147,9 +148,9 @@ def read_delimited(path: str) -> Raw:
                if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
     try:
         frame = pd.read_csv(path, dtype={c: decimal.get(c, "category") for c in sample.columns},
-                            na_filter=True, na_values=[""], **options)
+                            na_filter=True, na_values=[""], nrows=limit, **options)
     except (ValueError, TypeError):  # a stray value in a "numeric" column: read it all as text
-        frame = pd.read_csv(path, dtype="category", na_filter=True, na_values=[""], **options)
+        frame = pd.read_csv(path, dtype="category", na_filter=True, na_values=[""], nrows=limit, **options)
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
             frame[c] = _blank_for_missing(frame[c])
@@ -172,6 +173,8 @@ def read_delimited(path: str) -> Raw:
             raw.examples += [(REPEATED_HEADER, int(r), "") for r in raw.source_row[repeated][:5]]
             raw.frame = frame[~repeated].reset_index(drop=True)
             raw.source_row = raw.source_row[~repeated]
+    if limit is not None:  # a preview: the rest of the file is not looked at
+        return raw
     lines_total, _ = _count_lines(path)
     malformed = lines_total - (1 if header else 0) - len(frame)
     if malformed > 0:
@@ -194,7 +197,7 @@ def _ogr_time(feature, index: int) -> str | None:
     return text
 
 
-def read_ogr(path: str) -> list[Raw]:
+def read_ogr(path: str, limit: int | None = None) -> list[Raw]:
     from osgeo import gdal, ogr
 
     gdal.UseExceptions()
@@ -203,7 +206,7 @@ def read_ogr(path: str) -> list[Raw]:
         ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
     except RuntimeError as e:
         if path.lower().endswith(".gpx"):
-            return [salvage_gpx(path, str(e))]
+            return [salvage_gpx(path, str(e), limit)]
         return [Raw(name, pd.DataFrame(), np.zeros(0, np.int64), notes=[f"{name}: unreadable ({e})"])]
     is_gpx = ds.GetDriver().ShortName == "GPX"
     track_names = {}
@@ -237,6 +240,8 @@ def read_ogr(path: str) -> list[Raw]:
                     ys.append(np.nan)
                 rows.append(vals)
                 fids.append(len(fids) + 1)
+                if limit is not None and len(rows) >= limit:
+                    break
         except RuntimeError as e:  # e.g. a GPX file cut off mid-way: keep what came before
             note = f"{name}/{layer.GetName()}: stopped after {len(rows):,} points ({e})"
         if not rows and note is None:
@@ -271,7 +276,7 @@ _TIME = re.compile(r"<time>\s*([^<]+?)\s*</time>")
 _NAME = re.compile(r"<trk>\s*<name>\s*([^<]+?)\s*</name>", re.S)
 
 
-def salvage_gpx(path: str, why: str) -> Raw:
+def salvage_gpx(path: str, why: str, limit: int | None = None) -> Raw:
     """A GPX file GDAL rejects (typically cut off mid-write): keep every complete point before the
     damage, and report the file as truncated."""
     name = Path(path).name
@@ -287,6 +292,8 @@ def salvage_gpx(path: str, why: str) -> Raw:
         except (KeyError, ValueError):
             continue
         rows.append(t.group(1) if t else None)
+        if limit is not None and len(rows) >= limit:
+            break
     track = _NAME.search(text)
     frame = pd.DataFrame({"time": rows})
     raw = Raw(name, frame, np.arange(1, len(rows) + 1, dtype=np.int64), np.asarray(xs, float),
@@ -304,12 +311,18 @@ def _looks_nmea(path: str) -> bool:
     return b"$GP" in head or b"$GN" in head
 
 
-def read_nmea(path: str) -> Raw:
+def read_nmea(path: str, limit: int | None = None) -> Raw:
     from ..core.nmea import parse_nmea
 
     name = Path(path).name
     with open(path, encoding="ascii", errors="replace") as f:
-        fixes, dropped, examples = parse_nmea(f.read().splitlines())
+        if limit is None:
+            lines = f.read().splitlines()
+        else:  # a preview: a fix takes a few sentences (RMC, GGA, others)
+            from itertools import islice
+
+            lines = [line.rstrip("\r\n") for line in islice(f, limit * 8)]
+    fixes, dropped, examples = parse_nmea(lines)
     frame = fixes.rename(columns={"speed_kmh": "speed", "hdop": "hdop"})
     raw = Raw(name, frame.drop(columns=["source_row"]), fixes["source_row"].to_numpy(np.int64),
               crs="EPSG:4326", default_unit=Path(path).stem, dropped=dropped)

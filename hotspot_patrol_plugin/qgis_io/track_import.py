@@ -79,6 +79,7 @@ class _Part:
     heading: np.ndarray
     accuracy: np.ndarray
     row: np.ndarray
+    columns: dict = field(default_factory=dict)  # role (unit, time, date, x, y, ...) -> column used
 
 
 def _numbers(frame: pd.DataFrame, column: str | None, n: int) -> np.ndarray:
@@ -132,18 +133,22 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     if opts.unit_field and opts.unit_field not in frame.columns and raw.unit_column is None \
             and raw.default_unit is None:
         raise SourceError(f"{raw.source}: the unit column '{opts.unit_field}' does not exist")
-    notes = "".join(f"; {note}" for note in d.notes)
+    # a reader's geometry beats position columns found by their values: leave that note out then
+    geometry = raw.x is not None and not (opts.x_field and opts.y_field)
+    notes = "".join(f"; {note}" for note in d.notes if not (geometry and note.startswith("position columns")))
     # unit: the user's column, else what the reader knows (GPX track name), else a detected
     # column, else the file name (one officer per file); GPX point names are not units
     if opts.unit_field and opts.unit_field in frame.columns:
         unit, how = frame[opts.unit_field], opts.unit_field
+        unit_column = opts.unit_field
     elif raw.unit_column:
         unit = frame[raw.unit_column].where(frame[raw.unit_column].notna(), raw.default_unit)
-        how = f"{raw.unit_column} (track name)"
+        how, unit_column = f"{raw.unit_column} (track name)", raw.unit_column
     elif d.unit and not raw.gpx:
-        unit, how = frame[d.unit], d.unit
+        unit, how, unit_column = frame[d.unit], d.unit, d.unit
     elif raw.default_unit is not None:
         unit, how = pd.Series([raw.default_unit] * n), f"the file name ({raw.default_unit})"
+        unit_column = None
     else:
         raise SourceError(f"{raw.source}: no unit column found (columns: {', '.join(map(str, frame.columns))}); "
                           "set UNIT_FIELD")
@@ -176,6 +181,11 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     part = _Part(raw.source, _text(unit), _text(times), np.asarray(x, float),
                  np.asarray(y, float), crs, _numbers(frame, d.speed, n), _numbers(frame, d.heading, n),
                  _numbers(frame, d.accuracy, n), raw.source_row)
+    part.columns = {role: name for role, name in (
+        ("unit", unit_column), ("time", d.time), ("date", d.date),
+        ("x", None if where == "the geometry" else (d.wkt if d.coords == "wkt" else d.x)),
+        ("y", None if where == "the geometry" or d.coords == "wkt" else d.y),
+        ("speed", d.speed), ("heading", d.heading), ("accuracy", d.accuracy)) if name}
     describe = (f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
                 f"position from {where} ({crs}){notes}")
     for label in ("speed", "heading", "accuracy"):
@@ -339,3 +349,38 @@ def summary(imp: Imported) -> pd.DataFrame:
     lost = agg["unit_id"].map(imp.dropped_by_unit).fillna(0).to_numpy()
     agg["share_dropped"] = lost / (lost + agg["pings"].to_numpy())
     return agg
+
+
+@dataclass
+class Preview:
+    """What the import will make of the first rows of one source, for the user to check."""
+
+    source: str
+    frame: pd.DataFrame  # the rows as read
+    columns: dict  # role -> column used
+    describe: str  # one line: where unit, time and position come from (or why it cannot be used)
+    times: list  # each row's time as read, UTC ISO text ("" where it cannot be read)
+    time_note: str = ""  # how numeric dates were read (day-first, ...)
+    usable: int = 0  # rows with a unit, a time and a position
+    error: str = ""
+
+
+def preview(raw: Raw, opts: Options) -> Preview:
+    """Detected columns and the times as they will be read, for the rows ``raw`` holds (read it
+    with ``readers.read_file(path, limit=...)``); nothing is written."""
+    frame = raw.frame
+    if len(frame) == 0:
+        return Preview(raw.source, frame, {}, f"{raw.source}: no rows", [], error="no rows")
+    try:
+        part, describe = prepare(raw, opts)
+    except SourceError as e:
+        return Preview(raw.source, frame, {}, str(e), [""] * len(frame), error=str(e))
+    codes, labels = unit_codes(np.asarray(part.unit, dtype=object))
+    parsed = parse_times(part.time, opts.timezone, group=codes, date_order=opts.date_order)
+    from .gpkg_writer import iso_utc
+
+    # "2026-11-24 14:05:00 UTC" (milliseconds only when there are some)
+    times = ["" if t is None else f"{t[:10]} {t[11:19] if t.endswith('.000Z') else t[11:23]} UTC"
+             for t in iso_utc(parsed.seconds)]
+    usable = int(np.sum((codes >= 0) & np.isfinite(parsed.seconds) & np.isfinite(part.x) & np.isfinite(part.y)))
+    return Preview(raw.source, frame, part.columns, describe, times, parsed.note, usable)

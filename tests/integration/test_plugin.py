@@ -32,7 +32,8 @@ def test_load_unload_load_leaves_nothing_behind(qgis_iface, no_provider):
             assert provider is not None and provider.name() == "Hotspot Patrol"
             assert "hotspotpatrol:matchtracks" in [a.id() for a in provider.algorithms()]
             toolbar = plugin.toolbar
-            assert toolbar.objectName() == "HotspotPatrolToolbar" and len(toolbar.actions()) == 1
+            assert toolbar.objectName() == "HotspotPatrolToolbar" and len(toolbar.actions()) == 2
+            assert [a.objectName() for a in toolbar.actions()] == ["hotspotpatrol_import", "hotspotpatrol_match"]
             plugin.unload()
             assert registry.providerById("hotspotpatrol") is None
             assert plugin.actions == [] and plugin.toolbar is None
