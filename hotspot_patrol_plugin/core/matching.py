@@ -302,6 +302,9 @@ class PolygonAreas:
         self._edge_tables: dict[int, np.ndarray] = {}
         for k in np.unique(self.edge_count[self.convex]):  # made here, not in the worker threads
             self._edge_table(int(k))
+        self._ring_tables: dict[int, np.ndarray] = {}
+        for k in np.unique(self.edge_count[~self.convex]):
+            self._ring_table(int(k))
 
     def _inner_boxes(self) -> np.ndarray:
         """A square inside each zone (around its pole of inaccessibility): a segment with both
@@ -364,6 +367,20 @@ class PolygonAreas:
             self._edge_tables[k] = table
         return table
 
+    def _ring_table(self, k: int) -> np.ndarray:
+        """Edges of the zones with k edges as one (value, edge, zone) array: start x, start y,
+        direction x, direction y, squared length."""
+        table = self._ring_tables.get(k)
+        if table is None:
+            table = np.zeros((5, k, len(self.geoms)))
+            has = np.flatnonzero(self.edge_count == k)
+            e = self.edge_start[has] + np.arange(k)[:, None]
+            ex, ey = self.ex1 - self.ex0, self.ey1 - self.ey0
+            for i, values in enumerate((self.ex0, self.ey0, ex, ey, ex * ex + ey * ey)):
+                table[i][:, has] = values[e]
+            self._ring_tables[k] = table
+        return table
+
     def _convex_intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
         """Cyrus-Beck: the inside of a convex polygon is the intersection of its edges' half-planes,
         so the inside part of a segment is one interval [max entering, min leaving] (boundary in).
@@ -399,32 +416,52 @@ class PolygonAreas:
         m = len(seg)
         dx, dy = x1 - x0, y1 - y0
         dd = dx * dx + dy * dy
-        pair, within = _expand(self.edge_count[zone])
-        e = self.edge_start[zone][pair] + within
-        ex0, ey0 = self.ex0[e], self.ey0[e]
-        ex, ey = self.ex1[e] - ex0, self.ey1[e] - ey0
-        pdx, pdy = dx[pair], dy[pair]
-        wx, wy = ex0 - x0[pair], ey0 - y0[pair]
-        denom = pdx * ey - pdy * ex
-        sn = wx * ey - wy * ex
-        un = wx * pdy - wy * pdx
-        scale = np.sqrt(dd[pair] * (ex * ex + ey * ey))
-        moving = dd[pair] > 0
-        crossing = moving & (np.abs(denom) > _EPS * scale)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = sn / denom
-            u = un / denom
-        tol = 1e-9
-        crossing &= (s >= -tol) & (s <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
-        cross_pair = pair[crossing]
-        cross_s = np.clip(s[crossing], 0.0, 1.0)
-        # a segment running along an edge: the shared stretch is on the boundary (inside)
-        colinear = moving & ~(np.abs(denom) > _EPS * scale) & (np.abs(un) <= 1e-9 * scale + _EPS)
-        if colinear.any():
-            cp = pair[colinear]
+        # (candidate, edge) rows: candidates with the same number of edges as one (edge, candidate)
+        # table, read in candidate-major order (np.nonzero of its transpose) as rows one by one
+        cnt = self.edge_count[zone]
+        cross_parts, colinear_parts = [], []
+        kinds = np.unique(cnt)
+        for k in kinds:
+            rows = np.arange(m) if len(kinds) == 1 else np.flatnonzero(cnt == k)
+            ex0, ey0, ex, ey, ee = np.take(self._ring_table(k), zone[rows], axis=2)
+            cx0, cy0, pdx, pdy, pdd = x0[rows], y0[rows], dx[rows], dy[rows], dd[rows]
+            wx, wy = ex0 - cx0, ey0 - cy0
+            denom = pdx * ey - pdy * ex
+            sn = wx * ey - wy * ex
+            un = wx * pdy - wy * pdx
+            scale = np.sqrt(pdd * ee)
+            moving = pdd > 0
+            steep = np.abs(denom) > _EPS * scale
+            crossing = moving & steep
+            with np.errstate(divide="ignore", invalid="ignore"):
+                s = sn / denom
+                u = un / denom
+            tol = 1e-9
+            crossing &= (s >= -tol) & (s <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
+            ci = np.nonzero(crossing.T)
+            cross_parts.append((rows[ci[0]], s.T[ci]))
+            # a segment running along an edge: the shared stretch is on the boundary (inside)
+            colinear = moving & ~steep & (np.abs(un) <= 1e-9 * scale + _EPS)
+            if colinear.any():
+                li = np.nonzero(colinear.T)
+                cp = rows[li[0]]
+                lwx, lwy, lex, ley = wx.T[li], wy.T[li], ex.T[li], ey.T[li]
+                colinear_parts.append((cp, lwx, lwy, lex, ley))
+        if len(kinds) == 1:
+            cross_pair, cross_s = cross_parts[0] if cross_parts else (np.zeros(0, np.int64), np.zeros(0))
+        else:  # candidate-major order over all kinds, as one (candidate, edge) list would be
+            cross_pair = np.concatenate([p for p, _ in cross_parts])
+            cross_s = np.concatenate([v for _, v in cross_parts])
+            o = np.argsort(cross_pair, kind="stable")
+            cross_pair, cross_s = cross_pair[o], cross_s[o]
+        cross_s = np.clip(cross_s, 0.0, 1.0)
+        if colinear_parts:
+            cp, lwx, lwy, lex, ley = (np.concatenate(c) for c in zip(*colinear_parts))
+            o = np.argsort(cp, kind="stable")
+            cp, lwx, lwy, lex, ley = cp[o], lwx[o], lwy[o], lex[o], ley[o]
             ddc = dd[cp]
-            sa = (wx[colinear] * dx[cp] + wy[colinear] * dy[cp]) / ddc
-            sb = ((wx[colinear] + ex[colinear]) * dx[cp] + (wy[colinear] + ey[colinear]) * dy[cp]) / ddc
+            sa = (lwx * dx[cp] + lwy * dy[cp]) / ddc
+            sb = ((lwx + lex) * dx[cp] + (lwy + ley) * dy[cp]) / ddc
             lo_s = np.maximum(np.minimum(sa, sb), 0.0)
             hi_s = np.minimum(np.maximum(sa, sb), 1.0)
             ok = lo_s <= hi_s
