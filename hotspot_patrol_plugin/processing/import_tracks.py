@@ -6,6 +6,7 @@ import os
 import time
 
 from qgis.core import (
+    QgsProcessingAlgorithm,
     QgsCoordinateReferenceSystem,
     QgsFields,
     QgsProcessingException,
@@ -48,6 +49,33 @@ Processing history records the parameters of every run, including this one.</p>
 source_row) with a spatial index, a per-unit summary table and an HTML report.</p>"""
 
 DATE_ORDERS = ["auto", "day-first", "month-first", "year-first"]
+
+
+MASK = "********"
+
+
+class KeyParameter(QgsProcessingParameterString):
+    """The pseudonymisation key: a string that is never echoed. Processing's log, its history and
+    the Python/qgis_process commands it records show a mask instead of the key."""
+
+    def clone(self):
+        copy = KeyParameter(self.name(), self.description(), self.defaultValue(), self.multiLine(),
+                            bool(self.flags() & compat.FLAG_OPTIONAL))
+        copy.setFlags(self.flags())
+        return copy
+
+    def valueAsPythonString(self, value, context):  # noqa: N802 - QGIS API
+        return repr(MASK) if value else "''"
+
+    def valueAsJsonObject(self, value, context):  # noqa: N802 - QGIS API (3.24+)
+        return MASK if value else ""
+
+
+def _masked(parameters: dict) -> dict:
+    masked = dict(parameters or {})
+    if masked.get("PSEUDONYMISE_KEY"):
+        masked["PSEUDONYMISE_KEY"] = MASK
+    return masked
 
 
 class ImportTracksAlgorithm(HotspotAlgorithm):
@@ -104,7 +132,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.MAX_ACCURACY_M, self.tr("Drop pings with accuracy worse than (metres; empty = keep all)"),
             compat.NUMBER_DOUBLE, None, True, 0.0))
-        self.addParameter(QgsProcessingParameterString(
+        self.addParameter(KeyParameter(
             self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key (empty = keep unit ids)"), optional=True))
         self.addParameter(QgsProcessingParameterCrs(
             self.OUTPUT_CRS, self.tr("Output CRS"), "EPSG:27700", optional=True))
@@ -117,6 +145,18 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             createByDefault=True))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_READ, self.tr("Rows read")))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_KEPT, self.tr("Rows kept")))
+
+    # what Processing writes into its log and history: the key masked
+    def asPythonCommand(self, parameters, context):  # noqa: N802 - QGIS API
+        return super().asPythonCommand(_masked(parameters), context)
+
+    if hasattr(QgsProcessingAlgorithm, "asQgisProcessCommand"):  # QGIS 3.24+
+        def asQgisProcessCommand(self, parameters, context):  # noqa: N802 - QGIS API
+            return super().asQgisProcessCommand(_masked(parameters), context)
+
+    if hasattr(QgsProcessingAlgorithm, "asMap"):  # QGIS 3.24+
+        def asMap(self, parameters, context):  # noqa: N802 - QGIS API
+            return super().asMap(_masked(parameters), context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         problems = dependency_problems()

@@ -177,3 +177,23 @@ def test_ids_keep_leading_zeros_and_a_bad_number_costs_one_row(run_alg, tmp_path
     res, layer = run_import(run_alg, tmp_path, ["collar_bad_lat.csv"])
     assert {f["unit_id"] for f in layer.getFeatures()} == {"0071"}
     assert res["ROWS_KEPT"] == 2 and res["ROWS_DROPPED"] == {"missing or invalid coordinates": 1}
+
+
+def test_the_pseudonymisation_key_never_reaches_log_or_history(qgis_processing):
+    """Processing logs the input parameters and records runs in its history (Python and
+    qgis_process commands, the parameter map): every one shows a mask instead of the key."""
+    from qgis.core import QgsApplication, QgsProcessingAlgorithm, QgsProcessingContext
+
+    alg = QgsApplication.processingRegistry().createAlgorithmById("hotspotpatrol:importtracks")
+    context = QgsProcessingContext()
+    params = {"INPUT": [str(DATA / "avl_dayfirst.csv")], "PSEUDONYMISE_KEY": "s3cret-key", "OUTPUT": "TEMPORARY_OUTPUT"}
+    shown = [alg.parameterDefinition("PSEUDONYMISE_KEY").valueAsPythonString("s3cret-key", context),
+             alg.parameterDefinition("PSEUDONYMISE_KEY").clone().valueAsPythonString("s3cret-key", context),
+             alg.asPythonCommand(params, context)]
+    if hasattr(QgsProcessingAlgorithm, "asQgisProcessCommand"):  # QGIS 3.24+
+        shown.append(str(alg.asQgisProcessCommand(params, context)))
+    if hasattr(QgsProcessingAlgorithm, "asMap"):
+        shown.append(str(alg.asMap(params, context)))
+    assert all("s3cret" not in text for text in shown)
+    assert "********" in shown[0] and "'PSEUDONYMISE_KEY':'********'" in shown[2].replace(" ", "")
+    assert "s3cret" not in alg.asPythonCommand({"PSEUDONYMISE_KEY": "s3cret-key"}, context)
