@@ -214,7 +214,8 @@ class BoxIndex:
             cy = sy0[q] + within // sw[q]
             qi, bb = self._boxes_in_cells(cy * self.ncx + cx)
             qs = q[qi]
-            first = (cx[qi] == np.maximum(sx0[qs], self.box_ix0[bb])) & (cy[qi] == np.maximum(sy0[qs], self.box_iy0[bb]))
+            first = (cx[qi] == np.maximum(sx0[qs], self.box_ix0[bb])) & \
+                (cy[qi] == np.maximum(sy0[qs], self.box_iy0[bb]))
             out_q.append(q_all[several[qs[first]]])
             out_b.append(bb[first])
         for qi in q_all[ncell > self.MAX_CELLS_PER_QUERY]:  # rare: a long jump; test every box

@@ -6,9 +6,9 @@ import os
 import time
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsCoordinateReferenceSystem,
     QgsFields,
+    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterCrs,
