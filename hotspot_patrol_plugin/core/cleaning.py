@@ -35,9 +35,10 @@ class Cleaned:
 
 
 def clean(unit, t, x, y, *, zero=None, inside=None, accuracy=None, max_accuracy=None, now=None,
-          max_speed_kmh=200.0, future_slack_s=300.0) -> Cleaned:
+          max_speed_kmh=200.0, future_slack_s=300.0, duplicates=True) -> Cleaned:
     """``unit`` int codes, ``t`` UTC seconds, ``x``/``y`` metres. ``zero``/``inside`` are boolean
-    masks computed by the caller in source/geographic coordinates; None skips a step."""
+    masks computed by the caller in source/geographic coordinates; None skips a step, and so does
+    ``duplicates=False`` (rows at the same time then all stay, in input order)."""
     unit = np.asarray(unit, dtype=np.int64)
     t = np.asarray(t, dtype=np.float64)
     x = np.asarray(x, dtype=np.float64)
@@ -72,7 +73,7 @@ def clean(unit, t, x, y, *, zero=None, inside=None, accuracy=None, max_accuracy=
     # sort by unit, then time, then position (so exact duplicates sit together); exports are
     # mostly in time order, so the unit sort usually leaves nothing else to do
     order = by_unit if not out_of_order else idx[np.lexsort((t[idx], unit[idx]))]
-    if len(order) > 1:
+    if len(order) > 1 and duplicates:
         u, tt = unit[order], t[order]
         same = np.r_[False, (u[1:] == u[:-1]) & (tt[1:] == tt[:-1])]
         if same.any():

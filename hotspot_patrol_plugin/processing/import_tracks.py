@@ -41,14 +41,21 @@ autumn hour is resolved by each unit's ping order.</p>
 <p><b>Cleaning</b>, every step counted by reason with example rows in the report: rows without a unit, time
 or position; (0,0) and out-of-area coordinates; future times; accuracy worse than the limit (HDOP is
 compared as given); exact duplicates; a second position at the same time; impossible jumps (a single
-ping faster than the speed limit there and back; 0 switches this off). Out-of-order rows are sorted.</p>
+ping faster than the speed limit there and back; 0 switches this off). Out-of-order rows are sorted.
+Duplicates, (0,0), out-of-area and future-time checks can each be switched off under <i>Cleaning
+steps</i>; rows without a unit, a readable time or a position can never be imported.</p>
 <p><b>Pseudonymisation</b>: with a key, unit ids become keyed HMAC-SHA256 pseudonyms such as U-3f9a2c,
-the same every month for the same key. The key is not written to the outputs; note that QGIS's
-Processing history records the parameters of every run, including this one.</p>
+the same every month for the same key. The key is not written to the outputs, and Processing's log and
+history show ******** in its place.</p>
 <p>Outputs: a GeoPackage point layer (unit_id, time in UTC, speed, heading, accuracy, source_file,
 source_row) with a spatial index, a per-unit summary table and an HTML report.</p>"""
 
 DATE_ORDERS = ["auto", "day-first", "month-first", "year-first"]
+#: optional cleaning steps (CLEANING), all on by default; track_import.Options.steps names them
+CLEANING_STEPS = [("duplicates", "Drop exact duplicates and second positions at the same time"),
+                  ("zero", "Drop (0,0) coordinates"),
+                  ("outside", "Drop coordinates outside the output CRS's area"),
+                  ("future", "Drop times in the future")]
 
 
 MASK = "********"
@@ -96,6 +103,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
     TIMEZONE = "TIMEZONE"
     MAX_SPEED_KMH = "MAX_SPEED_KMH"
     MAX_ACCURACY_M = "MAX_ACCURACY_M"
+    CLEANING = "CLEANING"
     PSEUDONYMISE_KEY = "PSEUDONYMISE_KEY"
     OUTPUT_CRS = "OUTPUT_CRS"
     OUTPUT = "OUTPUT"
@@ -132,6 +140,10 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.MAX_ACCURACY_M, self.tr("Drop pings with accuracy worse than (metres; empty = keep all)"),
             compat.NUMBER_DOUBLE, None, True, 0.0))
+        p = QgsProcessingParameterEnum(self.CLEANING, self.tr("Cleaning steps"), [t for _, t in CLEANING_STEPS],
+                                       allowMultiple=True, defaultValue=list(range(len(CLEANING_STEPS))),
+                                       optional=True)
+        self.addParameter(p)
         self.addParameter(KeyParameter(
             self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key (empty = keep unit ids)"), optional=True))
         self.addParameter(QgsProcessingParameterCrs(
@@ -145,6 +157,12 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             createByDefault=True))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_READ, self.tr("Rows read")))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_KEPT, self.tr("Rows kept")))
+
+    def _steps(self, parameters, context) -> frozenset:
+        if parameters.get(self.CLEANING) is None:  # not given: every step
+            return frozenset(name for name, _ in CLEANING_STEPS)
+        chosen = self.parameterAsEnums(parameters, self.CLEANING, context)
+        return frozenset(CLEANING_STEPS[i][0] for i in chosen)
 
     # what Processing writes into its log and history: the key masked
     def asPythonCommand(self, parameters, context):  # noqa: N802 - QGIS API
@@ -193,6 +211,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             timezone=timezone,
             max_speed_kmh=max_speed if max_speed > 0 else None,
             max_accuracy_m=max_acc,
+            steps=self._steps(parameters, context),
             pseudonymise_key=self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or "",
             output_crs=T.crs_text(out_crs),
             output_bounds=bounds,

@@ -40,6 +40,7 @@ class Options:
     pseudonymise_key: str = ""
     output_crs: str = "EPSG:27700"
     output_bounds: tuple | None = None  # box (output CRS units) where the output CRS is valid
+    steps: frozenset = frozenset({"duplicates", "zero", "outside", "future"})  # optional cleaning steps on
 
 
 @dataclass
@@ -249,6 +250,8 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         xs.append(ox)
         ys.append(oy)
     x, y, zero = np.concatenate(xs), np.concatenate(ys), np.concatenate(zero)
+    if "zero" not in opts.steps:  # (0,0) is then a position like any other
+        zero[:] = False
     del xs, ys
     source_names, source_of_part = np.unique([p.source for p in parts], return_inverse=True)
     source = np.repeat(source_of_part.astype(np.int32), [len(p.x) for p in parts])  # codes into the names
@@ -287,15 +290,16 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
 
     zero_s, x_s, y_s = sub(zero), sub(x), sub(y)
     inside = None
-    if opts.output_bounds is not None:
+    if opts.output_bounds is not None and "outside" in opts.steps:
         w, s, e, nb = opts.output_bounds
         inside = (x_s >= w) & (x_s <= e) & (y_s >= s) & (y_s <= nb)
         inside |= zero_s  # (0,0) is reported as such, not as out of area
     if zero_s.any():
         x_s, y_s = np.where(zero_s, 0.0, x_s), np.where(zero_s, 0.0, y_s)
     result = cleaning.clean(
-        sub(codes), sub(parsed.seconds), x_s, y_s, zero=zero_s, inside=inside, accuracy=sub(acc),
-        max_accuracy=opts.max_accuracy_m, now=_time.time(), max_speed_kmh=opts.max_speed_kmh)
+        sub(codes), sub(parsed.seconds), x_s, y_s, zero=zero_s if "zero" in opts.steps else None, inside=inside,
+        accuracy=sub(acc), max_accuracy=opts.max_accuracy_m, now=_time.time() if "future" in opts.steps else None,
+        max_speed_kmh=opts.max_speed_kmh, duplicates="duplicates" in opts.steps)
     del zero_s, x_s, y_s, inside
     for reason, rows in result.dropped.items():
         note_drop(reason, _mask(len(x), rows if every else idx[rows]))

@@ -197,3 +197,21 @@ def test_the_pseudonymisation_key_never_reaches_log_or_history(qgis_processing):
     assert all("s3cret" not in text for text in shown)
     assert "********" in shown[0] and "'PSEUDONYMISE_KEY':'********'" in shown[2].replace(" ", "")
     assert "s3cret" not in alg.asPythonCommand({"PSEUDONYMISE_KEY": "s3cret-key"}, context)
+
+
+def test_cleaning_steps_can_be_switched_off(run_alg, tmp_path):
+    # all on: the duplicate and the (0,0) row go (see the first test)
+    res, layer = run_import(run_alg, tmp_path, ["avl_dayfirst.csv"], CLEANING=[1, 2, 3])
+    assert res["ROWS_KEPT"] == 7  # the duplicate (row 3) stays: duplicates are not checked
+    assert (("NE21", utc_ms(2026, 11, 24, 14, 5, 30), 430010, 433000, 3) in rows(layer))
+    assert "exact duplicate (same unit, time and place)" not in res["ROWS_DROPPED"]
+    res, layer = run_import(run_alg, tmp_path, ["avl_dayfirst.csv"], CLEANING=[0, 2, 3])
+    assert ("NE22", utc_ms(2026, 11, 24, 14, 5, 0), 0, 0, 10) in rows(layer)  # (0,0) is a BNG position then
+    assert "coordinates (0, 0)" not in res["ROWS_DROPPED"] and res["ROWS_KEPT"] == 7
+    # future and out-of-area: on by default, off when left out
+    res, _ = run_import(run_alg, tmp_path, ["outside_future.csv"])
+    assert res["ROWS_KEPT"] == 1 and res["ROWS_DROPPED"] == {"outside the area of the output CRS": 1,
+                                                              "time in the future": 1}
+    res, layer = run_import(run_alg, tmp_path, ["outside_future.csv"], CLEANING=[0, 1], OUTPUT_CRS="EPSG:4326")
+    assert res["ROWS_KEPT"] == 3 and res["ROWS_DROPPED"] == {}
+    assert sorted(round(f.geometry().asPoint().x(), 2) for f in layer.getFeatures()) == [-1.55, -1.55, 151.2]
