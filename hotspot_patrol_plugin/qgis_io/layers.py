@@ -161,7 +161,7 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
             res = ds.ExecuteSQL(sql, dialect="SQLITE")
             gkey = res.GetGeometryColumn() or geom_col
             try:
-                batches = list(res.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
+                batches = list(res.GetArrowStreamAsNumPy())
             finally:
                 ds.ReleaseResultSet(res)
             keys = {"fid": "hp_fid", **{n: f"hp_c{i}" for i, n in enumerate(field_names)}}
@@ -171,15 +171,28 @@ def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
             defn = lyr.GetLayerDefn()
             lyr.SetIgnoredFields([defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())
                                   if defn.GetFieldDefn(i).GetName() not in field_names])
-            batches = list(lyr.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=NO"]))
+            batches = list(lyr.GetArrowStreamAsNumPy())
             gkey = geom_col
             keys = {"fid": fid_col, **{n: n for n in field_names}}
     except Exception:  # any GDAL surprise: the feature path still works
         return None
 
     def column(key):
+        """One column of all batches; null cells (masked) as NaN for numbers, empty for text."""
         arrays = [b[key] for b in batches if key in b]
-        return np.concatenate(arrays) if arrays else np.zeros(0)
+        if not arrays:
+            return np.zeros(0)
+        if not any(isinstance(a, np.ma.MaskedArray) for a in arrays):
+            return np.concatenate(arrays)
+        joined = np.ma.concatenate(arrays)
+        missing = np.ma.getmaskarray(joined)
+        if not missing.any():
+            return joined.data
+        if joined.dtype.kind in "iuf":
+            return np.where(missing, np.nan, joined.data.astype(float))
+        values = joined.data.astype(object) if joined.dtype.kind != "S" else joined.data.copy()
+        values[missing] = b"" if joined.dtype.kind == "S" else None
+        return values
 
     if not batches:
         return PointTable(np.zeros(0, np.int64), np.zeros(0), np.zeros(0),

@@ -23,6 +23,8 @@ SUPPORTED = DELIMITED | OGR_FILES | NMEA
 MALFORMED = "malformed line (wrong number of fields)"
 REPEATED_HEADER = "repeated header line"
 TRUNCATED = "unreadable rest of a truncated or damaged file"
+#: layers up to this many features are read feature by feature (no set-up cost), bigger ones in bulk
+SMALL_LAYER = 2000
 
 
 @dataclass
@@ -223,30 +225,21 @@ def read_ogr(path: str, limit: int | None = None) -> list[Raw]:
         defn = layer.GetLayerDefn()
         names = [defn.GetFieldDefn(j).GetName() for j in range(defn.GetFieldCount())]
         is_time = [defn.GetFieldDefn(j).GetType() in (ogr.OFTDateTime, ogr.OFTDate) for j in range(len(names))]
-        rows, xs, ys, fids = [], [], [], []
-        note = None
-        try:
-            layer.ResetReading()
-            for feat in layer:
-                vals = [(_ogr_time(feat, j) if is_time[j] else feat.GetField(j)) for j in range(len(names))]
-                g = feat.GetGeometryRef()
-                if g is not None and not g.IsEmpty():
-                    if ogr.GT_Flatten(g.GetGeometryType()) == ogr.wkbMultiPoint:
-                        g = g.GetGeometryRef(0)
-                    xs.append(g.GetX())
-                    ys.append(g.GetY())
+        # small layers (one officer's GPX) feature by feature, big ones in bulk through Arrow
+        cap = SMALL_LAYER if limit is None else min(limit, SMALL_LAYER)
+        frame, rows, xs, ys, fids, note = _ogr_features(layer, names, is_time, cap + 1, name)
+        if note is None and len(rows) > cap:
+            if limit is not None and limit <= SMALL_LAYER:  # a preview: the first rows are enough
+                frame, rows, xs, ys, fids = frame.iloc[:limit], rows[:limit], xs[:limit], ys[:limit], fids[:limit]
+            else:
+                bulk = _ogr_bulk(ds, layer, names, is_time, limit)
+                if bulk is not None:
+                    frame, xs, ys = bulk
+                    rows, fids = frame, np.arange(1, len(frame) + 1)
                 else:
-                    xs.append(np.nan)
-                    ys.append(np.nan)
-                rows.append(vals)
-                fids.append(len(fids) + 1)
-                if limit is not None and len(rows) >= limit:
-                    break
-        except RuntimeError as e:  # e.g. a GPX file cut off mid-way: keep what came before
-            note = f"{name}/{layer.GetName()}: stopped after {len(rows):,} points ({e})"
-        if not rows and note is None:
+                    frame, rows, xs, ys, fids, note = _ogr_features(layer, names, is_time, limit, name)
+        if not len(rows) and note is None:
             continue
-        frame = pd.DataFrame(rows, columns=names)
         raw = Raw(f"{name}:{layer.GetName()}" if ds.GetLayerCount() > 1 else name, frame,
                   np.asarray(fids, dtype=np.int64), np.asarray(xs, float), np.asarray(ys, float))
         srs = layer.GetSpatialRef()
@@ -329,3 +322,106 @@ def read_nmea(path: str, limit: int | None = None) -> Raw:
     raw.examples = [(r.reason, int(r.source_row), r.raw) for r in examples.itertuples()]
     raw.notes.append(f"{name}: NMEA log, {len(frame):,} fixes")
     return raw
+
+
+def _ogr_features(layer, names, is_time, limit, name):
+    """Feature by feature (the fallback: a damaged file keeps the points before the damage)."""
+    from osgeo import ogr
+
+    rows, xs, ys, fids = [], [], [], []
+    note = None
+    try:
+        layer.ResetReading()
+        for feat in layer:
+            vals = [(_ogr_time(feat, j) if is_time[j] else feat.GetField(j)) for j in range(len(names))]
+            g = feat.GetGeometryRef()
+            if g is not None and not g.IsEmpty():
+                if ogr.GT_Flatten(g.GetGeometryType()) == ogr.wkbMultiPoint:
+                    g = g.GetGeometryRef(0)
+                xs.append(g.GetX())
+                ys.append(g.GetY())
+            else:
+                xs.append(np.nan)
+                ys.append(np.nan)
+            rows.append(vals)
+            fids.append(len(fids) + 1)
+            if limit is not None and len(rows) >= limit:
+                break
+    except RuntimeError as e:  # e.g. a GPX file cut off mid-way: keep what came before
+        note = f"{name}/{layer.GetName()}: stopped after {len(rows):,} points ({e})"
+    return pd.DataFrame(rows, columns=names), rows, xs, ys, fids, note
+
+
+def _ogr_bulk(ds, layer, names, is_time, limit):
+    """(frame, x, y) of a whole layer read through GDAL's Arrow stream, in C: date-times as their
+    ISO text (SQLite SQL keeps their offsets, which the stream itself drops). None when that
+    cannot be done (old GDAL, no SQLite dialect, a damaged file): the caller reads feature by feature."""
+    if not hasattr(layer, "GetArrowStreamAsNumPy"):
+        return None
+    from .layers import _decode, _wkb_points
+
+    def quoted(text):
+        return '"' + text.replace('"', '""') + '"'
+
+    geom = layer.GetGeometryColumn() or "GEOMETRY"
+    select = [f"CAST({quoted(n)} AS TEXT) AS hp_c{i}" if t else f"{quoted(n)} AS hp_c{i}"
+              for i, (n, t) in enumerate(zip(names, is_time))]
+    sql = f"SELECT {', '.join(select + [quoted(geom)])} FROM {quoted(layer.GetName())}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    try:
+        res = ds.ExecuteSQL(sql, dialect="SQLITE")
+    except RuntimeError:
+        return None
+    if res is None:
+        return None
+    try:
+        gkey = res.GetGeometryColumn() or geom
+        batches = list(res.GetArrowStreamAsNumPy())
+    except RuntimeError:
+        return None
+    finally:
+        ds.ReleaseResultSet(res)
+
+    def column(key):
+        parts = [b[key] for b in batches if key in b]
+        if not parts:
+            return None
+        if any(isinstance(a, np.ma.MaskedArray) for a in parts):
+            return np.ma.concatenate(parts)
+        return np.concatenate(parts)
+
+    n = sum(len(next(iter(b.values()))) for b in batches if b)
+    if n == 0:
+        return pd.DataFrame({c: [] for c in names}), np.zeros(0), np.zeros(0)
+    wkb = column(gkey)
+    if wkb is None:
+        return None
+    if isinstance(wkb, np.ma.MaskedArray):  # null geometries: None
+        missing = np.ma.getmaskarray(wkb)
+        wkb = wkb.data.astype(object)
+        wkb[missing] = None
+    x, y = _wkb_points(wkb)
+    if x is None:  # not points
+        return None
+    data = {}
+    for i, c in enumerate(names):
+        values = column(f"hp_c{i}")
+        if values is None:
+            values = np.full(n, None, dtype=object)
+        elif values.dtype.kind in "SO":  # text: decoded, None where missing
+            missing = np.ma.getmaskarray(values)
+            raw = np.ma.filled(values, b"") if isinstance(values, np.ma.MaskedArray) else values
+            if raw.dtype.kind == "O":
+                raw = np.array([b"" if v is None else bytes(v) for v in raw], dtype=object)
+            text = _decode(raw) if raw.dtype.kind == "S" else np.array(
+                [v.decode("utf-8", "replace") or None for v in raw], dtype=object)
+            text[missing] = None
+            values = text
+        elif values.dtype.kind in "iufb":  # numbers: NaN where missing
+            if isinstance(values, np.ma.MaskedArray):
+                values = np.ma.filled(values.astype(float), np.nan) if values.mask.any() else values.data
+        else:
+            values = np.asarray(values).astype(object)
+        data[c] = values
+    return pd.DataFrame(data), x, y

@@ -215,3 +215,32 @@ def test_cleaning_steps_can_be_switched_off(run_alg, tmp_path):
     res, layer = run_import(run_alg, tmp_path, ["outside_future.csv"], CLEANING=[0, 1], OUTPUT_CRS="EPSG:4326")
     assert res["ROWS_KEPT"] == 3 and res["ROWS_DROPPED"] == {}
     assert sorted(round(f.geometry().asPoint().x(), 2) for f in layer.getFeatures()) == [-1.55, -1.55, 151.2]
+
+
+@pytest.mark.parametrize("files", [["NE31 evening.gpx"], ["pc5102_shift.gpx"], ["phone_app.geojson"],
+                                   ["offsets_nulls.geojson"]])
+def test_big_layers_read_in_bulk_give_the_same_tracks(run_alg, tmp_path, monkeypatch, files):
+    """Layers above SMALL_LAYER features go through GDAL's Arrow stream (SQLite SQL keeps time
+    offsets); forced here on small fixtures, the import must equal the feature-by-feature one."""
+    from hotspot_patrol_plugin.qgis_io import readers
+
+    (tmp_path / "features").mkdir()
+    (tmp_path / "bulk").mkdir()
+    _, layer = run_import(run_alg, tmp_path / "features", files)
+    by_feature = rows(layer)
+    monkeypatch.setattr(readers, "SMALL_LAYER", 1)
+    bulk, used = readers._ogr_bulk, []
+    monkeypatch.setattr(readers, "_ogr_bulk", lambda *a: used.append(bulk(*a)) or used[-1])
+    _, layer = run_import(run_alg, tmp_path / "bulk", files)
+    assert rows(layer) == by_feature and len(by_feature) >= 2
+    assert used and all(u is not None for u in used)  # really read in bulk, no fallback
+
+
+def test_geojson_offsets_null_values_and_a_null_geometry(run_alg, tmp_path):
+    res, layer = run_import(run_alg, tmp_path, ["offsets_nulls.geojson"])
+    # 12:00+01:00 is 11:00 UTC; the row without a geometry is dropped as having no position
+    assert [(u, t) for u, t, *_ in rows(layer)] == [("A1", utc_ms(2026, 7, 1, 11, 0, 0)),
+                                                   ("A1", utc_ms(2026, 7, 1, 12, 0, 30) + 250)]
+    assert res["ROWS_DROPPED"] == {"missing or invalid coordinates": 1}
+    speeds = sqlite3.connect(tmp_path / "tracks.gpkg").execute("SELECT speed FROM tracks ORDER BY fid").fetchall()
+    assert speeds == [(4.5,), (None,)]  # a null speed stays null

@@ -43,3 +43,39 @@ def test_bulk_read_keeps_datetime_offsets(qgis_app, tmp_path):
     # all three are 11:00:00, 11:00:30 and 11:01:00 UTC (the last is London summer time)
     assert table.method == "gdal-arrow"
     assert list(np.diff(seconds)) == [30.0, 30.0]
+
+
+@pytest.mark.parametrize("with_time", [False, True], ids=["layer stream", "through SQL"])
+def test_bulk_read_keeps_nulls(qgis_app, tmp_path, with_time):
+    """A missing speed or count is missing (NaN), not 0; a missing text is None; a feature without
+    a geometry has no position: as QGIS's own iteration says."""
+    from osgeo import ogr, osr
+
+    path = str(tmp_path / "n.gpkg")
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(27700)
+    lyr = ds.CreateLayer("p", srs, ogr.wkbPoint)
+    for name, kind in (("callsign", ogr.OFTString), ("speed", ogr.OFTReal), ("n", ogr.OFTInteger),
+                       ("t", ogr.OFTDateTime)):
+        lyr.CreateField(ogr.FieldDefn(name, kind))
+    for i, (unit, speed, geom) in enumerate([("A", 4.5, True), ("B", None, True), (None, 2.0, False)]):
+        f = ogr.Feature(lyr.GetLayerDefn())
+        if unit:
+            f.SetField("callsign", unit)
+        if speed is not None:
+            f.SetField("speed", speed)
+            f.SetField("n", 3)
+        f.SetField("t", "2026-07-01T12:00:00Z")
+        if geom:
+            f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT ({430000 + i} 433000)"))
+        lyr.CreateFeature(f)
+    ds = None
+    layer = QgsVectorLayer(path + "|layername=p", "p", "ogr")
+    names = ["callsign", "speed", "n"] + (["t"] if with_time else [])
+    table = read_points(layer.dataProvider(), layer, names)
+    assert table.method == "gdal-arrow"
+    assert list(table.columns["callsign"]) == ["A", "B", None]
+    assert np.array_equal(table.columns["speed"], [4.5, np.nan, 2.0], equal_nan=True)
+    assert np.array_equal(table.columns["n"], [3, np.nan, 3], equal_nan=True)
+    assert np.array_equal(table.x, [430000, 430001, np.nan], equal_nan=True)
