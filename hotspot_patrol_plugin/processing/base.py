@@ -54,6 +54,20 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
                 f"Unknown time zone '{name}': use an IANA name such as Europe/London.") from None
         return name
 
+    @staticmethod
+    def require_dependencies() -> None:
+        """Stop with the one sentence that says what to install (canExecute says it in the dialog)."""
+        problems = dependency_problems()
+        if problems:
+            raise QgsProcessingException(" ".join(problems))
+
+    def source(self, parameters, key, context):
+        """A feature source parameter, or Processing's own sentence when it cannot be opened."""
+        source = self.parameterAsSource(parameters, key, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, key))
+        return source
+
     def canExecute(self):  # noqa: N802 - QGIS API
         problems = dependency_problems()
         if problems:

@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from ..qgis_io import compat
-from .base import HotspotAlgorithm, dependency_problems
+from .base import HotspotAlgorithm
 
 HELP = """<p>Prints the result of <i>Match officer tracks to hot spots</i> as a briefing pack that
 supervisors and officers can read without QGIS: a PDF (and, if you choose a folder, one PNG per page).</p>
@@ -190,9 +190,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
 
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        problems = dependency_problems()
-        if problems:
-            raise QgsProcessingException(" ".join(problems))
+        self.require_dependencies()
         from ..paths import metadata_path
         from ..qgis_io import briefing as B
         from ..qgis_io import styles

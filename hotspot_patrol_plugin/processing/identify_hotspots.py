@@ -22,7 +22,7 @@ from qgis.core import (
 )
 
 from ..qgis_io import compat
-from .base import HotspotAlgorithm, dependency_problems
+from .base import HotspotAlgorithm
 
 HELP = """<p>Finds statistically significant hot spots of crime and turns them into zones to patrol.</p>
 <p><b>Grid.</b> The study area (a polygon layer, or by default the extent of the crimes) is covered
@@ -182,9 +182,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
 
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        problems = dependency_problems()
-        if problems:
-            raise QgsProcessingException(" ".join(problems))
+        self.require_dependencies()
         import numpy as np
         import pandas as pd
 
@@ -194,9 +192,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         from ..qgis_io import tracks as T
 
         started = time.perf_counter()
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        source = self.source(parameters, self.INPUT, context)
         if compat.geometry_type(source.wkbType()) != compat.GEOM_POINT:
             raise QgsProcessingException("The crime layer must be a point layer.")
         if not source.sourceCrs().isValid():

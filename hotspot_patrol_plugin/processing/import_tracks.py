@@ -23,7 +23,7 @@ from qgis.core import (
 )
 
 from ..qgis_io import compat
-from .base import HotspotAlgorithm, dependency_problems
+from .base import HotspotAlgorithm
 
 HELP = """<p>Turns the location exports forces have into one clean track layer, ready for
 <i>Match officer tracks to hot spots</i>. Give one file, several files or a folder (CSV/TSV/TXT with any
@@ -177,9 +177,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             return super().asMap(_masked(parameters), context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        problems = dependency_problems()
-        if problems:
-            raise QgsProcessingException(" ".join(problems))
+        self.require_dependencies()
         import pandas as pd
 
         from ..qgis_io import readers, track_import

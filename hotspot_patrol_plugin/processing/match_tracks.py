@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..qgis_io import compat
-from .base import HotspotAlgorithm, dependency_problems
+from .base import HotspotAlgorithm
 
 HELP = """<p>Measures every visit of every officer (unit) to every hot spot zone: entry time, exit
 time and dwell, judged against the 10–15 minute target (the Koper curve).</p>
@@ -140,9 +140,7 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
 
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        problems = dependency_problems()
-        if problems:
-            raise QgsProcessingException(" ".join(problems))
+        self.require_dependencies()
 
         from ..core import fields as F
         from ..core import matching as M
@@ -150,12 +148,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         from ..qgis_io import tracks as T
 
         started = time.perf_counter()
-        tracks_src = self.parameterAsSource(parameters, self.TRACKS, context)
-        if tracks_src is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.TRACKS))
-        zones_src = self.parameterAsSource(parameters, self.ZONES, context)
-        if zones_src is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.ZONES))
+        tracks_src = self.source(parameters, self.TRACKS, context)
+        zones_src = self.source(parameters, self.ZONES, context)
         if compat.geometry_type(tracks_src.wkbType()) != compat.GEOM_POINT:
             raise QgsProcessingException("The officer pings layer must be a point layer.")
         if compat.geometry_type(zones_src.wkbType()) != compat.GEOM_POLYGON:

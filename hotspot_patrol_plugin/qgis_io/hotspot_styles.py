@@ -9,16 +9,12 @@ from __future__ import annotations
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
-    QgsPalLayerSettings,
     QgsRendererCategory,
     QgsSingleSymbolRenderer,
-    QgsTextBufferSettings,
-    QgsTextFormat,
-    QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor
 
 from ..core import hotspots as H
+from .styles import label_layer
 
 CLASS_COLOURS = {
     H.HOT_99: "#b2182b",
@@ -57,18 +53,4 @@ def apply_hotspots_style(layer) -> None:
         "style": "no", "outline_color": ZONE_OUTLINE, "outline_width": "0.6", "outline_style": "solid",
     })
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-    settings = QgsPalLayerSettings()
-    settings.isExpression = True
-    settings.fieldName = f"\"{H.ZONE_ID}\" || '\\n' || \"{H.CRIMES}\" || ' crimes'"
-    fmt = QgsTextFormat()
-    fmt.setSize(8)
-    fmt.setColor(QColor(ZONE_OUTLINE))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor("white"))
-    fmt.setBuffer(buffer)
-    settings.setFormat(fmt)
-    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
-    layer.setLabelsEnabled(True)
-    layer.triggerRepaint()
+    label_layer(layer, f"\"{H.ZONE_ID}\" || '\\n' || \"{H.CRIMES}\" || ' crimes'", ZONE_OUTLINE)

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsPalLayerSettings,
     QgsProcessingLayerPostProcessorInterface,
     QgsSingleSymbolRenderer,
+    QgsTextBufferSettings,
+    QgsTextFormat,
+    QgsVectorLayerSimpleLabeling,
 )
 from qgis.PyQt.QtGui import QColor
 
@@ -44,6 +48,25 @@ DEFAULT_WAYPOINT_RADIUS = 25.0
 
 class StyleError(RuntimeError):
     """A style file is missing or QGIS could not read it."""
+
+
+def label_layer(layer, expression: str, colour: str, size: float = 8) -> None:
+    """Label every feature with ``expression``, in ``colour`` on a white halo (readable on any map)."""
+    settings = QgsPalLayerSettings()
+    settings.isExpression = True
+    settings.fieldName = expression
+    fmt = QgsTextFormat()
+    fmt.setSize(size)
+    fmt.setColor(QColor(colour))
+    buffer = QgsTextBufferSettings()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    buffer.setColor(QColor("white"))
+    fmt.setBuffer(buffer)
+    settings.setFormat(fmt)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+    layer.triggerRepaint()
 
 
 def style_path(name: str) -> str:

@@ -26,22 +26,17 @@ from qgis.core import (
     QgsFillSymbol,
     QgsGeometry,
     QgsMarkerSymbol,
-    QgsPalLayerSettings,
     QgsPointXY,
     QgsProject,
     QgsProviderRegistry,
     QgsRectangle,
     QgsSingleSymbolRenderer,
-    QgsTextBufferSettings,
-    QgsTextFormat,
     QgsUnitTypes,
     QgsVectorFileWriter,
     QgsVectorLayer,
-    QgsVectorLayerSimpleLabeling,
     QgsVectorLayerUtils,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtGui import QColor
 
 from ..core import fields as F
 from ..core import validation as V
@@ -49,6 +44,7 @@ from ..core.crs import metric_crs_for
 from ..paths import resource
 from . import compat, fieldtypes
 from . import settings as S
+from .styles import label_layer
 
 ZONES_TABLE = "zones"
 WAYPOINTS_TABLE = "waypoints"
@@ -453,21 +449,7 @@ def style(layer: QgsVectorLayer, role: str) -> None:
             "size": "3"})
         label = f"\"{F.WAYPOINT_ID}\""
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
-    settings = QgsPalLayerSettings()
-    settings.isExpression = True
-    settings.fieldName = label
-    fmt = QgsTextFormat()
-    fmt.setSize(8)
-    fmt.setColor(QColor("#5a2500" if role == ZONES_ROLE else "#4a1d3a"))
-    buffer = QgsTextBufferSettings()
-    buffer.setEnabled(True)
-    buffer.setSize(0.8)
-    buffer.setColor(QColor("white"))
-    fmt.setBuffer(buffer)
-    settings.setFormat(fmt)
-    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
-    layer.setLabelsEnabled(True)
-    layer.triggerRepaint()
+    label_layer(layer, label, "#5a2500" if role == ZONES_ROLE else "#4a1d3a")
 
 
 # --- reading for the panels and the checks -------------------------------------------------------
