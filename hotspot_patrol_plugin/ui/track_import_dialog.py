@@ -44,7 +44,7 @@ class ImportTracksDialog(QDialog):
         self.setObjectName("HotspotPatrolImportTracksDialog")
         self.setWindowTitle("Import Officer Tracks")
         self.resize(860, 620)
-        self._raws = {}  # file -> its tables (first rows only)
+        self._raws = {}  # file -> its first table with rows (first rows only)
         self._notes = []  # files that could not be previewed
         self.preview = None
         layout = QVBoxLayout(self)
@@ -156,22 +156,14 @@ class ImportTracksDialog(QDialog):
         self._paths_changed()
 
     def _paths_changed(self):
-        from ..qgis_io.readers import expand_inputs, read_file
+        from ..qgis_io.readers import expand_inputs
 
         files, notes = expand_inputs(self.path_list())
+        self._raws = {}
         self.source.blockSignals(True)
         self.source.clear()
-        self._raws = {}
-        for path in files[:200]:
-            try:
-                raws = read_file(path, limit=PREVIEW_ROWS)
-            except Exception as e:  # an unreadable file is reported, the others still preview
-                notes.append(f"{os.path.basename(path)}: unreadable ({e})")
-                continue
-            for raw in raws:
-                key = f"{path}\n{raw.source}"
-                self._raws[key] = raw
-                self.source.addItem(raw.source, key)
+        for path in files:  # read when chosen: a folder of thousands of files lists at once
+            self.source.addItem(os.path.basename(path), path)
         self.source.blockSignals(False)
         self._notes = notes
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(files))
@@ -180,8 +172,25 @@ class ImportTracksDialog(QDialog):
         else:
             self._show_nothing(" ".join(notes) or "No track files found there.")
 
+    def _current_raw(self):
+        """The first table with rows of the chosen file (its first rows only), read once."""
+        from ..qgis_io.readers import read_file
+
+        path = self.source.currentData()
+        if path is None:
+            return None
+        if path not in self._raws:
+            try:
+                raws = read_file(path, limit=PREVIEW_ROWS)
+            except Exception as e:  # an unreadable file is said, the others still preview
+                raws = []
+                self._notes = self._notes + [f"{os.path.basename(path)}: unreadable ({e})"]
+            with_rows = [r for r in raws if len(r.frame)]
+            self._raws[path] = (with_rows or raws or [None])[0]
+        return self._raws[path]
+
     def _source_changed(self, *_):
-        raw = self._raws.get(self.source.currentData())
+        raw = self._current_raw()
         names = [str(c) for c in raw.frame.columns] if raw is not None else []
         for combo in self.combos.values():
             keep = combo.currentData()
@@ -207,8 +216,9 @@ class ImportTracksDialog(QDialog):
     def refresh(self, *_):
         from ..qgis_io.track_import import preview
 
-        raw = self._raws.get(self.source.currentData())
+        raw = self._current_raw()
         if raw is None:
+            self._show_nothing(" ".join(self._notes) or "Nothing to preview in this file.")
             return
         try:
             self.preview = preview(raw, self.options())

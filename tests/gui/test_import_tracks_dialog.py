@@ -100,3 +100,14 @@ def test_render_dialog_for_the_docs(qgis_app):
         assert d.grab().save(str(DOCS / "import_dialog.png"))
     finally:
         QApplication.setFont(old)
+
+
+def test_gpx_previews_its_track_points_and_an_empty_file_is_said(qgis_app):
+    d = ImportTracksDialog(paths=[str(DATA / "NE31 evening.gpx"), str(DATA / "empty.csv")])
+    assert [d.source.itemText(i) for i in range(d.source.count())] == ["NE31 evening.gpx", "empty.csv"]
+    assert "unit from the file name (NE31 evening)" in d.detected.text()
+    assert column(d, "time read as") == ["2026-11-24 14:05:00 UTC", "2026-11-24 14:05:30 UTC",
+                                         "2026-11-24 14:06:00 UTC"]
+    d.source.setCurrentIndex(1)
+    assert "Cannot be imported" in d.detected.text() and "no rows" in d.detected.text()
+    assert d.table.rowCount() == 0
