@@ -223,7 +223,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             if feedback.isCanceled():
                 return {}
             try:
-                raws += readers.read_file(path)
+                raws += readers.read_file(path, columns=lambda sample: track_import.needed_columns(sample, opts))
             except Exception as e:  # one unreadable file must not stop the others
                 skipped_inputs.append(f"{os.path.basename(path)}: unreadable ({e})")
             feedback.setProgress(30.0 * (i + 1) / max(len(paths), 1))

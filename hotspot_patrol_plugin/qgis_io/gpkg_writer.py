@@ -214,6 +214,32 @@ class _Statement:
         cut = f"CAST(substr({self.bind(data)}, key * {width} + 1, {width}) AS INTEGER)"
         return f"({cut} + {low})" if low else cut
 
+    def decimals(self, values: np.ndarray) -> str | None:
+        """Reals with at most 6 decimals as integer digits over a power of ten: the SQL division
+        m / 10**k is the very computation np.round(v, k) == v checked, so the doubles come back
+        exactly. NULL where not finite. None when some value needs more decimals (JSON then)."""
+        finite = np.isfinite(values)
+        v = values[finite]
+        if len(v) and not np.all(np.abs(v) < 1e9):
+            return None
+        for k in range(7):
+            if np.array_equal(np.round(v, k), v):
+                break
+        else:
+            return None
+        m = np.zeros(len(values), dtype=np.int64)
+        m[finite] = np.rint(v * 10.0 ** k).astype(np.int64)
+        if finite.all():
+            number = self.digits(m)
+        else:
+            low = int(m[finite].min()) if finite.any() else 0
+            m[~finite] = (int(m[finite].max()) if finite.any() else 0) + 1  # a sentinel: NULL
+            data, width, low = _digits(m)
+            sentinel = int(m[~finite][0]) - low
+            number = (f"(NULLIF(CAST(substr({self.bind(data)}, key * {width} + 1, {width}) AS INTEGER), "
+                      f"{sentinel}) + {low})")
+        return f"({number} / {float(10 ** k)!r})"
+
 
 class _Text:
     """A text column as codes into its distinct labels, cut from fixed-width blobs in SQL."""
@@ -383,13 +409,18 @@ def _prepare(kind: str, values, index: int, con):
 def _select(geom, srs_id, columns, prepared, lo, hi) -> tuple[str, dict]:
     st = _Statement()
     exprs = [geom.sql(srs_id, lo, hi, st)]
-    reals = [i for i, ((_, kind, _), p) in enumerate(zip(columns, prepared)) if kind == "real" and p is not None]
+    # reals: as scaled integers when they have few decimals (sensor readings), else through JSON
+    short = {i: st.decimals(p[lo:hi]) for i, ((_, kind, _), p) in enumerate(zip(columns, prepared))
+             if kind == "real" and p is not None}
+    reals = [i for i, expr in short.items() if expr is None]
     for i, ((_, kind, _), p) in enumerate(zip(columns, prepared)):
         if kind in ("string", "datetime"):
             exprs.append(p.sql(lo, hi, st))
         elif kind == "real":
             if p is None:
                 exprs.append("NULL")
+            elif short[i] is not None:
+                exprs.append(short[i])
             else:
                 exprs.append("value" if len(reals) == 1 else f"json_extract(value, '$[{reals.index(i)}]')")
         elif kind == "utc":

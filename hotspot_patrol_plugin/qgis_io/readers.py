@@ -64,14 +64,16 @@ def expand_inputs(paths) -> tuple[list[str], list[str]]:
     return files, notes
 
 
-def read_file(path: str, limit: int | None = None) -> list[Raw]:
-    """Every table in a file; ``limit`` reads only the first rows of each (a preview)."""
+def read_file(path: str, limit: int | None = None, columns=None) -> list[Raw]:
+    """Every table in a file; ``limit`` reads only the first rows of each (a preview).
+    ``columns(sample) -> names or None``: for delimited text, which columns to read at all, chosen
+    from a sample of the first rows (a wide export then costs no more than a narrow one)."""
     suffix = Path(path).suffix.lower()
     if suffix in NMEA or (suffix in {".txt", ".log"} and _looks_nmea(path)):
         return [read_nmea(path, limit)]
     if suffix in OGR_FILES:
         return read_ogr(path, limit)
-    return [read_delimited(path, limit)]
+    return [read_delimited(path, limit, columns)]
 
 
 # ------------------------------------------------------------------------ delimited text
@@ -110,6 +112,28 @@ def _count_lines(path: str) -> tuple[int, int]:
     return lines - blank, blank
 
 
+def _column_names(labels, header: bool) -> list[str]:
+    """Names as the import knows them: the header's, trimmed, or column_1, column_2, ... by position
+    (pandas labels headerless columns by position, also when only some are read)."""
+    return [str(c).strip() if header else f"column_{int(c) + 1}" for c in labels]
+
+
+def _wanted_positions(sample: pd.DataFrame, header: bool, columns) -> list[int] | None:
+    """Positions of the columns ``columns`` wants from the sample (None: read them all)."""
+    if columns is None or sample.shape[1] == 0:
+        return None
+    named = sample.copy()
+    named.columns = _column_names(sample.columns, header)
+    try:
+        wanted = set(columns(named) or ())
+    except Exception:  # detection trouble is reported later, on the whole file
+        return None
+    positions = [i for i, c in enumerate(named.columns) if c in wanted]
+    if not positions or len(positions) == sample.shape[1]:
+        return None
+    return positions
+
+
 def _blank_for_missing(column: pd.Series) -> pd.Series:
     """A text column with "" for empty cells (as written), categories kept as str."""
     cats = column.cat.categories
@@ -122,7 +146,7 @@ def _blank_for_missing(column: pd.Series) -> pd.Series:
     return column
 
 
-def read_delimited(path: str, limit: int | None = None) -> Raw:
+def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
     name = Path(path).name
     with open(path, "rb") as f:
         sample = f.read(65536)
@@ -148,6 +172,9 @@ def read_delimited(path: str, limit: int | None = None) -> Raw:
     sample = pd.read_csv(path, dtype=str, nrows=2000, na_filter=False, **options)
     decimal = {c: "float64" for c in sample.columns
                if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
+    usecols = _wanted_positions(sample, header, columns)
+    if usecols is not None:
+        options["usecols"] = usecols
     try:
         frame = pd.read_csv(path, dtype={c: decimal.get(c, "category") for c in sample.columns},
                             na_filter=True, na_values=[""], nrows=limit, **options)
@@ -156,10 +183,10 @@ def read_delimited(path: str, limit: int | None = None) -> Raw:
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
             frame[c] = _blank_for_missing(frame[c])
-    if not header:
-        frame.columns = [f"column_{i + 1}" for i in range(frame.shape[1])]
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = _column_names(frame.columns, header)
     raw = Raw(name, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
+    if usecols is not None:
+        raw.notes.append(f"{name}: {len(usecols)} of {sample.shape[1]} columns read, the others are not needed")
     raw.notes.append(f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
                      f"{'with' if header else 'without'} a header, {len(frame):,} rows")
     # a header line repeated mid-file (concatenated exports): only possible when every column is

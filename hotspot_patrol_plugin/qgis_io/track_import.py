@@ -121,6 +121,20 @@ def _factorize(columns: list) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
+def needed_columns(sample: pd.DataFrame, opts: Options) -> list[str] | None:
+    """The columns of a delimited file the import uses, chosen on a sample of its first rows by the
+    same detection as ``prepare`` (with the user's overrides); None when detection cannot tell."""
+    try:
+        d = detect(sample, unit=opts.unit_field if opts.unit_field in sample.columns else None,
+                   time=opts.time_field or None, x=opts.x_field or None, y=opts.y_field or None)
+    except KeyError:
+        return None
+    if not (d.time and (d.wkt or (d.x and d.y))):
+        return None
+    used = {d.unit, d.time, d.date, d.x, d.y, d.wkt, d.speed, d.heading, d.accuracy, opts.unit_field or None}
+    return [c for c in sample.columns if c in used]
+
+
 def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     """Choose the columns of one source; returns the part and a one-line description."""
     frame = raw.frame

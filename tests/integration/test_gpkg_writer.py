@@ -45,11 +45,15 @@ def columns(n: int):
     real = rng.normal(0, 100, n)  # full precision: the exact (slower) JSON path
     real[::5] = np.nan
     real[1:2] = np.inf
-    tenths = np.round(rng.uniform(0, 50, n), 1)  # sensor readings: pandas' encoder
+    tenths = np.round(rng.uniform(0, 50, n), 1)  # sensor readings: scaled integers
+    whole = np.where(np.arange(n) % 4 == 0, np.nan, np.round(rng.normal(0, 1000, n)))  # k = 0, NULLs, negatives
+    micro = np.round(rng.uniform(-1, 1, n), 6)  # six decimals, the most taken as integers
+    micro[3:4] = 2.5e9  # too big for the integer route: this chunk goes through JSON
     times = np.array((TIMES * (n // len(TIMES) + 1))[:n])
     return [("unit", "string", units), ("short", "string", short), ("file", "string", np.full(n, "avl.csv", object)),
             ("cat", "string", pd.Categorical.from_codes(np.arange(n) % 2, ["x", "y"])),
-            ("time", "utc", times), ("r", "real", real), ("tenths", "real", tenths),
+            ("time", "utc", times), ("r", "real", real), ("tenths", "real", tenths), ("whole", "real", whole),
+            ("micro", "real", micro),
             ("none", "real", np.full(n, np.nan)), ("i", "int", np.arange(n) * 7 - 500),
             ("i32", "int32", np.arange(n) % 100), ("flag", "bool", np.arange(n) % 2 == 0)]
 

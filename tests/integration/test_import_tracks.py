@@ -244,3 +244,21 @@ def test_geojson_offsets_null_values_and_a_null_geometry(run_alg, tmp_path):
     assert res["ROWS_DROPPED"] == {"missing or invalid coordinates": 1}
     speeds = sqlite3.connect(tmp_path / "tracks.gpkg").execute("SELECT speed FROM tracks ORDER BY fid").fetchall()
     assert speeds == [(4.5,), (None,)]  # a null speed stays null
+
+
+def test_columns_not_needed_are_not_read(run_alg, tmp_path):
+    """A wide export: only the detected columns are read (headerless, so by position), with the
+    same rows as reading everything."""
+    text = ("NE21,24/11/2026 14:05:00,Car,53.8,-1.55,Millgarth,ok\n"
+            "NE21,24/11/2026 14:05:30,Car,53.802,-1.55,Millgarth,\n"
+            "NE22,24/11/2026 14:05:00,Foot,53.81,-1.56,Weetwood,x\n")
+    (tmp_path / "wide.csv").write_text(text)
+    res = run_alg("hotspotpatrol:importtracks", {
+        "INPUT": [str(tmp_path / "wide.csv")], "OUTPUT_CRS": "EPSG:4326", "OUTPUT": str(tmp_path / "t.gpkg"),
+        "REPORT": str(tmp_path / "r.html")})
+    layer = QgsVectorLayer(res["OUTPUT"], "t", "ogr")
+    assert rows(layer) == [("NE21", utc_ms(2026, 11, 24, 14, 5, 0), -1.55, 53.8, 1),
+                           ("NE21", utc_ms(2026, 11, 24, 14, 5, 30), -1.55, 53.802, 2),
+                           ("NE22", utc_ms(2026, 11, 24, 14, 5, 0), -1.56, 53.81, 3)]
+    report = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "4 of 7 columns read" in report and "position from column_5/column_4" in report
