@@ -91,14 +91,26 @@ def localize(
     ``group`` (one code per value, e.g. the unit) decides whose ping order resolves the repeated
     autumn hour; values are taken in their given order within each group.
     """
+    if len(wall) == 0:
+        return np.zeros(0), np.zeros(0, dtype=np.int8)
+    return _resolve(wall, *_both_readings(wall, timezone), timezone, group)
+
+
+def _both_readings(wall: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarray, np.ndarray]:
+    """UTC seconds of each wall-clock time read as summer time and as winter time (equal except in
+    the repeated autumn hour; NaN where the time does not exist)."""
     n = len(wall)
-    problem = np.zeros(n, dtype=np.int8)
-    if n == 0:
-        return np.zeros(0), problem
     as_dst = wall.tz_localize(timezone, ambiguous=np.ones(n, dtype=bool), nonexistent="NaT")
     as_std = wall.tz_localize(timezone, ambiguous=np.zeros(n, dtype=bool), nonexistent="NaT")
-    seconds = _to_seconds(as_dst)
-    seconds_std = _to_seconds(as_std)
+    return _to_seconds(as_dst), _to_seconds(as_std)
+
+
+def _resolve(wall: pd.DatetimeIndex, seconds: np.ndarray, seconds_std: np.ndarray, timezone: str,
+             group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds and problems from both readings: the repeated hour settled by each group's order."""
+    n = len(wall)
+    problem = np.zeros(n, dtype=np.int8)
+    seconds = seconds.copy()
     missing = np.asarray(wall.isna())
     nonexistent = np.isnan(seconds) & ~missing
     problem[nonexistent] = NONEXISTENT
@@ -180,12 +192,23 @@ def parse_times(values, timezone: str = "Europe/London", group=None, date_order:
     if n == 0:
         return ParsedTimes(np.full(0, np.nan), np.zeros(0, dtype=np.int8))
     first = _parse_values(arr, date_order, weights)
+    readings = None
     if codes is not None:  # distinct values -> rows; code -1 is a missing value
+        if first.naive.any():  # each distinct wall-clock time put into the time zone once
+            dst, std = np.full(len(arr) + 1, np.nan), np.full(len(arr) + 1, np.nan)
+            dst[:-1][first.naive], std[:-1][first.naive] = _both_readings(
+                pd.DatetimeIndex(first.wall[first.naive]), timezone)
+            pick = np.where(codes >= 0, codes, len(arr))
+            readings = dst[pick], std[pick]
         first = first.take(codes)
     seconds, problem, wall, naive = first.seconds, first.problem, first.wall, first.naive
     if naive.any():  # one pass for all wall-clock times: the autumn hour needs each unit's whole order
         sub_group = None if group is None else np.asarray(group)[naive]
-        sec, prob = localize(pd.DatetimeIndex(wall[naive]), timezone, sub_group)
+        sub_wall = pd.DatetimeIndex(wall[naive])
+        if readings is None:
+            sec, prob = localize(sub_wall, timezone, sub_group)
+        else:
+            sec, prob = _resolve(sub_wall, readings[0][naive], readings[1][naive], timezone, sub_group)
         seconds[naive] = sec
         problem[naive] = np.where(prob == OK, problem[naive], prob)
     failed = (problem == OK) & np.isnan(seconds)

@@ -18,6 +18,7 @@ The R-tree is then written directly into SQLite's R*Tree shadow tables (STR pack
 from __future__ import annotations
 
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -357,31 +358,47 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
         prepared = [_prepare(kind, values, i, con) for i, (_, kind, values) in enumerate(columns)]
         names = ", ".join(['"geom"'] + [f'"{c[0]}"' for c in columns])
         fast = _json_ok(con)
-        for lo in range(0, n, chunk):
-            hi = min(lo + chunk, n)
-            if fast:
-                sql, params = _select(geom, srs_id, columns, prepared, lo, hi)
-                con.execute(f'INSERT INTO "{layer}" ({names}) {sql}', params)
-            else:
-                marks = ", ".join("?" * (len(columns) + 1))
-                cols = [_plain(kind, values, p, lo, hi) for (_, kind, values), p in zip(columns, prepared)]
-                con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})',
-                                zip(geom.blobs(srs_id, lo, hi), *cols))
-            if feedback is not None:
-                if feedback.isCanceled():
-                    break
-                feedback.setProgress(progress[0] + (progress[1] - progress[0]) * hi / max(n, 1))
-        for p in prepared:
-            if isinstance(p, _Text) and not p.fixed and p.constant is None:
-                con.execute(f'DROP TABLE temp."{p.name}"')
-        fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
         ids = np.flatnonzero(finite)
         if len(ids) == n:  # every feature has a box: no copies (points pass x and y as their own boxes)
             minx, maxx, miny, maxy = (np.asarray(b, float) for b in boxes)
         else:
             minx, maxx, miny, maxy = (np.asarray(b, float)[ids] for b in boxes)
-        ids += fid0
-        bulk_load_rtree(con, f"rtree_{layer}_geom", ids, minx, maxx, miny, maxy)
+        tree_table = f"rtree_{layer}_geom"
+        # two threads: the R-tree is worked out, and the next chunk's parameters are packed, while
+        # SQLite (which lets go of Python's lock) inserts the current chunk. A new table's first fid is 1.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            tree = pool.submit(rtree_statements, tree_table, ids + 1, minx, maxx, miny, maxy, fast)
+            starts = list(range(0, n, chunk))
+
+            def pack(lo):
+                return _select(geom, srs_id, columns, prepared, lo, min(lo + chunk, n)) if fast else None
+
+            ahead = pool.submit(pack, starts[0]) if starts else None
+            for k, lo in enumerate(starts):
+                hi = min(lo + chunk, n)
+                packed = ahead.result()
+                ahead = pool.submit(pack, starts[k + 1]) if k + 1 < len(starts) else None
+                if fast:
+                    sql, params = packed
+                    con.execute(f'INSERT INTO "{layer}" ({names}) {sql}', params)
+                else:
+                    marks = ", ".join("?" * (len(columns) + 1))
+                    cols = [_plain(kind, values, p, lo, hi) for (_, kind, values), p in zip(columns, prepared)]
+                    con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})',
+                                    zip(geom.blobs(srs_id, lo, hi), *cols))
+                if feedback is not None:
+                    if feedback.isCanceled():
+                        break
+                    feedback.setProgress(progress[0] + (progress[1] - progress[0]) * hi / max(n, 1))
+            for p in prepared:
+                if isinstance(p, _Text) and not p.fixed and p.constant is None:
+                    con.execute(f'DROP TABLE temp."{p.name}"')
+            fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
+            statements = tree.result()
+        if fid0 != 1:  # not a new table after all: the ids move
+            statements = rtree_statements(tree_table, ids + fid0, minx, maxx, miny, maxy, fast)
+        _run(con, statements)
+        del statements
         if len(ids):
             con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
                         (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()), layer))
@@ -492,12 +509,24 @@ def _str_groups(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
 def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) -> None:
     """Fill an empty SQLite R*Tree of boxes by writing its node, rowid and parent tables directly
     (STR packing). Equivalent to inserting the rows one by one, which costs ~15 us a row."""
-    for shadow in ("node", "rowid", "parent"):
-        con.execute(f'DELETE FROM "{table}_{shadow}"')
+    _run(con, rtree_statements(table, ids, minx, maxx, miny, maxy, _json_ok(con)))
+
+
+def _run(con, statements) -> None:
+    for sql, params, many in statements:
+        params = params() if callable(params) else params
+        (con.executemany if many else con.execute)(sql, params)
+
+
+def rtree_statements(table: str, ids: np.ndarray, minx, maxx, miny, maxy, json_ok: bool = True) -> list:
+    """The SQL that fills the R*Tree ``table`` (see bulk_load_rtree), as (sql, params, executemany)
+    with params possibly a function giving them: all numpy, no connection, so it can be worked out
+    in a thread while the features are inserted."""
+    statements = [(f'DELETE FROM "{table}_{shadow}"', (), False) for shadow in ("node", "rowid", "parent")]
     n = len(ids)
     if n == 0:
-        con.execute(f'INSERT INTO "{table}_node" VALUES (1, ?)', (bytes(NODE_BYTES),))
-        return
+        statements.append((f'INSERT INTO "{table}_node" VALUES (1, ?)', (bytes(NODE_BYTES),), False))
+        return statements
     # level 0: the features themselves (points: the same arrays as min and max, no copies)
     points = minx is maxx and miny is maxy
     order = leaf_order = _str_groups(minx if points else (minx + maxx) / 2, miny if points else (miny + maxy) / 2)
@@ -552,49 +581,58 @@ def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) ->
                 cells[name][-1, :len(ids_l) - whole] = values[whole:]
         levels[lvl] = None  # this level's arrays are in the node blobs now
         node_numbers = number[lvl]
-        _insert_nodes(con, f'"{table}_node"', int(node_numbers[0]), nodes)
-        del nodes, cells
+        statements += _node_statements(f'"{table}_node"', int(node_numbers[0]), nodes, json_ok)
+        del cells
         if lvl == 0:  # in the order of the ids given (ascending for a new table): appends
             leaf = np.empty(len(leaf_order), dtype=np.int64)
             leaf[leaf_order] = node_numbers[node_of]
-            _insert_pairs(con, f'"{table}_rowid" (rowid, nodeno)', np.asarray(ids, np.int64), leaf)
+            statements += _pair_statements(f'"{table}_rowid" (rowid, nodeno)', np.asarray(ids, np.int64), leaf,
+                                           json_ok)
         else:
-            con.executemany(f'INSERT INTO "{table}_parent" VALUES (?, ?)',
-                            zip(ids_l.tolist(), node_numbers[node_of].tolist()))
+            statements.append((f'INSERT INTO "{table}_parent" VALUES (?, ?)',
+                               list(zip(ids_l.tolist(), node_numbers[node_of].tolist())), True))
+    return statements
 
 
-def _insert_nodes(con, target: str, first_number: int, nodes: np.ndarray, chunk: int = 100_000) -> None:
+def _node_statements(target: str, first_number: int, nodes: np.ndarray, json_ok: bool,
+                     chunk: int = 100_000) -> list:
     """Node blobs numbered first_number, first_number + 1, ... cut from one blob in SQL."""
     size = nodes.dtype.itemsize
+    out = []
     for lo in range(0, len(nodes), chunk):
         part = nodes[lo:lo + chunk]
-        if _json_ok(con):
+        if json_ok:
             rows = "[" + ",".join("0" * len(part)) + "]"
-            con.execute(f"INSERT INTO {target} SELECT key + ?, substr(?, key * {size} + 1, {size}) "
-                        "FROM json_each(?)", (first_number + lo, part.tobytes(), rows))
+            out.append((f"INSERT INTO {target} SELECT key + ?, substr(?, key * {size} + 1, {size}) FROM json_each(?)",
+                        lambda part=part, lo=lo, rows=rows: (first_number + lo, part.tobytes(), rows), False))
         else:
-            con.executemany(f"INSERT INTO {target} VALUES (?, ?)",
-                            zip(range(first_number + lo, first_number + lo + len(part)), (n.tobytes() for n in part)))
+            out.append((f"INSERT INTO {target} VALUES (?, ?)",
+                        lambda part=part, lo=lo: zip(range(first_number + lo, first_number + lo + len(part)),
+                                                     (n.tobytes() for n in part)), True))
+    return out
 
 
-def _insert_pairs(con, target: str, first: np.ndarray, second: np.ndarray, chunk: int = 1_000_000) -> None:
-    """INSERT (first, second) integer pairs, in order of ``first``: packed into one JSON integer
-    each (first * 2^24 + second) when they fit, so SQLite unpacks them in C."""
+def _pair_statements(target: str, first: np.ndarray, second: np.ndarray, json_ok: bool,
+                     chunk: int = 1_000_000) -> list:
+    """INSERT (first, second) integer pairs, in order of ``first``: the second numbers alone when
+    the first are consecutive, else both packed into one JSON integer (first * 2^24 + second), so
+    SQLite unpacks them in C."""
     first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
     if len(first) > 1 and not np.all(first[1:] > first[:-1]):
         order = np.argsort(first, kind="stable")
         first, second = first[order], second[order]
     packable = len(first) == 0 or (first.min() >= 0 and first.max() < 2 ** 38 and second.min() >= 0
                                    and second.max() < 2 ** 24)
-    if not (packable and _json_ok(con)):
-        con.executemany(f"INSERT INTO {target} VALUES (?, ?)", zip(first.tolist(), second.tolist()))
-        return
+    if not (packable and json_ok):
+        return [(f"INSERT INTO {target} VALUES (?, ?)", list(zip(first.tolist(), second.tolist())), True)]
+    out = []
     if len(first) and first[-1] - first[0] == len(first) - 1:  # consecutive ids: only the second
         for lo in range(0, len(first), chunk):
             text = pd.Series(second[lo:lo + chunk], copy=False).to_json(orient="values")
-            con.execute(f"INSERT INTO {target} SELECT key + ?, value FROM json_each(?)", (int(first[lo]), text))
-        return
+            out.append((f"INSERT INTO {target} SELECT key + ?, value FROM json_each(?)", (int(first[lo]), text), False))
+        return out
     packed = (first << 24) | second
     for lo in range(0, len(packed), chunk):
         text = pd.Series(packed[lo:lo + chunk], copy=False).to_json(orient="values")
-        con.execute(f"INSERT INTO {target} SELECT value >> 24, value & 16777215 FROM json_each(?)", (text,))
+        out.append((f"INSERT INTO {target} SELECT value >> 24, value & 16777215 FROM json_each(?)", (text,), False))
+    return out
