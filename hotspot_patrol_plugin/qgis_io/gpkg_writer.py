@@ -374,6 +374,7 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                 return _select(geom, srs_id, columns, prepared, lo, min(lo + chunk, n)) if fast else None
 
             ahead = pool.submit(pack, starts[0]) if starts else None
+            inserted = 0
             for k, lo in enumerate(starts):
                 hi = min(lo + chunk, n)
                 packed = ahead.result()
@@ -386,6 +387,7 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                     cols = [_plain(kind, values, p, lo, hi) for (_, kind, values), p in zip(columns, prepared)]
                     con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})',
                                     zip(geom.blobs(srs_id, lo, hi), *cols))
+                inserted = hi
                 if feedback is not None:
                     if feedback.isCanceled():
                         break
@@ -395,7 +397,11 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                     con.execute(f'DROP TABLE temp."{p.name}"')
             fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
             statements = tree.result()
-        if fid0 != 1:  # not a new table after all: the ids move
+        if inserted < n:  # cancelled: the index holds the rows written, no others
+            keep = ids < inserted
+            ids, minx, maxx, miny, maxy = ids[keep], minx[keep], maxx[keep], miny[keep], maxy[keep]
+            n = inserted
+        if fid0 != 1 or inserted < len(finite):  # not a new table after all, or cancelled
             statements = rtree_statements(tree_table, ids + fid0, minx, maxx, miny, maxy, fast)
         _run(con, statements)
         del statements

@@ -174,3 +174,24 @@ def test_rtree_of_many_points_answers_like_brute_force(tmp_path):
                                          "miny <= ? AND maxy >= ?", (x0 + 50, x0, y0 + 50, y0))}
         inside = np.flatnonzero((x >= x0) & (x <= x0 + 50) & (y >= y0) & (y <= y0 + 50)) + 1
         assert set(inside.tolist()) <= got and len(got - set(inside.tolist())) <= 2  # float32 rounding
+
+
+def test_a_cancelled_write_leaves_a_consistent_layer(tmp_path):
+    """Cancelled after the second chunk: the rows written so far, an R-tree of just those rows."""
+    class Feedback:
+        calls = 0
+
+        def isCanceled(self):  # noqa: N802 - QGIS API
+            self.calls += 1
+            return self.calls >= 2
+
+        def setProgress(self, value):  # noqa: N802 - QGIS API
+            pass
+
+    n = 1000
+    path = tmp_path / "c.gpkg"
+    written_rows = W.write_points(str(path), "pts", "EPSG:27700", np.arange(n, dtype=float), np.zeros(n),
+                                  [("i", "int", np.arange(n))], chunk=300, feedback=Feedback())
+    rows, check, tree, count = written(path)
+    assert written_rows == count == len(rows) == len(tree) == 600 and check == "ok"
+    assert [t[0] for t in tree] == list(range(1, 601))
