@@ -325,13 +325,20 @@ def qgis_env() -> dict:
     return env
 
 
+def qgis_process(env: dict) -> str:
+    """qgis_process.bin, else qgis_process: the first that answers --version (Debian's wrapper can fail)."""
+    for name in ("qgis_process.bin", "qgis_process"):
+        exe = shutil.which(name)
+        if exe and subprocess.run([exe, "--version"], capture_output=True, env=env).returncode == 0:
+            return exe
+    raise SystemExit("bench: qgis_process not found (make setup)")
+
+
 def prepare_qgis(build: bool) -> tuple[str, dict]:
-    qp = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
-    if qp is None:
-        raise SystemExit("bench: qgis_process not found (make setup)")
     if build:
         subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True)
     env = qgis_env()
+    qp = qgis_process(env)
     subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return qp, env

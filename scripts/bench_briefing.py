@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import site
 import subprocess
 import sys
 import time
@@ -32,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "out" / "bench" / "briefing"
 sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (shares the qgis_process helpers)
 
 STREETS = ["Market Street", "Bus Station", "Park Entrance", "Kirkgate", "Briggate", "Station Square",
            "Riverside Walk", "Corn Exchange", "Vicar Lane", "Boar Lane", "Call Lane", "Duncan Street",
@@ -94,26 +93,6 @@ def write_city(path: Path, n_zones: int, n_units: int, hours: float) -> int:
     return len(t)
 
 
-def qgis_env() -> dict:
-    """The environment of scripts/qgis_env.sh: plugin from build/, venv first, throw-away profile."""
-    venv_site = next((p for p in site.getsitepackages() if p.startswith(sys.prefix)), "")
-    env = dict(os.environ)
-    profile = ROOT / "out" / "qgis-profile"
-    profile.mkdir(parents=True, exist_ok=True)
-    env.update(QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"), QGIS_PLUGINPATH=str(ROOT / "build"),
-               QGIS_CUSTOM_CONFIG_PATH=env.get("QGIS_CUSTOM_CONFIG_PATH", str(profile)),
-               PYTHONPATH=venv_site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""))
-    return env
-
-
-def qgis_process(env: dict) -> str:
-    for name in ("qgis_process.bin", "qgis_process"):
-        exe = shutil.which(name)
-        if exe and subprocess.run([exe, "--version"], env=env, capture_output=True).returncode == 0:
-            return exe
-    raise SystemExit("bench_briefing: qgis_process not found (make setup)")
-
-
 def run(qp: str, env: dict, alg: str, params: dict) -> tuple[dict, float]:
     cmd = [qp, "--json", "run", alg] + [f"--{k}={v}" for k, v in params.items()]
     started = time.perf_counter()
@@ -144,8 +123,8 @@ def main(argv=None) -> int:
     if not args.no_build:
         subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    env = qgis_env()
-    qp = qgis_process(env)
+    env = bench.qgis_env()
+    qp = bench.qgis_process(env)
     subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -32,7 +32,6 @@ import json
 import os
 import shutil
 import signal
-import site
 import sqlite3
 import subprocess
 import sys
@@ -42,6 +41,9 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (shares the qgis_process helpers)
+
 DATA = ROOT / ".bench" / "hotspots"
 RUNS = DATA / "runs"
 RESULTS = ROOT / "out" / "bench" / "hotspots.json"
@@ -225,26 +227,6 @@ def core_child(npz: str, cell: str, out: str) -> None:
     }))
 
 
-def qgis_env() -> dict:
-    """The environment of scripts/qgis_env.sh: plugin from build/, venv first, throw-away profile."""
-    venv_site = next(p for p in site.getsitepackages() if p.startswith(sys.prefix))
-    profile = ROOT / "out" / "qgis-profile"
-    profile.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"), QGIS_PLUGINPATH=str(ROOT / "build"),
-               QGIS_CUSTOM_CONFIG_PATH=env.get("QGIS_CUSTOM_CONFIG_PATH", str(profile)),
-               PYTHONPATH=venv_site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""))
-    return env
-
-
-def qgis_process(env: dict) -> str:
-    for name in ("qgis_process.bin", "qgis_process"):
-        exe = shutil.which(name)
-        if exe and subprocess.run([exe, "--version"], capture_output=True, env=env).returncode == 0:
-            return exe
-    raise SystemExit("bench: qgis_process not found (make setup)")
-
-
 def logged(lines: list, marker: str, before: str, after: str):
     for line in lines:
         if marker in line:
@@ -381,8 +363,8 @@ def main(argv=None) -> int:
     RUNS.mkdir(parents=True, exist_ok=True)
     if not args.no_build:
         subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True)
-    env = qgis_env()
-    qp = qgis_process(env)
+    env = bench.qgis_env()
+    qp = bench.qgis_process(env)
     subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     log("core ...")
