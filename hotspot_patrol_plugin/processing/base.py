@@ -54,6 +54,21 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
                 f"Unknown time zone '{name}': use an IANA name such as Europe/London.") from None
         return name
 
+    def instant(self, parameters, key, context, timezone) -> float | None:
+        """An optional date-time parameter (a period bound) as UTC seconds, None when empty."""
+        from ..core.times import parse_instant
+        from ..qgis_io.layers import qdatetime_text
+
+        if parameters.get(key) in (None, ""):
+            return None
+        value = self.parameterAsDateTime(parameters, key, context)
+        if value is None or not value.isValid():
+            return None
+        try:
+            return parse_instant(qdatetime_text(value), timezone)
+        except ValueError as e:
+            raise QgsProcessingException(f"{key}: {e}") from None
+
     @staticmethod
     def require_dependencies() -> None:
         """Stop with the one sentence that says what to install (canExecute says it in the dialog)."""

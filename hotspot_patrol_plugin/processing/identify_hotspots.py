@@ -159,20 +159,6 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
                 f"(its fields: {', '.join(source.fields().names())}).")
         return name
 
-    def _instant(self, parameters, key, context, timezone):
-        from ..core.times import parse_instant
-        from ..qgis_io.layers import qdatetime_text
-
-        if parameters.get(key) in (None, ""):
-            return None
-        value = self.parameterAsDateTime(parameters, key, context)
-        if value is None or not value.isValid():
-            return None
-        try:
-            return parse_instant(qdatetime_text(value), timezone)
-        except ValueError as e:
-            raise QgsProcessingException(f"{key}: {e}") from None
-
     def _style(self, context, layer_id, apply):
         from ..qgis_io.styles import StylePostProcessor
 
@@ -211,8 +197,8 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         harm_path = (self.parameterAsFile(parameters, self.HARM_TABLE, context) or "").strip()
         types = H.split_types(self.parameterAsString(parameters, self.TYPES, context) or "")
         timezone = self.timezone(parameters, self.TIMEZONE, context)
-        start = self._instant(parameters, self.PERIOD_START, context, timezone)
-        end = self._instant(parameters, self.PERIOD_END, context, timezone)
+        start = self.instant(parameters, self.PERIOD_START, context, timezone)
+        end = self.instant(parameters, self.PERIOD_END, context, timezone)
         if (start is not None or end is not None) and not date_field:
             raise QgsProcessingException(
                 "A period is set but no date field: choose the field holding each crime's date.")

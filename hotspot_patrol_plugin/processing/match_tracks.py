@@ -124,20 +124,6 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             value = next(d for k, _, d in self.NUMBERS if k == key)
         return float(value)
 
-    def _instant(self, parameters, key, context, timezone):
-        from ..core.times import parse_instant
-        from ..qgis_io.layers import qdatetime_text
-
-        if parameters.get(key) in (None, ""):
-            return None
-        value = self.parameterAsDateTime(parameters, key, context)
-        if value is None or not value.isValid():
-            return None
-        try:
-            return parse_instant(qdatetime_text(value), timezone)
-        except ValueError as e:
-            raise QgsProcessingException(f"{key}: {e}") from None
-
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         self.require_dependencies()
@@ -168,8 +154,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             min_dwell=self._number(parameters, self.MIN_DWELL, context),
             target_min=self._number(parameters, self.TARGET_MIN, context) * 60.0,
             target_max=self._number(parameters, self.TARGET_MAX, context) * 60.0,
-            period_start=self._instant(parameters, self.PERIOD_START, context, timezone),
-            period_end=self._instant(parameters, self.PERIOD_END, context, timezone),
+            period_start=self.instant(parameters, self.PERIOD_START, context, timezone),
+            period_end=self.instant(parameters, self.PERIOD_END, context, timezone),
         )
         try:
             params.check()

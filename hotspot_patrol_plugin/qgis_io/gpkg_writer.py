@@ -397,11 +397,12 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                     con.execute(f'DROP TABLE temp."{p.name}"')
             fid0 = con.execute(f'SELECT MIN(fid) FROM "{layer}"').fetchone()[0] or 1
             statements = tree.result()
-        if inserted < n:  # cancelled: the index holds the rows written, no others
+        cancelled = inserted < n
+        if cancelled:  # the index holds the rows written, no others
             keep = ids < inserted
             ids, minx, maxx, miny, maxy = ids[keep], minx[keep], maxx[keep], miny[keep], maxy[keep]
             n = inserted
-        if fid0 != 1 or inserted < len(finite):  # not a new table after all, or cancelled
+        if fid0 != 1 or cancelled:  # the plan worked out ahead does not fit
             statements = rtree_statements(tree_table, ids + fid0, minx, maxx, miny, maxy, fast)
         _run(con, statements)
         del statements

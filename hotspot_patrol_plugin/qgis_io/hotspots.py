@@ -14,6 +14,7 @@ from qgis.core import (
 from ..core import hotspots as H
 from . import fieldtypes
 from .layers import read_points
+from .tracks import transform_finite
 
 #: skipped-row reasons (bad input) and excluded-row reasons (filtered out on purpose)
 NO_LOCATION = "no location (empty geometry or coordinates that do not transform)"
@@ -67,14 +68,7 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
     wanted = [f for f in (date_field, type_field, weight_field) if f]
     table = read_points(source, layer, wanted, feedback, definition)
     n = len(table)
-    x, y = table.x, table.y
-    if to_work is not None and n:
-        ok = np.isfinite(x) & np.isfinite(y)
-        wx, wy = np.full(n, np.nan), np.full(n, np.nan)
-        if ok.any():
-            tx, ty = to_work(x[ok], y[ok])
-            wx[ok], wy[ok] = tx, ty
-        x, y = wx, wy
+    x, y = transform_finite(to_work, table.x, table.y)
     keep = np.ones(n, dtype=bool)
     skipped: dict[str, int] = {}
     excluded: dict[str, int] = {}

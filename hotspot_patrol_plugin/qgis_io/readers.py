@@ -254,18 +254,18 @@ def read_ogr(path: str, limit: int | None = None) -> list[Raw]:
         is_time = [defn.GetFieldDefn(j).GetType() in (ogr.OFTDateTime, ogr.OFTDate) for j in range(len(names))]
         # small layers (one officer's GPX) feature by feature, big ones in bulk through Arrow
         cap = SMALL_LAYER if limit is None else min(limit, SMALL_LAYER)
-        frame, rows, xs, ys, fids, note = _ogr_features(layer, names, is_time, cap + 1, name)
-        if note is None and len(rows) > cap:
+        frame, xs, ys, fids, note = _ogr_features(layer, names, is_time, cap + 1, name)
+        if note is None and len(frame) > cap:
             if limit is not None and limit <= SMALL_LAYER:  # a preview: the first rows are enough
-                frame, rows, xs, ys, fids = frame.iloc[:limit], rows[:limit], xs[:limit], ys[:limit], fids[:limit]
+                frame, xs, ys, fids = frame.iloc[:limit], xs[:limit], ys[:limit], fids[:limit]
             else:
                 bulk = _ogr_bulk(ds, layer, names, is_time, limit)
                 if bulk is not None:
                     frame, xs, ys = bulk
-                    rows, fids = frame, np.arange(1, len(frame) + 1)
+                    fids = np.arange(1, len(frame) + 1)
                 else:
-                    frame, rows, xs, ys, fids, note = _ogr_features(layer, names, is_time, limit, name)
-        if not len(rows) and note is None:
+                    frame, xs, ys, fids, note = _ogr_features(layer, names, is_time, limit, name)
+        if not len(frame) and note is None:
             continue
         raw = Raw(f"{name}:{layer.GetName()}" if ds.GetLayerCount() > 1 else name, frame,
                   np.asarray(fids, dtype=np.int64), np.asarray(xs, float), np.asarray(ys, float))
@@ -376,7 +376,7 @@ def _ogr_features(layer, names, is_time, limit, name):
                 break
     except RuntimeError as e:  # e.g. a GPX file cut off mid-way: keep what came before
         note = f"{name}/{layer.GetName()}: stopped after {len(rows):,} points ({e})"
-    return pd.DataFrame(rows, columns=names), rows, xs, ys, fids, note
+    return pd.DataFrame(rows, columns=names), xs, ys, fids, note
 
 
 def _ogr_bulk(ds, layer, names, is_time, limit):
@@ -439,12 +439,8 @@ def _ogr_bulk(ds, layer, names, is_time, limit):
         elif values.dtype.kind in "SO":  # text: decoded, None where missing
             missing = np.ma.getmaskarray(values)
             raw = np.ma.filled(values, b"") if isinstance(values, np.ma.MaskedArray) else values
-            if raw.dtype.kind == "O":
-                raw = np.array([b"" if v is None else bytes(v) for v in raw], dtype=object)
-            text = _decode(raw) if raw.dtype.kind == "S" else np.array(
-                [v.decode("utf-8", "replace") or None for v in raw], dtype=object)
-            text[missing] = None
-            values = text
+            values = _decode(np.asarray(raw).astype("S"))
+            values[missing] = None
         elif values.dtype.kind in "iufb":  # numbers: NaN where missing
             if isinstance(values, np.ma.MaskedArray):
                 values = np.ma.filled(values.astype(float), np.nan) if values.mask.any() else values.data

@@ -16,7 +16,7 @@ from ..core import cleaning
 from ..core.columns import detect
 from ..core.times import PROBLEM_TEXT, parse_times
 from .readers import TRUNCATED, Raw
-from .tracks import unit_codes
+from .tracks import transform_finite, unit_codes
 
 NO_UNIT = "no unit id"
 NO_POSITION = "missing or invalid coordinates"
@@ -257,10 +257,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     for p in parts:
         finite = np.isfinite(p.x) & np.isfinite(p.y)
         zero.append(finite & (p.x == 0) & (p.y == 0))
-        ox, oy = np.full(len(p.x), np.nan), np.full(len(p.x), np.nan)
-        if finite.any():
-            to_out = transformer_for(p.crs)
-            ox[finite], oy[finite] = (p.x[finite], p.y[finite]) if to_out is None else to_out(p.x[finite], p.y[finite])
+        ox, oy = transform_finite(transformer_for(p.crs) if finite.any() else None, p.x, p.y)
         xs.append(ox)
         ys.append(oy)
     x, y, zero = np.concatenate(xs), np.concatenate(ys), np.concatenate(zero)

@@ -44,6 +44,18 @@ def _pyproj():
     return pyproj
 
 
+def transform_finite(to, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) through the transform ``to`` where both are finite, NaN elsewhere; as given when
+    ``to`` is None (same CRS)."""
+    if to is None or len(x) == 0:
+        return x, y
+    ok = np.isfinite(x) & np.isfinite(y)
+    ox, oy = np.full(len(x), np.nan), np.full(len(x), np.nan)
+    if ok.any():
+        ox[ok], oy[ok] = to(x[ok], y[ok])
+    return ox, oy
+
+
 def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):
     """A pyproj (x, y) -> (x, y) function, or None when both CRSs are the same."""
     if src == dst:
@@ -164,14 +176,7 @@ def read_tracks(source, layer, definition, unit_field, time_field, timezone, to_
     codes, labels = unit_codes(table.columns[unit_field])
     no_unit = codes < 0
     parsed = parse_times(table.columns[time_field], timezone, group=codes)
-    x, y = table.x, table.y
-    if to_work is not None and n:
-        ok = np.isfinite(x) & np.isfinite(y)
-        wx, wy = np.full(n, np.nan), np.full(n, np.nan)
-        if ok.any():
-            tx, ty = to_work(x[ok], y[ok])
-            wx[ok], wy[ok] = tx, ty
-        x, y = wx, wy
+    x, y = transform_finite(to_work, table.x, table.y)
     bad_xy = ~(np.isfinite(x) & np.isfinite(y))
     bad_time = np.isnan(parsed.seconds)
     keep = ~(no_unit | bad_xy | bad_time)
