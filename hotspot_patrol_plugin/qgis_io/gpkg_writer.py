@@ -513,12 +513,6 @@ def _str_groups(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     return np.argsort(key)
 
 
-def bulk_load_rtree(con, table: str, ids: np.ndarray, minx, maxx, miny, maxy) -> None:
-    """Fill an empty SQLite R*Tree of boxes by writing its node, rowid and parent tables directly
-    (STR packing). Equivalent to inserting the rows one by one, which costs ~15 us a row."""
-    _run(con, rtree_statements(table, ids, minx, maxx, miny, maxy, _json_ok(con)))
-
-
 def _run(con, statements) -> None:
     for sql, params, many in statements:
         params = params() if callable(params) else params
@@ -526,9 +520,10 @@ def _run(con, statements) -> None:
 
 
 def rtree_statements(table: str, ids: np.ndarray, minx, maxx, miny, maxy, json_ok: bool = True) -> list:
-    """The SQL that fills the R*Tree ``table`` (see bulk_load_rtree), as (sql, params, executemany)
-    with params possibly a function giving them: all numpy, no connection, so it can be worked out
-    in a thread while the features are inserted."""
+    """The SQL that fills an empty SQLite R*Tree ``table`` of boxes by writing its node, rowid and
+    parent tables directly (STR packing; inserting rows one by one costs ~15 us a row), as
+    (sql, params, executemany) with params possibly a function giving them: all numpy, no
+    connection, so it can be worked out in a thread while the features are inserted."""
     statements = [(f'DELETE FROM "{table}_{shadow}"', (), False) for shadow in ("node", "rowid", "parent")]
     n = len(ids)
     if n == 0:
