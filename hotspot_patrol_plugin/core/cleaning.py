@@ -129,3 +129,23 @@ def _drop_jumps(order, unit, t, x, y, vmax, drop, n):
     keep = np.ones(len(order), dtype=bool)
     keep[spike] = False
     return order[keep]
+
+
+def far_from_zones(x, y, zones, distance: float = 10_000.0, sample: int = 200_000) -> str:
+    """A sentence when no ping lies within ``distance`` (metres, the working CRS) of any zone,
+    else "": typically swapped longitude/latitude or a wrong CRS on the pings layer, which would
+    otherwise show as every zone "not visited". Checked on an even sample of at most ``sample``."""
+    import shapely
+
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    zones = np.asarray(zones, dtype=object)
+    if not len(x) or not len(zones):
+        return ""
+    step = max(len(x) // sample, 1)
+    points = shapely.points(x[::step], y[::step])
+    tree = shapely.STRtree(zones)
+    hit = tree.query(points, predicate="dwithin", distance=distance)
+    if hit.shape[1]:
+        return ""
+    return (f"None of the {len(x):,} pings lies within {distance / 1000:g} km of any zone: check the pings "
+            "layer's coordinate reference system, and that longitude/x and latitude/y are not swapped.")

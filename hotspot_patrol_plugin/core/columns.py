@@ -67,7 +67,30 @@ class Detected:
 
 
 def _numeric(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    """Numbers of a column, NaN where a value is not one; decimal commas (53,8) are accepted."""
+    out = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    if series.dtype == object or isinstance(series.dtype, pd.CategoricalDtype):
+        text = series.astype(object)
+        retry = np.isnan(out) & text.notna().to_numpy()
+        if retry.any():
+            fixed = text[retry].astype(str).str.strip().str.replace(",", ".", regex=False)
+            out[retry] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float)
+    return out
+
+
+def coords_kind(vx: np.ndarray, vy: np.ndarray, named_lonlat: bool) -> tuple[str, str]:
+    """("lonlat" or "bng", a note or "") for x/y values: decided by the range of the values that
+    are numbers (blanks, n/a and text do not count), by the column names when none are."""
+    ok = np.isfinite(vx) & np.isfinite(vy)
+    if not ok.any():
+        return ("lonlat" if named_lonlat else "bng"), ""
+    within = (np.abs(vx[ok]) <= 180) & (np.abs(vy[ok]) <= 90)
+    if _share(within) > 0.9:
+        return "lonlat", ""
+    if named_lonlat:
+        return "bng", ("the longitude/latitude columns hold values beyond ±180/±90: read as projected "
+                       "coordinates (set SOURCE_CRS)")
+    return "bng", ""
 
 
 def _pick(columns: dict[str, str], names, exclude=()) -> str | None:
@@ -111,9 +134,10 @@ def detect(frame: pd.DataFrame, sample: int = 2000, **override) -> Detected:
     if d.wkt:
         d.coords = "wkt"
     elif d.x and d.y:
-        vx, vy = _numeric(head[d.x]), _numeric(head[d.y])
-        lonlat = _share((np.abs(vx) <= 180) & (np.abs(vy) <= 90)) > 0.9
-        d.coords = "lonlat" if lonlat else "bng"
+        named = normalise(d.x) in LON_NAMES and normalise(d.y) in LAT_NAMES
+        d.coords, note = coords_kind(_numeric(head[d.x]), _numeric(head[d.y]), named)
+        if note:
+            d.notes.append(note)
     used = {d.x, d.y, d.wkt}
 
     if not d.time and not any(n in columns for n in TIME_NAMES + DATE_ONLY_NAMES):

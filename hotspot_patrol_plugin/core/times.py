@@ -30,6 +30,15 @@ PROBLEM_TEXT = {
 
 #: Epoch numbers above this are milliseconds (1e11 s is the year 5138, 1e11 ms is 1973).
 EPOCH_MS_THRESHOLD = 1e11
+#: The unit of an epoch number, decided by its magnitude: each step of 1000 is the next unit
+#: (1e11 s, 1e14 ms, 1e17 µs are all the year 5138; the smaller unit is 1973 there).
+EPOCH_UNITS = ((1e11, 1.0, "seconds"), (1e14, 1e3, "milliseconds"), (1e17, 1e6, "microseconds"),
+               (np.inf, 1e9, "nanoseconds"))
+#: Times outside years 1-9999 cannot be written or shown: such a value is unparseable.
+LATEST_SECONDS = 253_402_300_799.0
+EARLIEST_SECONDS = -62_135_596_800.0
+#: Times before this (1990-01-01) are implausible for location data: a wrong column, most likely.
+PLAUSIBLE_FROM = 631_152_000.0
 
 #: an offset after a time of day; a date alone (``2026-07-01``) has no offset: its ``-01`` is the day
 _OFFSET_RE = r"[Tt\s].*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
@@ -58,9 +67,46 @@ class ParsedTimes:
         return {PROBLEM_TEXT[int(c)]: int(n) for c, n in zip(codes, counts)}
 
 
-def _epoch_seconds(numbers: np.ndarray) -> np.ndarray:
-    numbers = numbers.astype("float64", copy=False)
-    return np.where(np.abs(numbers) > EPOCH_MS_THRESHOLD, numbers / 1000.0, numbers)
+def _epoch_seconds(numbers: np.ndarray, units: set | None = None) -> np.ndarray:
+    """Epoch numbers to seconds, the unit of each decided by its magnitude (``EPOCH_UNITS``);
+    the names of the units used are added to ``units``. NaN beyond the years 1-9999."""
+    numbers = np.asarray(numbers).astype("float64", copy=False)
+    out = np.full(len(numbers), np.nan)
+    size = np.abs(numbers)
+    low = -np.inf
+    for high, scale, name in EPOCH_UNITS:
+        pick = (size > low) & (size <= high) if np.isfinite(low) else size <= high
+        if pick.any():
+            out[pick] = numbers[pick] / scale
+            if units is not None:
+                units.add(name)
+        low = high
+    out[(out > LATEST_SECONDS) | (out < EARLIEST_SECONDS)] = np.nan
+    return out
+
+
+def _units_note(units: set) -> str:
+    named = [name for _, _, name in EPOCH_UNITS if name in units]
+    if not named or named == ["seconds"]:
+        return ""
+    return "epoch numbers read as " + " and ".join(named) + " (decided by their size)"
+
+
+def plausibility_warning(seconds, now: float, what: str = "times") -> str:
+    """A sentence when the times read look like a wrong column (before 1990, or more than a year
+    ahead), else ""."""
+    seconds = np.asarray(seconds, dtype=float)
+    ok = seconds[np.isfinite(seconds)]
+    if not len(ok):
+        return ""
+    early = int(np.sum(ok < PLAUSIBLE_FROM))
+    late = int(np.sum(ok > now + 366 * 86400.0))
+    if not (early or late) or (early + late) * 10 < len(ok):  # a few stray values are reported as rows
+        return ""
+    example = float(ok[ok < PLAUSIBLE_FROM][0] if early else ok[ok > now + 366 * 86400.0][0])
+    stamp = pd.Timestamp(example, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%M:%S")
+    return (f"{early + late:,} of {len(ok):,} {what} fall {'before 1990' if early else 'more than a year ahead'} "
+            f"(e.g. {stamp} UTC): check that the time field holds times, not numbers of another kind.")
 
 
 def _to_seconds(index: pd.DatetimeIndex) -> np.ndarray:
@@ -250,10 +296,11 @@ def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
     if np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
         numbers = arr.astype("float64")
         bad = ~np.isfinite(numbers)
-        seconds = _epoch_seconds(numbers)
+        units: set = set()
+        seconds = _epoch_seconds(numbers, units)
         seconds[bad] = np.nan
         problem[bad] = MISSING
-        return _Values(seconds, problem, wall, naive)
+        return _Values(seconds, problem, wall, naive, None, _units_note(units))
 
     series = pd.Series(arr, dtype="object")
     is_missing = series.isna().to_numpy()
@@ -263,7 +310,8 @@ def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
 
     # fast path: the column's common form, found from a sample, parsed at C speed; rows it
     # cannot read (other forms, stray text) go through the general path below
-    fast = _fast_parse(text, todo, date_order, weights)
+    units: set = set()
+    fast = _fast_parse(text, todo, date_order, weights, units)
     order, note = fast.order, fast.note
     if fast.seconds is not None:
         seconds[fast.ok] = fast.seconds
@@ -273,7 +321,7 @@ def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
     rest = todo & ~fast.ok
     if rest.any():
         slow = _general_parse(text[rest].str.strip(), date_order if order is None else order,
-                              None if weights is None else weights[rest])
+                              None if weights is None else weights[rest], units)
         seconds[rest] = slow.seconds
         wall[rest] = slow.wall
         naive[rest] = slow.naive
@@ -281,6 +329,7 @@ def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
         if order is None:
             order, note = slow.order, slow.note
     problem[is_missing] = MISSING
+    note = "; ".join(n for n in (note, _units_note(units)) if n)
     return _Values(seconds, problem, wall, naive, order, note)
 
 
@@ -295,11 +344,11 @@ class _Fast:
 
 _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _ISO_OFFSET_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$")
-_EPOCH_RE = re.compile(r"^\d{9,13}(\.\d+)?$")
+_EPOCH_RE = re.compile(r"^\d{9,19}(\.\d+)?$")
 _DMY_RE = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?: (\d{1,2}:\d{2})(:\d{2})?(\.\d+)?)?$")
 
 
-def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str, weights=None) -> _Fast:
+def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str, weights=None, units=None) -> _Fast:
     ok = np.zeros(len(text), dtype=bool)
     idx = np.flatnonzero(todo)
     if len(idx) == 0:
@@ -310,7 +359,7 @@ def _fast_parse(text: pd.Series, todo: np.ndarray, date_order: str, weights=None
         numbers = pd.to_numeric(sub, errors="coerce").to_numpy(dtype=float)
         good = np.isfinite(numbers)
         ok[idx[good]] = True
-        return _Fast(ok, seconds=_epoch_seconds(numbers[good]))
+        return _Fast(ok, seconds=_epoch_seconds(numbers[good], units))
     if all(_ISO_OFFSET_RE.match(v) for v in sample) or all(_ISO_RE.match(v) for v in sample):
         aware = bool(_ISO_OFFSET_RE.match(sample[0]))
         try:
@@ -376,7 +425,7 @@ class _General:
     note: str
 
 
-def _general_parse(text: pd.Series, date_order: str, weights=None) -> _General:
+def _general_parse(text: pd.Series, date_order: str, weights=None, units=None) -> _General:
     """Row by row forms: epoch digits, numeric dates, ISO with or without an offset (any mix)."""
     n = len(text)
     seconds = np.full(n, np.nan)
@@ -385,7 +434,9 @@ def _general_parse(text: pd.Series, date_order: str, weights=None) -> _General:
     todo = ~missing
     is_number = todo & text.str.match(_NUMBER_RE).to_numpy()
     if is_number.any():
-        seconds[is_number] = _epoch_seconds(pd.to_numeric(text[is_number]).to_numpy())
+        # errors="coerce": a 20-digit number is one unparseable row, not the end of the run
+        numbers = pd.to_numeric(text[is_number], errors="coerce").to_numpy(dtype=float)
+        seconds[is_number] = _epoch_seconds(numbers, units)
     todo &= ~is_number
     order, note = None, ""
     numeric_date = todo & text.str.match(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|^\d{1,2}-\d{1,2}-\d{2,4}").to_numpy()

@@ -25,30 +25,36 @@ from qgis.core import (
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
-HELP = """<p>Turns the location exports forces have into one clean track layer, ready for
-<i>Match officer tracks to hot spots</i>. Give one file, several files or a folder (CSV/TSV/TXT with any
-delimiter, with or without a header, UTF-8 or Windows-1252; GPX tracks, routes and waypoints; GeoJSON; KML;
-NMEA logs with $GPRMC/$GPGGA) or an existing point layer.</p>
-<p><b>Columns</b> are detected by name and content (callsign, collar number, device id, ISSI; time, or a date
-and a time column; latitude/longitude, British National Grid easting/northing or a WKT column; speed,
-heading, accuracy or HDOP). Name any of them to override. The log and the report say what was chosen.
-For one-officer GPX files the unit is the track name, else the file name.</p>
-<p><b>Times</b>: ISO 8601 with or without an offset, UK day-first dates (24/11/2026 14:05:09), month-first only
-when you say so, year-first, epoch seconds or milliseconds. Whether numeric dates are day- or month-first
-is decided from the data (a day above 12 proves it) and reported; when the data cannot prove it they are
-read day-first and the log says so. Times without an offset are local to the time zone; the repeated
-autumn hour is resolved by each unit's ping order.</p>
-<p><b>Cleaning</b>, every step counted by reason with example rows in the report: rows without a unit, time
-or position; (0,0) and out-of-area coordinates; future times; accuracy worse than the limit (HDOP is
-compared as given); exact duplicates; a second position at the same time; impossible jumps (a single
-ping faster than the speed limit there and back; 0 switches this off). Out-of-order rows are sorted.
-Duplicates, (0,0), out-of-area and future-time checks can each be switched off under <i>Cleaning
-steps</i>; rows without a unit, a readable time or a position can never be imported.</p>
-<p><b>Pseudonymisation</b>: with a key, unit ids become keyed HMAC-SHA256 pseudonyms such as U-3f9a2c,
-the same every month for the same key. The key is not written to the outputs, and Processing's log and
-history show ******** in its place.</p>
-<p>Outputs: a GeoPackage point layer (unit_id, time in UTC, speed, heading, accuracy, source_file,
-source_row) with a spatial index, a per-unit summary table and an HTML report.</p>"""
+HELP = (
+    "<p>Turns the location exports forces have into one clean track layer, ready for <i>Match officer tracks "
+    "to hot spots</i>. Give one file, several files or a folder (CSV/TSV/TXT with any delimiter, with or "
+    "without a header, UTF-8 or Windows-1252; GPX tracks, routes and waypoints; GeoJSON; KML; NMEA logs with "
+    "$GPRMC/$GPGGA) or an existing point layer.</p> "
+    "<p><b>Columns</b> are detected by name and content (callsign, collar number, device id, ISSI; time, or a"
+    " date and a time column; latitude/longitude, British National Grid easting/northing or a WKT column; "
+    "speed, heading, accuracy or HDOP). Name any of them to override. The log and the report say what was "
+    "chosen. For one-officer GPX files the unit is the track name, else the file name.</p> "
+    "<p><b>Times</b>: ISO 8601 with or without an offset, UK day-first dates (24/11/2026 14:05:09), "
+    "month-first only when you say so, year-first, epoch seconds, milliseconds, microseconds or nanoseconds "
+    "(the unit decided by the size of the numbers, and named in the log). Whether numeric dates are day- or "
+    "month-first is decided from the data (a day above 12 proves it) and reported; when the data cannot prove"
+    " it they are read day-first and the log says so. Times without an offset are local to the time zone; the"
+    " repeated autumn hour is resolved by each unit's ping order.</p> "
+    "<p><b>Cleaning</b>, every step counted by reason with example rows in the report: rows without a unit, "
+    "time or position; (0,0) and out-of-area coordinates; future times; accuracy worse than the limit (HDOP "
+    "is compared as given); exact duplicates; a second position at the same time; impossible jumps (a single "
+    "ping faster than the speed limit there and back; 0 switches this off). Out-of-order rows are sorted. "
+    "Duplicates, (0,0), out-of-area and future-time checks can each be switched off under <i>Cleaning "
+    "steps</i>; rows without a unit, a readable time or a position can never be imported.</p> "
+    "<p><b>Pseudonymisation</b>: with a key, unit ids become keyed HMAC-SHA256 pseudonyms such as U-3f9a2c, "
+    "the same every month for the same key. The key is not written to the outputs, and Processing's log and "
+    "history show ******** in its place.</p> "
+    "<p>Outputs: a GeoPackage point layer (unit_id, time in UTC, speed, heading, accuracy, source_file, "
+    "source_row) with a spatial index, a per-unit summary table and an HTML report. An output never replaces "
+    "an input: naming an input file (or a layer the run reads) as an output stops the run with one sentence; "
+    "a new layer in an input GeoPackage (<code>file.gpkg|layername=tracks</code>) is fine. When no row can be"
+    " imported the run fails with the reasons, so a script never sees success and an empty layer.</p>"
+)
 
 DATE_ORDERS = ["auto", "day-first", "month-first", "year-first"]
 #: optional cleaning steps (CLEANING), all on by default; track_import.Options.steps names them
@@ -164,6 +170,16 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         chosen = self.parameterAsEnums(parameters, self.CLEANING, context)
         return frozenset(CLEANING_STEPS[i][0] for i in chosen)
 
+    def _crs(self, parameters, key, context, label):
+        """A CRS parameter; one that is given but unknown stops the run (it is never ignored)."""
+        crs = self.parameterAsCrs(parameters, key, context)
+        given = parameters.get(key)
+        if given not in (None, "") and not crs.isValid():
+            raise QgsProcessingException(
+                f"The {label} CRS '{given}' ({key}) is not a coordinate reference system QGIS knows: "
+                "give an authority id such as EPSG:4326 or EPSG:27700.")
+        return crs
+
     # what Processing writes into its log and history: the key masked
     def asPythonCommand(self, parameters, context):  # noqa: N802 - QGIS API
         return super().asPythonCommand(_masked(parameters), context)
@@ -185,15 +201,18 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         from ..qgis_io.layers import read_points
 
         started = time.perf_counter()
+        self.check_outputs(parameters, context, [self.INPUT, self.LAYER], [self.OUTPUT, self.SUMMARY, self.REPORT])
         files = self.parameterAsFileList(parameters, self.INPUT, context) if parameters.get(self.INPUT) else []
         source = self.parameterAsSource(parameters, self.LAYER, context)
         if not files and source is None:
+            if parameters.get(self.LAYER) not in (None, ""):
+                raise QgsProcessingException(self.invalidSourceError(parameters, self.LAYER))
             raise QgsProcessingException("Choose track files or a folder (INPUT), or a point layer (LAYER).")
         timezone = self.timezone(parameters, self.TIMEZONE, context)
-        out_crs = self.parameterAsCrs(parameters, self.OUTPUT_CRS, context)
+        out_crs = self._crs(parameters, self.OUTPUT_CRS, context, "output")
         if not out_crs.isValid():
             out_crs = QgsCoordinateReferenceSystem("EPSG:27700")
-        src_crs = self.parameterAsCrs(parameters, self.SOURCE_CRS, context)
+        src_crs = self._crs(parameters, self.SOURCE_CRS, context, "source")
         max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) \
             if parameters.get(self.MAX_SPEED_KMH) not in (None, "") else 200.0
         max_acc = self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context) \
@@ -234,6 +253,9 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             name = layer.name() if layer is not None else "layer"
             raw = readers.Raw(name, pd.DataFrame(table.columns), table.fid.astype("int64"),
                               table.x, table.y, T.crs_text(source.sourceCrs()))
+            unplaced = readers.unplaced_rows(layer, parameters.get(self.LAYER), len(table))
+            if unplaced:
+                raw.dropped[readers.UNPLACED] = unplaced
             raws.append(raw)
         crs_cache = {}
 
@@ -252,22 +274,35 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         feedback.setProgress(60)
         for line in skipped_inputs + imp.notes:
             feedback.pushInfo(line)
+        from ..core.times import plausibility_warning
 
+        implausible = plausibility_warning(imp.t, time.time())  # e.g. a count column taken for the time
+        if implausible:
+            feedback.pushWarning(implausible)
+
+        kept = len(imp)
+        dropped = {k: int(v) for k, v in imp.dropped.items() if k != readers.TRUNCATED}
+        counts = (f"Read {imp.rows_read:,} rows, kept {kept:,}, dropped {sum(dropped.values()):,}"
+                  + "".join(f"; {k}: {v:,}" for k, v in dropped.items()))
+        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
+        if kept == 0:  # nothing usable: the report still says why, but the run fails
+            if report:
+                write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
+            why = [line[len("NOT IMPORTED: "):] for line in imp.notes if line.startswith("NOT IMPORTED: ")]
+            why += [line for line in skipped_inputs if "unreadable" in line or "no such file" in line]
+            why += [line for line in imp.notes if line.endswith(("empty file", "no point features", "no rows"))]
+            raise QgsProcessingException(
+                "Nothing was imported: " + ("; ".join(why[:5]) + ". " if why else "") + counts + ".")
         # write
         dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         self._write_tracks(dest, imp, out_crs, feedback)
         results = {self.OUTPUT: dest}
         if parameters.get(self.SUMMARY) is not None:
             results[self.SUMMARY] = self._write_summary(parameters, context, track_import.summary(imp))
-        kept = len(imp)
-        dropped = {k: int(v) for k, v in imp.dropped.items() if k != readers.TRUNCATED}
-        report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if report:
             write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
             results[self.REPORT] = report
-        feedback.pushInfo(f"Read {imp.rows_read:,} rows, kept {kept:,}, dropped {sum(dropped.values()):,}"
-                          + "".join(f"; {k}: {v:,}" for k, v in dropped.items())
-                          + f" ({time.perf_counter() - started:.1f} s).")
+        feedback.pushInfo(counts + f" ({time.perf_counter() - started:.1f} s).")
         results.update({self.ROWS_READ: imp.rows_read, self.ROWS_KEPT: kept, self.ROWS_DROPPED: dropped})
         return results
 
@@ -279,20 +314,23 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             ("speed", "real", imp.speed), ("heading", "real", imp.heading), ("accuracy", "real", imp.accuracy),
             ("source_file", "string", imp.source_file), ("source_row", "int", imp.source_row),
         ]
-        path, _, layer = dest.partition("|layername=")
+        path, layer, replace = W.destination(dest, "tracks")
         if path.lower().endswith(".gpkg"):
-            if os.path.exists(path) and not layer:
-                os.remove(path)
-            W.write_points(path, layer or "tracks", crs.toWkt(), imp.x, imp.y, columns,
-                           feedback=feedback, progress=(60.0, 95.0))
+            W.write_points(path, layer, crs.toWkt(), imp.x, imp.y, columns,
+                           feedback=feedback, progress=(60.0, 95.0), replace=replace)
             return
         # another format: write a GeoPackage next to it, then let GDAL convert it
         from osgeo import gdal
 
+        W.prepare_file(path)
         tmp = path + ".tmp.gpkg"
-        W.write_points(tmp, "tracks", crs.toWkt(), imp.x, imp.y, columns, feedback=feedback, progress=(60.0, 90.0))
+        W.write_points(tmp, "tracks", crs.toWkt(), imp.x, imp.y, columns, feedback=feedback, progress=(60.0, 90.0),
+                       replace=True)
         try:
+            gdal.UseExceptions()
             gdal.VectorTranslate(path, tmp)
+        except RuntimeError as e:
+            raise QgsProcessingException(f"The imported tracks cannot be written to {path} ({e}).") from None
         finally:
             os.remove(tmp)
 
@@ -344,5 +382,8 @@ def write_report(path: str, imp, dropped: dict, skipped_inputs: list, seconds: f
 {rows or '<tr><td>none</td><td></td></tr>'}</table>
 <h2>Examples</h2>{examples or '<p>none</p>'}
 </body></html>"""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(page)
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+    except OSError as e:
+        raise QgsProcessingException(f"The import report cannot be written to {path} ({e.strerror}).") from None

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
+from qgis.core import QgsProcessingException
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
 KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
@@ -147,26 +148,81 @@ def _digits(values: np.ndarray) -> tuple[bytes, int, int]:
     return out.tobytes(), width, low
 
 
+def destination(dest: str, default_layer: str) -> tuple[str, str, bool]:
+    """(path, layer, replace) of a GeoPackage destination as Processing gives it: ``path`` alone
+    asks to replace that whole file (``replace`` True; the layer is ``default_layer``),
+    ``path|layername=x`` to add (or replace) the one layer x in it."""
+    path, _, layer = (dest or "").partition("|layername=")
+    layer = layer.split("|")[0]
+    return path, layer or default_layer, not layer
+
+
 def write_points(path: str, layer: str, crs_wkt: str, x, y, columns: list[tuple[str, str, object]],
-                 chunk: int = 500_000, feedback=None, progress=(0.0, 100.0)) -> int:
+                 chunk: int = 500_000, feedback=None, progress=(0.0, 100.0), replace: bool = False) -> int:
     """Write a new point layer ``layer`` to ``path`` (created or added to). ``columns`` are
     (name, kind, values) with kind in KINDS or "bool"; values: arrays (or pandas Categoricals)
-    of the same length as x."""
+    of the same length as x. ``replace``: the run asked for exactly this file, which is not one
+    it reads (``HotspotAlgorithm.check_outputs`` has made sure): an existing file is removed
+    first. Otherwise only the layer ``layer`` is replaced and the file's other layers stay."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     finite = np.isfinite(x) & np.isfinite(y)
     return _write(path, layer, crs_wkt, "point", columns, len(x), _PointGeometry(x, y),
-                  (x, x, y, y), finite, chunk, feedback, progress)
+                  (x, x, y, y), finite, chunk, feedback, progress, replace)
 
 
 def write_lines(path: str, layer: str, crs_wkt: str, wkb: list, bounds: np.ndarray,
                 columns: list[tuple[str, str, object]], chunk: int = 200_000, feedback=None,
-                progress=(0.0, 100.0), geometry: str = "linestring") -> int:
+                progress=(0.0, 100.0), geometry: str = "linestring", replace: bool = False) -> int:
     """Write a new line (or, with ``geometry="polygon"``, polygon) layer from WKB geometries;
-    ``bounds`` is (n, 4): minx, miny, maxx, maxy."""
+    ``bounds`` is (n, 4): minx, miny, maxx, maxy. ``replace`` as for ``write_points``."""
     bounds = np.asarray(bounds, float).reshape(-1, 4)
     finite = np.all(np.isfinite(bounds), axis=1)
     return _write(path, layer, crs_wkt, geometry, columns, len(wkb), _WkbGeometry(wkb),
-                  (bounds[:, 0], bounds[:, 2], bounds[:, 1], bounds[:, 3]), finite, chunk, feedback, progress)
+                  (bounds[:, 0], bounds[:, 2], bounds[:, 1], bounds[:, 3]), finite, chunk, feedback, progress,
+                  replace)
+
+
+#: what a GeoPackage that cannot be written raises (no such folder, read-only, not a GeoPackage):
+#: Processing's own exception, so the user sees the one sentence (a Python subclass of it would
+#: be shown with a traceback)
+OutputError = QgsProcessingException
+
+
+def prepare_file(path: str, replace: bool = False) -> None:
+    """Check that ``path`` can be written, and remove it first when ``replace`` (the run asked for
+    exactly this file and does not read it). Raises OutputError with one sentence."""
+    import os
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise OutputError(f"The folder {folder} does not exist: create it or choose another place for {path}.")
+    if os.path.exists(path):
+        if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+            raise OutputError(f"{path} is read-only: choose another place for the output.")
+        if replace:
+            os.remove(path)
+    elif not os.access(folder, os.W_OK):
+        raise OutputError(f"The folder {folder} is read-only: choose another place for {path}.")
+
+
+def _open_for_writing(path: str, replace: bool):
+    """The GDAL data source to add a layer to: ``path`` created, or opened when it exists (removed
+    first when ``replace``). Never removes a file the caller did not ask to replace."""
+    import os
+
+    from osgeo import gdal, ogr
+
+    prepare_file(path, replace)
+    drv = ogr.GetDriverByName("GPKG")
+    try:
+        ds = drv.Open(path, 1) if os.path.exists(path) else drv.CreateDataSource(path)
+    except RuntimeError as e:
+        ds, why = None, str(e)
+    else:
+        why = gdal.GetLastErrorMsg()
+    if ds is None:
+        raise OutputError(f"{path} cannot be written as a GeoPackage ({why or 'not a GeoPackage'}).")
+    return ds
 
 
 class _PointGeometry:
@@ -322,17 +378,15 @@ def _json_ok(con) -> bool:
         return False
 
 
-def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chunk, feedback, progress):
-    import os
-
+def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chunk, feedback, progress,
+           replace=False):
     from osgeo import gdal, ogr, osr
 
     gdal.UseExceptions()
     srs = osr.SpatialReference()
     srs.SetFromUserInput(crs_wkt)
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    drv = ogr.GetDriverByName("GPKG")
-    ds = drv.Open(path, 1) if os.path.exists(path) else drv.CreateDataSource(path)
+    ds = _open_for_writing(path, replace)
     if ds.GetLayerByName(layer) is not None:
         ds.DeleteLayer(layer)
     gtype = {"point": ogr.wkbPoint, "linestring": ogr.wkbLineString, "polygon": ogr.wkbPolygon}[geometry]

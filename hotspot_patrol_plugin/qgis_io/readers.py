@@ -7,8 +7,10 @@ counts of what the reader itself could not use (malformed lines, repeated header
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +80,8 @@ def read_file(path: str, limit: int | None = None, columns=None) -> list[Raw]:
 
 # ------------------------------------------------------------------------ delimited text
 def _encoding(sample: bytes) -> str:
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text"
+        return "utf-16"
     try:
         sample[: max(len(sample) - 4, 0)].decode("utf-8")
         return "utf-8-sig"
@@ -93,23 +97,18 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _count_lines(path: str) -> tuple[int, int]:
-    """(non-blank lines, blank lines), read in blocks."""
-    lines = blank = 0
-    last = b"\n"
+def _nul_count(path: str, limit: int | None = None) -> int:
+    """NUL bytes in the file (in its first 64 KiB for a preview), read in blocks."""
+    count = 0
     with open(path, "rb") as f:
         while True:
-            block = f.read(1 << 24)
+            block = f.read(1 << 24 if limit is None else 65536)
             if not block:
                 break
-            lines += block.count(b"\n")
-            blank += block.count(b"\n\n") + block.count(b"\n\r\n")
-            if last == b"\n" and block[:1] in (b"\n", b"\r"):
-                blank += 1
-            last = block[-1:]
-    if last not in (b"\n", b""):
-        lines += 1
-    return lines - blank, blank
+            count += block.count(b"\x00")
+            if limit is not None:
+                break
+    return count
 
 
 def _column_names(labels, header: bool) -> list[str]:
@@ -164,27 +163,69 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
     second = next(csv.reader([lines[1]], delimiter=delimiter)) if len(lines) > 1 else []
     header = not any(_is_number(v) for v in first if v.strip()) and (
         not second or any(_is_number(v) for v in second if v.strip()))
+    # pandas' C reader ends a value at a NUL byte (a unit "PC\x005" would become "PC"): a file with
+    # NUL bytes is read with each one shown as U+FFFD (a rare, damaged file: read into memory)
+    nul_bytes = _nul_count(path, limit) if encoding != "utf-16" else 0
+    data = None
+    if nul_bytes:
+        with open(path, "rb") as f:
+            data = f.read().replace(b"\x00", "\ufffd".encode(encoding.replace("-sig", ""), "replace"))
+
+    def src():
+        return path if data is None else io.BytesIO(data)
+
     options = dict(sep=delimiter, header=0 if header else None, keep_default_na=False, encoding=encoding,
-                   on_bad_lines="skip", skip_blank_lines=True, engine="c", skipinitialspace=True)
+                   encoding_errors="strict", on_bad_lines="warn", skip_blank_lines=True, engine="c",
+                   skipinitialspace=True)
     # columns of decimal numbers (coordinates, speeds) are parsed by pandas' C reader as floats:
     # no Python string per cell. Everything else stays text, as categories: ids like "0071" and
     # times as written, each distinct text held (and later parsed) once however often it repeats.
-    sample = pd.read_csv(path, dtype=str, nrows=2000, na_filter=False, **options)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sample = pd.read_csv(src(), dtype=str, nrows=2000, na_filter=False,
+                             **{**options, "encoding_errors": "replace"})
     decimal = {c: "float64" for c in sample.columns
                if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
     usecols = _wanted_positions(sample, header, columns)
     if usecols is not None:
         options["usecols"] = usecols
+    bad_lines: list[int] = []
+
+    def read(dtype):
+        # the encoding was decided on the first 64 KiB: a Windows-1252 character further on makes
+        # the whole file Windows-1252 (a UTF-8 file is never misread that way: it decodes cleanly)
+        for attempt in (options["encoding"], "cp1252"):
+            options["encoding"] = attempt
+            options["encoding_errors"] = "strict" if attempt != "cp1252" else "replace"
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    frame = pd.read_csv(src(), dtype=dtype, na_filter=True, na_values=[""], nrows=limit, **options)
+                except UnicodeDecodeError:
+                    if attempt == "cp1252":
+                        raise
+                    continue
+            # pandas counts records, not physical lines: a quoted field with a line break is one
+            bad_lines[:] = [int(m) for w in caught
+                            for m in re.findall(r"Skipping line (\d+)", str(w.message))]
+            return frame
+        raise AssertionError("unreachable")
+
     try:
-        frame = pd.read_csv(path, dtype={c: decimal.get(c, "category") for c in sample.columns},
-                            na_filter=True, na_values=[""], nrows=limit, **options)
+        frame = read({c: decimal.get(c, "category") for c in sample.columns})
+    except UnicodeDecodeError:
+        raise
     except (ValueError, TypeError):  # a stray value in a "numeric" column: read it all as text
-        frame = pd.read_csv(path, dtype="category", na_filter=True, na_values=[""], nrows=limit, **options)
+        frame = read("category")
+    encoding = options["encoding"]
     for c in frame.columns:
         if isinstance(frame[c].dtype, pd.CategoricalDtype):
             frame[c] = _blank_for_missing(frame[c])
     frame.columns = _column_names(frame.columns, header)
-    raw = Raw(name, frame, np.arange(1, len(frame) + 1, dtype=np.int64))
+    rows = np.arange(1, len(frame) + len(bad_lines) + 1, dtype=np.int64)  # data records, 1-based
+    if bad_lines:  # the records kept keep their own numbers
+        rows = np.setdiff1d(rows, np.asarray(bad_lines, dtype=np.int64) - (1 if header else 0))[:len(frame)]
+    raw = Raw(name, frame, rows)
     if usecols is not None:
         raw.notes.append(f"{name}: {len(usecols)} of {sample.shape[1]} columns read, the others are not needed")
     raw.notes.append(f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
@@ -204,10 +245,11 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
             raw.source_row = raw.source_row[~repeated]
     if limit is not None:  # a preview: the rest of the file is not looked at
         return raw
-    lines_total, _ = _count_lines(path)
-    malformed = lines_total - (1 if header else 0) - len(frame)
-    if malformed > 0:
-        raw.dropped[MALFORMED] = int(malformed)
+    if nul_bytes:
+        raw.notes.append(f"{name}: {nul_bytes:,} NUL byte(s), shown as \ufffd")
+    if bad_lines:
+        raw.dropped[MALFORMED] = len(bad_lines)
+        raw.examples += [(MALFORMED, line - (1 if header else 0), "") for line in bad_lines[:5]]
     return raw
 
 
@@ -448,3 +490,33 @@ def _ogr_bulk(ds, layer, names, is_time, limit):
             values = np.asarray(values).astype(object)
         data[c] = values
     return pd.DataFrame(data), x, y
+
+
+# ------------------------------------------------------------------------ QGIS layers
+#: rows of a delimited-text layer QGIS's provider could not place (it drops them without a count)
+UNPLACED = "no usable coordinates (left out by QGIS's delimited-text reader)"
+
+
+def unplaced_rows(layer, definition=None, read: int = 0) -> int:
+    """How many records of a delimited-text point layer QGIS left out because their x/y (or WKT)
+    could not be read: the provider drops them before any feature exists, so no count of the
+    layer's features shows them. Counted by opening the same file without geometry. 0 for other
+    providers, and for a layer with a filter or a selection (the counts would not compare).
+    ``read``: rows the caller's reader did return (a reader that keeps such rows, without a
+    position, has them counted already)."""
+    if layer is None or layer.providerType() != "delimitedtext" or layer.subsetString():
+        return 0
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsVectorLayer
+
+    if isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
+            definition.selectedFeaturesOnly or getattr(definition, "featureLimit", -1) not in (-1, None)
+            or getattr(definition, "filterExpression", "")):
+        return 0
+    source = layer.source()
+    if "geomType=none" in source:
+        return 0
+    plain = re.sub(r"&(xField|yField|zField|mField|wktField|geomType|crs|spatialIndex)=[^&]*", "", source)
+    every = QgsVectorLayer(plain + "&geomType=none", "rows", "delimitedtext")
+    if not every.isValid():
+        return 0
+    return max(int(every.featureCount()) - max(int(layer.featureCount()), int(read)), 0)

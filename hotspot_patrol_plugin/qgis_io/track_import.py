@@ -188,8 +188,11 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
         where = f"WKT in {d.wkt}"
     elif d.x and d.y:
         x, y = _numbers(frame, d.x, n), _numbers(frame, d.y, n)
-        crs = crs or ("EPSG:4326" if d.coords == "lonlat" else "EPSG:27700")
+        # the reader's CRS when it knows it (NMEA: WGS 84), else by the values' range
+        crs = crs or raw.crs or ("EPSG:4326" if d.coords == "lonlat" else "EPSG:27700")
         where = f"{d.x}/{d.y}"
+        if not (opts.source_crs or raw.crs) and d.coords != "lonlat":
+            where += " (assumed British National Grid: set SOURCE_CRS if not)"
     else:
         raise SourceError(f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
                            "set X_FIELD and Y_FIELD")
@@ -222,6 +225,8 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         for reason, row, text in raw.examples:
             examples.setdefault(reason, []).append((raw.source, row, text))
         if len(raw.frame) == 0:
+            if not raw.dropped and not any(n.endswith(("empty file", "no point features")) for n in raw.notes):
+                notes.append(f"{raw.source}: no rows")
             continue
         try:
             part, describe = prepare(raw, opts)

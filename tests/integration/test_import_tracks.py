@@ -84,10 +84,11 @@ def test_month_first_only_when_asked(run_alg, tmp_path):
     # 11/13 and 11/14 prove month-first in auto mode
     res, layer = run_import(run_alg, tmp_path, ["monthfirst.csv"])
     assert [r[1] for r in rows(layer)] == [utc_ms(2025, 11, 13, 14, 5), utc_ms(2025, 11, 14, 14, 5)]
-    # forced day-first: both dates are impossible and reported, not guessed
-    res, layer = run_import(run_alg, tmp_path, ["monthfirst.csv"], DATE_ORDER=1,
-                            OUTPUT=str(tmp_path / "forced.gpkg"))
-    assert res["ROWS_KEPT"] == 0 and res["ROWS_DROPPED"] == {"unparseable time": 2}
+    # forced day-first: both dates are impossible and reported, not guessed; nothing is left, so
+    # the run fails (a script must not see success and an empty layer) with the counts by reason
+    with pytest.raises(QgsProcessingException, match=r"Nothing was imported: .*kept 0.*unparseable time: 2"):
+        run_import(run_alg, tmp_path, ["monthfirst.csv"], DATE_ORDER=1, OUTPUT=str(tmp_path / "forced.gpkg"))
+    assert not (tmp_path / "forced.gpkg").exists()
 
 
 def test_gpx_nmea_geojson_and_a_truncated_file_together(run_alg, tmp_path):

@@ -86,3 +86,17 @@ def test_spikes_match_a_ping_by_ping_reference():
         x[jump] += rng.choice([-1, 1], jump.sum()) * 5000  # 5 km in 30 s: 600 km/h
         got = C.clean(unit, t, x, y, max_speed_kmh=200)
         assert got.dropped.get(C.JUMP, np.zeros(0)).tolist() == reference_spikes(unit, t, x, y, 200 / 3.6)
+
+
+def test_no_ping_near_any_zone_is_said_once():
+    """Swapped lon/lat in a geographic layer land pings thousands of km away (issue 13, 12)."""
+    import shapely
+
+    from hotspot_patrol_plugin.core.cleaning import far_from_zones
+
+    zone = np.array([shapely.box(430000, 433000, 430100, 433100)])
+    near = far_from_zones(np.array([430050.0, 440000.0]), np.array([433050.0, 433000.0]), zone)
+    assert near == ""  # one inside is enough
+    far = far_from_zones(np.array([430100.0 + 10_001]), np.array([433100.0]), zone)  # 10.001 km east
+    assert far.startswith("None of the 1 pings lies within 10 km of any zone")
+    assert far_from_zones(np.array([430100.0 + 9_999]), np.array([433100.0]), zone) == ""

@@ -461,3 +461,40 @@ def test_categorical_input_is_parsed_once_per_text_with_the_same_answers():
     assert cat.note == plain.note and cat.date_order == plain.date_order == "day-first"
     day_first_rows = int(np.isin(rows, ["24/11/2026 14:05:09", "13/01/2026 00:00:00"]).sum())
     assert f"{day_first_rows:,} have a first number above 12" in cat.note
+
+
+# --------------------------------------------------------------------------- issue 13: numbers as times
+def test_a_twenty_digit_number_is_one_unparseable_value_not_an_error():
+    from hotspot_patrol_plugin.core.times import UNPARSEABLE
+
+    p = parse_times(np.array(["2026-11-24T14:05:00Z", "99999999999999999999999", "12345678901234567890123"],
+                             dtype=object))
+    assert p.seconds[0] == 1795529100.0  # 2026-11-24T14:05:00Z, by hand: 20,781 days + 14:05
+    assert np.isnan(p.seconds[1:]).all() and (p.problem[1:] == UNPARSEABLE).all()
+
+
+@pytest.mark.parametrize("scale, unit", [(1, "seconds"), (1_000, "milliseconds"), (1_000_000, "microseconds"),
+                                         (1_000_000_000, "nanoseconds")])
+def test_epoch_unit_is_decided_by_size_and_said(scale, unit):
+    t = 1795529100  # 2026-11-24T14:05:00Z
+    for values in (np.array([str(t * scale), str((t + 30) * scale)], dtype=object),
+                   np.array([t * scale, (t + 30) * scale], dtype=np.int64)):
+        p = parse_times(values)
+        assert p.seconds.tolist() == [t, t + 30]
+        assert (unit in p.note) == (unit != "seconds")
+
+
+def test_epoch_beyond_year_9999_is_unparseable():
+    p = parse_times(np.array([1e11 * 1e9 * 3], dtype=float))  # 3e20 ns = 3e11 s, year 11476
+    assert np.isnan(p.seconds[0])
+
+
+def test_times_of_a_numeric_field_that_is_not_a_time_are_called_implausible():
+    from hotspot_patrol_plugin.core.times import plausibility_warning
+
+    now = 1795529100.0
+    assert "15 of 15 times fall before 1990 (e.g. 1970-01-01 00:00:21 UTC)" in plausibility_warning(
+        np.arange(21.0, 36.0), now)
+    assert plausibility_warning(np.array([now - 60, now]), now) == ""
+    # one stray value among many is a row problem, not a wrong column
+    assert plausibility_warning(np.r_[np.full(20, now), 5.0], now) == ""
