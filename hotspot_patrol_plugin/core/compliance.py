@@ -39,12 +39,20 @@ class ComplianceResult:
     by_zone: pd.DataFrame
     by_patrol_day: pd.DataFrame
 
-    def summary(self) -> str:
+    def totals(self) -> tuple[int, int, int]:
+        """(planned, made, made on target) over the whole plan."""
         p = self.planned
         n = len(p)
-        made = int(p["made"].sum()) if n else 0
-        on = int((p["band"] == "target").sum()) if n else 0
-        counts = p["status"].value_counts()
+        return n, (int(p["made"].sum()) if n else 0), (int((p["band"] == "target").sum()) if n else 0)
+
+    def headline(self) -> str:
+        """'31 of 36 planned visits made (86%), 24 on target'."""
+        n, made, on = self.totals()
+        return f"{made} of {n} planned visits made ({made / n:.0%}), {on} on target" if n else "No planned visits"
+
+    def summary(self) -> str:
+        n, made, on = self.totals()
+        counts = self.planned["status"].value_counts()
         parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STATUSES if counts.get(s, 0))
         return (f"{made} of {n} planned visits made ({made / n:.0%}), {on} on target ({on / n:.0%}); {parts}."
                 if n else "No planned visits.")

@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
@@ -16,14 +17,27 @@ from qgis.core import (
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
-HELP = """<p>Compares a patrol plan (the SCHEDULE of <i>Plan randomised hot spot patrols</i>) with what happened (the VISITS of <i>Match officer tracks to hot spots</i> for the same period): for every planned visit, was it made, by whom, how late, for how long and in which band.</p>
-<p>A planned visit is <b>made</b> by a counted visit (pass-throughs never count) to the same zone that starts within <i>Tolerance</i> minutes of the planned arrival, or overlaps the planned stay. Each actual visit makes at most one planned visit; the closest arrivals are paired first. With a unit ↔ patrol table only the patrol's own units count; without one any unit does. Units are shown as they are in VISITS, so pseudonyms stay pseudonyms.</p>
-<p><b>Status</b>: on plan; late or early (arrival more than <i>Late after</i> minutes off the plan); short (the actual visit is in the short band); missed. A visit made in another zone than planned shows as missed in the planned zone and as unplanned in the other.</p>
-<p><b>Outputs.</b> PLANNED_VISITS: one row per planned visit with the actual visit's unit, entry, exit, arrival offset, dwell, band and status. BY_ZONE: per zone (on the map when ZONES is given, coloured by the share made): planned, made, on target, their shares, presence planned and delivered (minutes) and unplanned visits. BY_PATROL_DAY: the same per patrol and day. Schedule times without an offset are read as local times in <i>Time zone</i>.</p>"""
-
-#: share of planned visits made: QGIS puts a value on a class edge in the lower class
-SHARE_CLASSES = ((0.0, 0.5, "#d55e00", "half or fewer made"), (0.5, 0.8, "#e69f00", "over half, up to 80% made"),
-                 (0.8, 0.9499, "#f0e442", "over 80%, under 95% made"), (0.9499, 1.0001, "#009e73", "95% or more made"))
+HELP = (
+    "<p>Compares a patrol plan (the SCHEDULE of <i>Plan randomised hot spot patrols</i>) with what happened "
+    "(the VISITS of <i>Match officer tracks to hot spots</i> for the same period): for every planned visit, "
+    "was it made, by whom, how late, for how long and in which band.</p> "
+    "<p>A planned visit is <b>made</b> by a counted visit (pass-throughs never count) to the same zone that "
+    "starts within <i>Tolerance</i> minutes of the planned arrival, or overlaps the planned stay. Each actual "
+    "visit makes at most one planned visit; the closest arrivals are paired first. With a unit ↔ patrol table "
+    "only the patrol's own units count; without one any unit does. Units are shown as they are in VISITS, so "
+    "pseudonyms stay pseudonyms.</p> "
+    "<p><b>Status</b>: on plan; late or early (arrival more than <i>Late after</i> minutes off the plan); "
+    "short (the actual visit is in the short band); missed. A visit made in another zone than planned shows as "
+    "missed in the planned zone and as unplanned in the other.</p> "
+    "<p><b>Outputs.</b> PLANNED_VISITS: one row per planned visit with the actual visit's unit, entry, exit, "
+    "arrival offset, dwell, band and status. BY_ZONE: per zone (on the map when ZONES is given, coloured by "
+    "the share made): planned, made, on target, their shares, presence planned and delivered (minutes) and "
+    "unplanned visits. BY_PATROL_DAY: the same per patrol and day. BRIEFING: a PDF in the look of the patrol "
+    "briefing pack, for the sergeant's debrief: the map of the zones coloured by the share made, the headline "
+    '("31 of 36 planned visits made (86%), 24 on target"), counts by status, and tables per zone, per patrol '
+    "and day and of the planned visits not made as planned (units as in VISITS, no tracks). Schedule times "
+    "without an offset are read as local times in <i>Time zone</i>.</p>"
+)
 
 
 @dataclass
@@ -33,19 +47,14 @@ class ComplianceOptions:
     zones: object
     mapping: dict | None
     params: object
+    timezone: str
 
 
 def style_by_zone(layer) -> None:
-    """Zones coloured by the share of planned visits made, labelled 'HS-001 3/4'."""
-    from qgis.core import QgsFillSymbol, QgsGraduatedSymbolRenderer, QgsRendererRange
+    """Zones coloured by the share of planned visits made, labelled 'HS-001 3/4' (as on the briefing page)."""
+    from ..qgis_io import plan_briefing
 
-    from ..qgis_io import styles
-
-    ranges = [QgsRendererRange(lo, hi, QgsFillSymbol.createSimple({
-        "color": colour, "outline_color": "#333333", "outline_width": "0.3"}), label)
-        for lo, hi, colour, label in SHARE_CLASSES]
-    layer.setRenderer(QgsGraduatedSymbolRenderer("share_made", ranges))
-    styles.label_layer(layer, "\"zone_id\" || ' ' || \"made\" || '/' || \"planned\"", "#1a1a1a", 8)
+    plan_briefing.style_compliance_zones(layer)
 
 
 class ComplianceAlgorithm(HotspotAlgorithm):
@@ -67,7 +76,12 @@ class ComplianceAlgorithm(HotspotAlgorithm):
     PLANNED_VISITS = "PLANNED_VISITS"
     BY_ZONE = "BY_ZONE"
     BY_PATROL_DAY = "BY_PATROL_DAY"
+    BRIEFING = "BRIEFING"
     SUMMARY = "SUMMARY"
+
+    def flags(self):
+        # the briefing page builds a print layout: main thread only
+        return super().flags() | compat.ALG_NO_THREADING
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterFeatureSource(
@@ -94,6 +108,9 @@ class ComplianceAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(self.BY_ZONE, self.tr("Compliance by zone")))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.BY_PATROL_DAY, self.tr("Compliance by patrol and day"), compat.SOURCE_VECTOR))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.BRIEFING, self.tr("Compliance briefing page (PDF; needs the zones)"), self.tr("PDF files (*.pdf)"),
+            optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -101,8 +118,11 @@ class ComplianceAlgorithm(HotspotAlgorithm):
         from ..core import compliance as C
 
         self.check_outputs(parameters, context, [self.SCHEDULE, self.VISITS, self.ZONES, self.UNIT_PATROL],
-                           [self.PLANNED_VISITS, self.BY_ZONE, self.BY_PATROL_DAY])
+                           [self.PLANNED_VISITS, self.BY_ZONE, self.BY_PATROL_DAY, self.BRIEFING])
         opts = self.options(parameters, context, feedback)
+        if self.wants_briefing(parameters) and opts.zones is None:
+            raise QgsProcessingException("The compliance briefing page draws the zones: give ZONES, or leave "
+                                         "BRIEFING empty.")
         try:
             result = C.check(opts.schedule, opts.visits, opts.mapping, opts.params)
         except ValueError as e:
@@ -132,7 +152,10 @@ class ComplianceAlgorithm(HotspotAlgorithm):
                                     self.parameterAsDouble(parameters, self.LATE, context))
         feedback.pushInfo(f"{len(schedule)} planned visits, {len(visits)} measured visits"
                           + (f", {len(mapping)} units mapped to patrols." if mapping else "; any unit counts."))
-        return ComplianceOptions(schedule, visits, zones, mapping, params)
+        return ComplianceOptions(schedule, visits, zones, mapping, params, tz)
+
+    def wants_briefing(self, parameters) -> bool:
+        return parameters.get(self.BRIEFING) not in (None, "")
 
     def write(self, parameters, context, feedback, opts, result) -> dict:
         from ..qgis_io import plan_io
@@ -147,4 +170,19 @@ class ComplianceAlgorithm(HotspotAlgorithm):
             out[key] = dest
             if key == self.BY_ZONE and opts.zones is not None and context.willLoadLayerOnCompletion(dest):
                 context.layerToLoadOnCompletionDetails(dest).setPostProcessor(StylePostProcessor.create(style_by_zone))
+        if self.wants_briefing(parameters):
+            from qgis.core import QgsProject
+
+            from ..qgis_io import plan_briefing
+            from ..qgis_io.briefing import BriefingError
+
+            path = self.parameterAsFileOutput(parameters, self.BRIEFING, context)
+            try:
+                pages = plan_briefing.export_compliance_pack(result, opts.zones, opts.params, path,
+                                                             context.project() or QgsProject.instance(),
+                                                             opts.timezone, feedback)
+            except BriefingError as e:
+                raise QgsProcessingException(str(e)) from None
+            feedback.pushInfo(f"Compliance briefing: {pages} page(s) in {path}.")
+            out[self.BRIEFING] = path
         return out

@@ -4,23 +4,34 @@ and export), and the styles of the ROUTES output.
 
 Like the coverage pack it is an atlas layout over memory copies, drawing only the layers it is
 given (offline), and it is added to the project so it can be adjusted and exported again.
+
+The compliance page (hotspotpatrol:compliance's BRIEFING) is in the same look: a map of the zones
+coloured by the share of planned visits made (the BY_ZONE style), the headline, status tiles and
+tables per zone, per patrol and day and of the planned visits not made as planned, flowing onto
+further pages when long. Unit ids appear as they are in VISITS; no tracks are drawn.
 """
 from __future__ import annotations
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFields,
     QgsFillSymbol,
     QgsFontMarkerSymbolLayer,
     QgsGeometry,
+    QgsLayoutExporter,
+    QgsLayoutFrame,
     QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutPoint,
     QgsLayoutSize,
     QgsLineSymbol,
     QgsMarkerLineSymbolLayer,
     QgsMarkerSymbol,
     QgsPrintLayout,
     QgsProperty,
+    QgsRectangle,
     QgsRendererCategory,
     QgsRuleBasedRenderer,
     QgsSymbolLayer,
@@ -325,3 +336,377 @@ def export_plan_pack(result, zones, zone_geoms, crs, to_out, path: str, project,
     if png_folder:
         B.export_pngs(layout, png_folder, 150, feedback)
     return layout.atlas().count()
+
+
+# ----------------------------------------------------------------------------- compliance page
+#: share of planned visits made (the BY_ZONE map of hotspotpatrol:compliance and the pack's map)
+SHARE_CLASSES = (('"share_made" <= 0.5', "#d55e00", "half or fewer made"),
+                 ('"share_made" > 0.5 AND "share_made" <= 0.8', "#e69f00", "over half, up to 80% made"),
+                 ('"share_made" > 0.8 AND "share_made" < 0.95', "#f0e442", "over 80%, under 95% made"),
+                 ('"share_made" >= 0.95', "#009e73", "95% or more made"))
+NOTHING_PLANNED = ("#d9d9d9", "nothing planned")
+#: the status tiles of the compliance page: (statuses counted, colour, label)
+STATUS_TILES = ((("on plan",), "#009e73", "on plan"), (("late", "early"), "#e69f00", "late or early"),
+                (("short",), "#f0e442", "short"), (("missed",), "#d55e00", "missed"))
+COMPLIANCE_MAP = "hp_compliance_map"
+COMPLIANCE_KICKER = "HOT SPOT PATROL · PLAN AGAINST ACTUAL"
+
+
+def style_compliance_zones(layer, label_size: float = 8) -> None:
+    """Zones coloured by the share of planned visits made, labelled 'HS-001 3/4'."""
+    root = QgsRuleBasedRenderer.Rule(None)
+
+    def fill(colour):
+        return QgsFillSymbol.createSimple({"color": colour, "outline_color": "#333333", "outline_width": "0.3"})
+
+    for expr, colour, label in SHARE_CLASSES:
+        root.appendChild(QgsRuleBasedRenderer.Rule(fill(colour), 0, 0, expr, label))
+    other = QgsRuleBasedRenderer.Rule(fill(NOTHING_PLANNED[0]), 0, 0, "", NOTHING_PLANNED[1])
+    other.setIsElse(True)
+    root.appendChild(other)
+    layer.setRenderer(QgsRuleBasedRenderer(root))
+    styles.label_layer(layer, f"\"{F.ZONE_ID}\" || ' ' || if(coalesce(\"planned\", 0) > 0, "
+                              "\"made\" || '/' || \"planned\", 'not planned')", "#1a1a1a", label_size)
+
+
+def _pct(a, b) -> str:
+    return f"{a / b:.0%}" if b else "–"
+
+
+def _mins(value) -> str:
+    return "–" if value is None or value != value else f"{float(value):.0f}"
+
+
+def _table_layer(name, columns, rows):
+    """A memory table (no geometry) of text columns plus an integer hp_order, rows in order."""
+    fields = QgsFields()
+    fields.append(fieldtypes.field("hp_order", fieldtypes.INT))
+    for c in columns:
+        fields.append(fieldtypes.field(c, fieldtypes.STRING))
+    feats = []
+    for i, row in enumerate(rows, start=1):
+        f = QgsFeature(fields)
+        f.setAttributes([i] + [row[c] for c in columns])
+        feats.append(f)
+    layer = B._memory_layer(name, fields, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem())
+    layer.dataProvider().addFeatures(feats)
+    return layer
+
+
+def compliance_layers(result, zones_source, clock):
+    """Memory copies for the compliance page: the zones (map), the per-zone, per patrol and day and
+    not-as-planned tables (text as printed). Unit ids are copied as they are in VISITS."""
+    names = zones_source.fields().names()
+    name_field = B._first_field(names, B.NAME_FIELDS)
+    bz = result.by_zone
+    stats = {str(r[F.ZONE_ID]): r for r in bz.to_dict("records")}
+    zfields = QgsFields()
+    zfields.append(fieldtypes.field(F.ZONE_ID, fieldtypes.STRING))
+    zfields.append(fieldtypes.field(F.NAME, fieldtypes.STRING))
+    for name in ("planned", "made"):
+        zfields.append(fieldtypes.field(name, fieldtypes.INT))
+    zfields.append(fieldtypes.field("share_made", fieldtypes.DOUBLE))
+    zone_names, zfeats = {}, []
+    for feat in zones_source.getFeatures():
+        zid = plan_io._text_or_none(feat[F.ZONE_ID]) if F.ZONE_ID in names else None
+        if zid is None or not feat.hasGeometry():
+            continue
+        name = plan_io._text_or_none(feat[name_field]) if name_field else None
+        zone_names[zid] = name or ""
+        r = stats.get(zid, {})
+        share = r.get("share_made")
+        f = QgsFeature(zfields)
+        f.setGeometry(QgsGeometry(feat.geometry()))
+        f.setAttributes([zid, name, int(r.get("planned", 0)), int(r.get("made", 0)),
+                         None if share is None or share != share else round(float(share), 4)])
+        zfeats.append(f)
+    if not zfeats:
+        raise B.BriefingError("No zone of the zones layer has a zone_id and a geometry: the compliance page has "
+                              "nothing to map.")
+    zones = _copy("Compliance by zone (briefing)", zfields, zones_source.wkbType(), zones_source.sourceCrs(), zfeats)
+    style_compliance_zones(zones, 7)
+
+    zone_rows = []
+    for r in sorted(bz.to_dict("records"), key=lambda r: B._natural_key(r[F.ZONE_ID])):
+        zid, planned = str(r[F.ZONE_ID]), int(r["planned"])
+        zone_rows.append({F.ZONE_ID: zid, F.NAME: zone_names.get(zid, ""), "planned": str(planned),
+                          "made": str(int(r["made"])), "on_target": str(int(r["on_target"])),
+                          "made_pct": _pct(int(r["made"]), planned), "target_pct": _pct(int(r["on_target"]), planned),
+                          "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}",
+                          "presence_pct": _pct(float(r["delivered_min"]), float(r["planned_min"])),
+                          "unplanned": str(int(r["unplanned"]))})
+    by_zone = _table_layer("Compliance by zone (table)", list(zone_rows[0]) if zone_rows else [F.ZONE_ID], zone_rows)
+
+    day_rows = []
+    for r in sorted(result.by_patrol_day.to_dict("records"), key=lambda r: (r["day"], B._natural_key(r["patrol"]))):
+        planned = int(r["planned"])
+        day_rows.append({"day": _day_text(r["day"]), "patrol": str(r["patrol"]), "planned": str(planned),
+                         "made": str(int(r["made"])), "on_target": str(int(r["on_target"])),
+                         "made_pct": _pct(int(r["made"]), planned), "target_pct": _pct(int(r["on_target"]), planned),
+                         "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}"})
+    by_day = _table_layer("Compliance by patrol and day (table)", list(day_rows[0]) if day_rows else ["day"], day_rows)
+
+    p = result.planned
+    odd = p[p["status"] != "on plan"].copy()
+    odd["_k"] = [(d, B._natural_key(pt), int(s)) for d, pt, s in zip(odd["day"], odd["patrol"], odd["seq"])]
+    rows = []
+    for r in sorted(odd.to_dict("records"), key=lambda r: r["_k"]):
+        made = bool(r["made"])
+        off = r["arrival_offset_min"]
+        rows.append({"day": _day_text(r["day"]), "patrol": str(r["patrol"]), "seq": str(int(r["seq"])),
+                     F.ZONE_ID: str(r[F.ZONE_ID]), "planned_at": clock.local(r["arrive_utc"]).strftime("%H:%M"),
+                     "status": str(r["status"]),
+                     "offset": f"{int(round(off)):+d} min" if made and off == off else "–",
+                     "dwell": f"{r['dwell_min']:.0f} min" if made else "–",
+                     "unit": str(r["unit_id"]) if made and r["unit_id"] is not None else "–"})
+    columns = ["day", "patrol", "seq", F.ZONE_ID, "planned_at", "status", "offset", "dwell", "unit"]
+    not_as_planned = _table_layer("Visits not made as planned (table)", columns, rows)
+    return zones, by_zone, by_day, not_as_planned
+
+
+def _day_text(day) -> str:
+    import datetime as dt
+
+    try:
+        d = dt.date.fromisoformat(str(day))
+    except ValueError:
+        return str(day)
+    return f"{d.strftime('%a')} {d.day} {d.strftime('%b')}"
+
+
+def _period(days) -> str:
+    import datetime as dt
+
+    try:
+        ds = sorted({dt.date.fromisoformat(str(d)) for d in days})
+    except ValueError:  # days written otherwise: shown as written
+        texts = sorted({str(d) for d in days})
+        return texts[0] if len(texts) == 1 else f"{texts[0]} – {texts[-1]}"
+    if not ds:
+        return ""
+    a, b = ds[0], ds[-1]
+
+    def long(d):
+        return f"{d.strftime('%A')} {d.day} {d.strftime('%B %Y')}"
+
+    if a == b:
+        return long(a)
+    return f"{a.day} {a.strftime('%B %Y')} – {long(b)}" if a.year != b.year else \
+        f"{a.day} {a.strftime('%B')} – {b.day} {b.strftime('%B %Y')}"
+
+
+class _Flow:
+    """Sections (a heading and a table) placed one after another down the right column of the first
+    page, then in two columns on as many further pages as they need."""
+
+    def __init__(self, layout, g, header, footer):
+        self.layout, self.g, self.header, self.footer = layout, g, header, footer
+        self.page, self.x, self.w = 0, g.right_x, g.right_w
+        self.y, self.column = g.top, None
+
+    def next_slot(self):
+        g = self.g
+        if self.column == 0:
+            self.column = 1
+        else:
+            page = QgsLayoutItemPage(self.layout)
+            page.setPageSize(QgsLayoutSize(g.W, g.H, compat.LAYOUT_MM))
+            self.layout.pageCollection().addPage(page)
+            self.page += 1
+            self.column = 0
+            pg = g.page(self.layout, self.page)
+            self.header(pg)
+            self.footer(pg)
+        self.x = g.M + self.column * (self.w + g.gap)
+        self.y = g.top
+
+    def pg(self):
+        return self.g.page(self.layout, self.page)
+
+    def section(self, heading, layer, columns, item_id, empty_message, note=""):
+        g, s = self.g, self.g.s
+        if g.bottom - self.y < 25 * s:
+            self.next_slot()
+        self.pg().label(self.x, self.y, self.w, 5 * s, heading, 9, bold=True, colour=B.NAVY)
+        self.y += 5.5 * s
+        if note:
+            self.pg().label(self.x, self.y, self.w, 4 * s, note, 7, colour=B.MUTED)
+            self.y += 4.5 * s
+        avail = g.bottom - self.y
+        table = self.pg().table(layer, columns, [(self.page, self.x, self.y, self.w, avail)], item_id,
+                                sort_field="hp_order", empty_message=empty_message)
+        n = layer.featureCount()
+        fit = B._rows_fitting(table, avail)
+        if n <= fit:
+            h = _table_height(table, n, avail)
+            table.frame(0).attemptResize(QgsLayoutSize(self.w, h, compat.LAYOUT_MM))
+            self.y += h + 5 * s
+            table.refresh()
+            return table
+        full = g.bottom - g.top - 5.5 * s  # a further column: '(continued)' and the table
+        per = B._rows_fitting(table, full)
+        counts = [min(per, n - fit - i) for i in range(0, n - fit, per)]  # rows of each further frame
+        # measured while the table has its one frame (the measurement adds and removes a spare one)
+        last_h = _table_height(table, counts[-1], full) if counts[-1] < per else full
+        for i in range(len(counts)):
+            self.next_slot()
+            self.pg().label(self.x, self.y, self.w, 5 * s, f"{heading} (continued)", 9, bold=True, colour=B.NAVY)
+            self.y += 5.5 * s
+            h = last_h if i == len(counts) - 1 else full
+            frame = QgsLayoutFrame(self.layout, table)
+            frame.setId(f"{item_id}_{table.frameCount() + 1}")
+            frame.attemptResize(QgsLayoutSize(self.w, h, compat.LAYOUT_MM))
+            frame.attemptMove(QgsLayoutPoint(self.x, self.y, compat.LAYOUT_MM), True, False, self.page)
+            table.addFrame(frame)
+            self.y += h + 5 * s
+        table.refresh()
+        return table
+
+
+def _table_height(table, rows: int, most: float) -> float:
+    """The height (mm, at most ``most``) that ``table``'s header and first ``rows`` rows need in its
+    first frame. QGIS reports the frames' height as the total height of a table that fits its frames
+    (and of one whose first frame is too low for any row), so a tall second frame is added for the
+    measurement: the rows fit the first frame when the total does not reach into the second."""
+    frame = table.frame(0)
+    width, old_h, limit = frame.rect().width(), frame.rect().height(), table.maximumNumberOfFeatures()
+    spare = QgsLayoutFrame(table.layout(), table)
+    spare.attemptResize(QgsLayoutSize(width, 1000, compat.LAYOUT_MM))
+    table.addFrame(spare, False)
+    table.setMaximumNumberOfFeatures(max(rows, 0))
+    table.refreshAttributes()
+
+    def fits(h):
+        frame.attemptResize(QgsLayoutSize(width, h, compat.LAYOUT_MM))
+        return table.totalHeight() < h + 500
+
+    lo, hi = 0.0, most
+    if fits(hi):
+        while hi - lo > 0.05:
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    table.removeFrame(table.frameCount() - 1)
+    frame.attemptResize(QgsLayoutSize(width, old_h, compat.LAYOUT_MM))
+    table.setMaximumNumberOfFeatures(limit)
+    table.refreshAttributes()
+    return min(hi + 0.3, most)
+
+
+def build_compliance_layout(project, result, layers, params, timezone: str, name: str):
+    zones, by_zone, by_day, not_as_planned = layers
+    W, H = B.PAPERS["A4"]  # noqa: N806
+    g = B._Grid(W, H, 1.0, 10.0, B.font_family())
+    s = g.s
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(name)
+    layout.renderContext().setTextRenderFormat(compat.TEXT_ALWAYS_TEXT)
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(W, H, compat.LAYOUT_MM))
+    p = result.planned
+    period = _period(p["day"])
+    patrols = sorted({str(v) for v in p["patrol"]}, key=B._natural_key)
+    sub = (f"{period} · {len(patrols)} patrol{'s' if len(patrols) != 1 else ''} · "
+           f"{int((result.by_zone['planned'] > 0).sum())} zones planned")
+    title = "Plan against actual"
+    note = (f"A planned visit is made by a counted visit to its zone (pass-throughs never count) starting within "
+            f"{params.tolerance_min:g} minutes of the planned arrival or overlapping the planned stay; late or early "
+            f"is more than {params.late_min:g} minutes off the plan; on target is a visit in the target band. "
+            f"Presence is minutes in the zone, delivered / planned. Units are shown as they are in VISITS "
+            f"(pseudonyms stay pseudonyms). Times are local ({timezone}).")
+
+    def header(pg, continued=True):
+        g.header(pg, title, (f"Continued · {sub}" if continued else sub), COMPLIANCE_KICKER)
+
+    def footer(pg):
+        g.footer(pg, note, "[% @layout_page %] / [% @layout_numpages %]")
+
+    p1 = g.page(layout, 0)
+    header(p1, continued=False)
+    footer(p1)
+    p1.label(W - g.M - g.kicker_w, g.M + 7 * s, g.kicker_w, 4.5 * s,
+             "Produced [% format_date(now(), 'd MMMM yyyy, HH:mm') %]", 7.5, colour=B.MUTED, align="right")
+    m = p1.map(g.M, g.top, g.map_w, g.map_h, [zones], zones.crs(), COMPLIANCE_MAP)
+    ext = QgsRectangle(zones.extent())
+    ext.grow(max(ext.width(), ext.height()) * 0.08 + 30)
+    m.zoomToExtent(ext)
+    g.map_furniture(p1, m, ext.width() > 6000)
+
+    x0, w, y = g.right_x, g.right_w, g.top
+    p1.label(x0, y, w, 12 * s, result.headline(), 13, bold=True, colour=B.NAVY)
+    y += 13 * s
+    counts = p["status"].value_counts()
+    gap = 2.0
+    tile_w, tile_h = (w - 3 * gap) / 4, 15.0 * s
+    for i, (statuses, colour, label) in enumerate(STATUS_TILES):
+        x = x0 + i * (tile_w + gap)
+        p1.rect(x, y, tile_w, tile_h, B._tint(colour, 0.22))
+        p1.rect(x, y, tile_w, 1.6, colour)
+        p1.label(x + 2, y + 2.6, tile_w - 4, 7.5 * s, str(sum(int(counts.get(st, 0)) for st in statuses)), 16,
+                 bold=True)
+        p1.label(x + 2, y + 2.6 + 7.6 * s, tile_w - 4, 4 * s, label, 7)
+    y += tile_h + 3
+    planned_min = float(p["planned_min"].sum())
+    delivered = float(p["dwell_min"].fillna(0).sum())
+    unplanned = int(result.by_zone["unplanned"].sum())
+    p1.label(x0, y, w, 4.5 * s, f"Presence delivered {delivered:.0f} of {planned_min:.0f} planned minutes "
+                                f"({_pct(delivered, planned_min)}) · {unplanned} unplanned "
+                                f"visit{'s' if unplanned != 1 else ''}", 7.5)
+    y += 6 * s
+    legend = p1.legend(x0, y, w, 22 * s, [(zones, "Share of planned visits made", None)], m,
+                       item_id="hp_compliance_legend")
+    y += legend.sizeWithUnits().height() + 3
+
+    flow = _Flow(layout, g, header, footer)
+    flow.y = y
+    zone_cols = [("Zone", F.ZONE_ID, 9, "left"), ("Name", F.NAME, 17.5, "left"), ("Planned", "planned", 7.5, "right"),
+                 ("Made", "made", 6, "right"), ("On target", "on_target", 8.5, "right"),
+                 ("Made %", "made_pct", 7.5, "right"), ("Presence, min", "presence", 12.5, "right"),
+                 ("Unplanned", "unplanned", 10, "right")]
+    flow.section("By zone", by_zone, zone_cols, "hp_compliance_zones", "No zones.")
+    day_cols = [("Day", "day", 11, "left"), ("Patrol", "patrol", 9, "left"), ("Planned", "planned", 8, "right"),
+                ("Made", "made", 7, "right"), ("On target", "on_target", 9, "right"),
+                ("Made %", "made_pct", 8, "right"), ("On target %", "target_pct", 10.5, "right"),
+                ("Presence, min", "presence", 12.5, "right")]
+    flow.section("By patrol and day", by_day, day_cols, "hp_compliance_days", "No patrols.")
+    odd_cols = [("Day", "day", 10, "left"), ("Patrol", "patrol", 7.5, "left"), ("#", "seq", 3.5, "right"),
+                ("Zone", F.ZONE_ID, 9, "left"), ("Planned", "planned_at", 7.5, "left"),
+                ("Status", "status", 8, "left"), ("Offset", "offset", 8, "right"), ("Stay", "dwell", 7.5, "right"),
+                ("Unit", "unit", 11, "left")]
+    flow.section("Planned visits not made as planned", not_as_planned, odd_cols, "hp_compliance_exceptions",
+                 "Every planned visit was made as planned.")
+    return layout
+
+
+def export_compliance_pack(result, zones_source, params, path: str, project, timezone: str = "Europe/London",
+                           feedback=None, png_folder=None) -> int:
+    """The compliance page(s) as a PDF (and PNG pages); the layout is added to the project.
+    Returns the page count."""
+    if not len(result.planned):
+        raise B.BriefingError("The schedule has no planned visits: there is nothing to brief.")
+    layers = compliance_layers(result, zones_source, B.Clock(timezone))
+    for lay in layers:
+        project.addMapLayer(lay, False)
+    layout = build_compliance_layout(project, result, layers, params, timezone, "Plan against actual briefing")
+    manager = project.layoutManager()
+    old = manager.layoutByName(layout.name())
+    if old is not None:
+        manager.removeLayout(old)
+    manager.addLayout(layout)
+    exporter = QgsLayoutExporter(layout)
+    outcome = exporter.exportToPdf(path, B.pdf_settings())
+    if outcome != QgsLayoutExporter.ExportResult.Success:
+        raise B.BriefingError(f"Could not write the PDF '{path}': {B._export_problem(outcome)}.")
+    B._set_pdf_title(path, f"Plan against actual · {_period(result.planned['day'])}")
+    pages = layout.pageCollection().pageCount()
+    if png_folder:
+        from pathlib import Path
+
+        from qgis.PyQt.QtCore import QSize
+
+        out = Path(png_folder)
+        out.mkdir(parents=True, exist_ok=True)
+        for i in range(pages):
+            image = exporter.renderPageToImage(i, QSize(), 150)
+            if not image.save(str(out / f"compliance_{i + 1:02d}.png")):
+                raise B.BriefingError(f"Could not write '{out / f'compliance_{i + 1:02d}.png'}'.")
+    return pages

@@ -4,11 +4,18 @@ the map (Processing loads them; the schedule's attribute table is opened here)."
 from __future__ import annotations
 
 from qgis.core import QgsProject, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication
 
 ALG_ID = "hotspotpatrol:planpatrols"
 SETTINGS_PREFIX = "hotspot_patrol/plan/"
 #: the parameters remembered between plans (days and seed are chosen afresh every time)
 REMEMBERED = ("SHIFT_START", "SHIFT_END", "PATROLS", "TRAVEL", "DWELL", "MIN_SPACING", "MAX_SPACING")
+#: the remembered numbers (QgsSettings gives them back as text after a restart)
+NUMBERS = ("DWELL", "MIN_SPACING", "MAX_SPACING")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("HotspotPatrol", text)
 
 
 def last_settings() -> dict:
@@ -16,8 +23,14 @@ def last_settings() -> dict:
     out = {}
     for key in REMEMBERED:
         value = s.value(SETTINGS_PREFIX + key, None)
-        if value not in (None, ""):
-            out[key] = value
+        if value in (None, ""):
+            continue
+        if key in NUMBERS:
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                continue  # a damaged setting: the algorithm's default applies
+        out[key] = value
     return out
 
 
@@ -44,8 +57,8 @@ def open_plan_dialog(iface, zones_layer, project: QgsProject | None = None):
     project = project or QgsProject.instance()
     dialog = processing.createAlgorithmDialog(ALG_ID, initial_parameters(zones_layer))
     if dialog is None:
-        iface.messageBar().pushWarning("Hotspot Patrol", "The patrol planner is not available: is the "
-                                                         "Processing plugin enabled?")
+        iface.messageBar().pushWarning(tr("Hotspot Patrol"), tr("The patrol planner is not available: is the "
+                                                                "Processing plugin enabled?"))
         return {}
     dialog.exec()
     try:

@@ -48,6 +48,8 @@ def test_made_late_short_missed_wrong_zone():
     assert (d["planned"], d["made"], d["on_target"]) == (5, 4, 3)
     assert d["share_made"] == pytest.approx(0.8) and d["share_on_target"] == pytest.approx(0.6)
     assert res.summary().startswith("4 of 5 planned visits made (80%), 3 on target (60%)")
+    assert res.headline() == "4 of 5 planned visits made (80%), 3 on target"  # the briefing page's headline
+    assert C.check(plan.iloc[:0], act).headline() == "No planned visits"
 
 
 def test_mapping_limits_who_counts_and_one_visit_makes_one_plan():
