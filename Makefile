@@ -11,7 +11,7 @@ QGIS_PROFILE_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup test test-host test-ltr ltr-root qt6-check demo build package install lint bench sample desktop clean
+.PHONY: ts setup test test-ltr ltr-root qt6-check demo build package install lint bench sample desktop clean
 
 setup:
 	@bash scripts/setup.sh
@@ -65,6 +65,13 @@ bench: setup
 	$(PYTHON) scripts/bench_hotspots.py
 	$(PYTHON) scripts/bench_briefing.py
 	$(PYTHON) scripts/bench_import.py
+	$(PYTHON) scripts/bench_sources.py
+	$(PYTHON) scripts/bench_plans.py
+	$(PYTHON) scripts/bench_shift.py
+
+## the translation template resources/i18n/hotspot_patrol.ts (every tr() string), for a force to translate
+ts:
+	$(PYTHON) scripts/make_ts.py
 
 sample: setup
 	$(PYTHON) scripts/make_sample.py

@@ -2,6 +2,7 @@
 # make demo: real crime -> hot spots -> patrol matching -> coverage, through qgis_process as a user would.
 #   1. hotspotpatrol:identifyhotspots on the bundled police.uk extract (Leeds city centre, July 2018)
 #   2. hotspotpatrol:matchtracks: the sample's (synthetic) patrol pings against the hot spots of step 1
+#   3. hotspotpatrol:evaluate + transparencyreport: before/after with displacement, and the public report
 set -euo pipefail
 source "$(dirname "$0")/qgis_env.sh"
 QP=$(qgis_process_cmd)
@@ -56,3 +57,6 @@ echo "== 2. Patrols in those hot spots: the sample's synthetic pings (six units,
   --WAYPOINT_VISITS="$OUT/waypoint_visits.gpkg" >"$OUT/result.json" 2>"$OUT/log.txt" \
   || { tail -20 "$OUT/log.txt" >&2; echo "demo: matchtracks failed (log: $OUT/log.txt)" >&2; exit 1; }
 "$PYTHON" "$here/scripts/demo_summary.py" "$OUT"
+
+echo "== 3. Did it work? Evaluation (WDD/WDQ) of those hot spots, July 2018 before / simulated August after, and the public report"
+"$PYTHON" "$here/scripts/demo_evaluate.py" "$OUT" "$QP"

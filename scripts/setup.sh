@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$here/.venv}
 SYSPY=/usr/bin/python3
 DEBS=(python3-qgis qgis qgis-providers python3-pyproj python3-venv python3-dev libgeos-dev
-      build-essential xvfb xauth poppler-utils make)
+      build-essential xvfb xauth poppler-utils make chromium postgresql-postgis python3-psycopg2)
 
 missing=()
 "$SYSPY" -c 'import qgis.core' >/dev/null 2>&1 || missing+=(python3-qgis qgis qgis-providers)

@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+pytest_plugins = ["tests.pg_server"]  # the postgis_server fixture (a throw-away PostGIS)
+
 SAMPLE = ROOT / "resources" / "sample" / "hotspot_patrol_sample.gpkg"
 
 

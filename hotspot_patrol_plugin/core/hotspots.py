@@ -474,8 +474,52 @@ def zone_id(rank: int) -> str:
     return f"HS-{rank:03d}"
 
 
-def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, min_crimes: float = 5) -> Zones:
-    """Dissolve edge-sharing hot cells (z > 0, adjusted p <= alpha) into zones ranked by harm."""
+def split_at_peaks(comp: np.ndarray, z: np.ndarray, a: np.ndarray, b: np.ndarray, max_cells: int) -> np.ndarray:
+    """Cut every component of more than ``max_cells`` cells into zones grown from its Gi* peaks.
+
+    Its cells are taken from the highest z down (ties: the higher cell number first); a cell joins
+    the zone of its highest already-placed neighbour that still has room (fewer than ``max_cells``
+    cells), else it starts a zone of its own. So each zone is a local peak and the cells around it,
+    never more than ``max_cells``. ``a``-``b`` are the edges between cells (local numbers). Smaller
+    components keep their label. Returns new labels 0..k-1.
+
+    The loop runs over the cells of oversized hot clusters only (hundreds, at most thousands)."""
+    comp = np.asarray(comp, dtype=np.int64)
+    n = len(comp)
+    big = np.bincount(comp)[comp] > max_cells
+    if not big.any():
+        return comp
+    src, dst = np.r_[a, b], np.r_[b, a]
+    inside = big[src] & (comp[src] == comp[dst])
+    src, dst = src[inside], dst[inside]
+    order = np.argsort(src, kind="stable")
+    src, dst = src[order], dst[order]
+    starts = np.searchsorted(src, np.arange(n + 1))
+    zone = np.full(n, -1, dtype=np.int64)
+    size = []
+    cells = np.flatnonzero(big)
+    for c in cells[np.lexsort((-cells, -z[cells]))].tolist():  # highest z first, ties: higher number
+        best, best_key = -1, None
+        for d in dst[starts[c]:starts[c + 1]].tolist():
+            r = zone[d]
+            if r >= 0 and size[r] < max_cells and (best_key is None or (z[d], d) > best_key):
+                best, best_key = r, (z[d], d)
+        if best < 0:
+            best = len(size)
+            size.append(0)
+        zone[c] = best
+        size[best] += 1
+    key = np.where(big, comp.max() + 1 + zone, comp)
+    _, labels = np.unique(key, return_inverse=True)
+    return labels.reshape(-1)
+
+
+def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, min_crimes: float = 5,
+                  max_area_m2: float | None = None) -> Zones:
+    """Dissolve edge-sharing hot cells (z > 0, adjusted p <= alpha) into zones ranked by harm.
+
+    With ``max_area_m2``, a cluster larger than that is cut at its local Gi* peaks
+    (``split_at_peaks``) into zones a patrol can cover."""
     import shapely
 
     crimes = np.asarray(crimes)
@@ -492,6 +536,9 @@ def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, 
     local = np.full(len(grid), -1, dtype=np.int64)
     local[hot_idx] = np.arange(len(hot_idx))
     comp = connected_components(len(hot_idx), local[a[both]], local[b[both]])
+    if max_area_m2 is not None and max_area_m2 > 0:
+        max_cells = max(int(max_area_m2 // grid.cell_area), 1)
+        comp = split_at_peaks(comp, z[hot_idx], local[a[both]], local[b[both]], max_cells)
     k = int(comp.max()) + 1
     z_crimes = np.bincount(comp, weights=crimes[hot_idx], minlength=k)
     z_harm = np.bincount(comp, weights=harm[hot_idx], minlength=k)
@@ -585,6 +632,20 @@ def headline(conc: Concentration, cell_area: float, what: str = "harm") -> str:
 
 
 # =========================================================================== harm table
+def _open_text(path: str):
+    """A small text file as a stream: UTF-8 (with or without a BOM), else Windows-1252 (Excel's
+    "CSV" on Windows), so a table saved either way reads the same."""
+    import io
+
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return io.StringIO(text, newline="")
+
+
 def read_harm_table(path: str) -> dict:
     """A CSV of crime type -> weight (first two columns; a header row is recognised and skipped).
 
@@ -592,7 +653,7 @@ def read_harm_table(path: str) -> dict:
     """
     weights: dict[str, float] = {}
     shown: dict[str, str] = {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
+    with _open_text(path) as f:
         sample = f.read(4096)
         f.seek(0)
         try:
@@ -663,7 +724,7 @@ class HotspotResult:
 
 
 def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha: float = 0.05,
-            min_crimes: float = 5, grid: Grid | None = None) -> HotspotResult:
+            min_crimes: float = 5, grid: Grid | None = None, max_area_m2: float | None = None) -> HotspotResult:
     """The whole analysis on projected points (metres). ``area``: optional shapely study area."""
     import time
 
@@ -689,6 +750,9 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
         if area is not None:
             grid = Grid.covering_area(lattice, area)
         elif len(x):
+            if len(x) > 1 and np.ptp(x) == 0 and np.ptp(y) == 0:
+                raise ValueError(f"all {len(x):,} crimes are at one location ({x[0]:.1f}, {y[0]:.1f}), so there is "
+                                 "no pattern to find: check the layer's coordinates, or give a study area")
             grid = Grid.covering_points(lattice, x, y)
         else:
             raise ValueError("there are no crimes to analyse")
@@ -707,6 +771,11 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
         raise ValueError("there are no crimes inside the study area")
     if not harm.sum() > 0:
         raise ValueError("every crime weighs 0: there is no harm to analyse")
+    with np.errstate(over="ignore", invalid="ignore"):
+        too_big = not np.isfinite(np.sum(harm * harm) * n)
+    if too_big:  # Gi* squares and sums harm: beyond ~1e150 per cell that overflows
+        raise ValueError(f"the harm weights are too large to analyse (a cell holds {np.max(harm):.3g}): "
+                         "rescale them, e.g. to days of custody or units of 1,000")
     t = time.perf_counter()
     z = getis_ord_gi_star(grid, harm)
     p = normal_p_two_sided(z)
@@ -714,7 +783,7 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
     classes = classify(z, p_fdr)
     timings["gi_star"] = time.perf_counter() - t
     t = time.perf_counter()
-    zones = hotspot_zones(grid, crimes, harm, z, p_fdr, alpha, min_crimes)
+    zones = hotspot_zones(grid, crimes, harm, z, p_fdr, alpha, min_crimes, max_area_m2)
     timings["zones"] = time.perf_counter() - t
     conc = concentration(harm, grid.cell_area)
     return HotspotResult(grid, crimes, harm, z, p, p_fdr, classes, zones, conc,

@@ -48,7 +48,9 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
         return self.GROUP_ID
 
     def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
-        return self.tr(self.HELP)
+        from ..core.definitions import flowing
+
+        return flowing(self.tr(self.HELP))
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return type(self)()

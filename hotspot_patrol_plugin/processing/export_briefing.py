@@ -25,26 +25,29 @@ from qgis.core import (
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
-HELP = """<p>Prints the result of <i>Match officer tracks to hot spots</i> as a briefing pack that
-supervisors and officers can read without QGIS: a PDF (and, if you choose a folder, one PNG per page).</p>
-<p><b>Page 1</b>: title, period, area, a map of all zones coloured by status, legend, scale bar, north
-arrow, date of production, a note on the data, and a table of the zones (id, name, priority,
-visits, median dwell, status, last visit, page). Long tables continue on the next pages.
-<b>Then one page per zone</b>, at a readable scale: the zone, its waypoints, the visit paths of the
-period coloured by band, a locator map, key figures and a table of the zone's visits.</p>
-<p><b>Officer ids are pseudonymised</b> with a keyed hash: the same unit gets the same pseudonym
-(e.g. U-3f9a2c) in every pack made with the same key, and nobody without the key can recompute it.
-Without a key a random one is used for this pack only. Tick <i>Show unit ids</i> only for packs
-that stay with the analyst.</p>
-<p>Works offline: the maps show only the layers you give (zones, visits, waypoints and any
-background layers you choose, e.g. a local street map). The pack's layout is added to the project
-(Project &gt; Layouts) with its pseudonymised data layers, so you can adjust it and re-export with
-Atlas &gt; Export Atlas as PDF. The legend names the target band; it is the band the coverage layer
-was styled with unless you set it. Input layers are never modified.</p>"""
+HELP = (
+    "<p>Prints the result of <i>Match officer tracks to hot spots</i> as a briefing pack that supervisors"
+    " and officers can read without QGIS: a PDF (and, if you choose a folder, one PNG per page).</p> "
+    "<p><b>Page 1</b>: title, period, area, a map of all zones coloured by status, legend, scale bar, "
+    "north arrow, date of production, a note on the data, and a table of the zones (id, name, priority, "
+    "visits, median dwell, status, last visit, page). Long tables continue on the next pages. <b>Then one"
+    " page per zone</b>, at a readable scale: the zone, its waypoints, the visit paths of the period "
+    "coloured by band, a locator map, key figures and a table of the zone's visits.</p> "
+    "<p><b>Officer ids are pseudonymised</b> with a keyed hash: the same unit gets the same pseudonym "
+    "(e.g. U-3f9a2c) in every pack made with the same key, and nobody without the key can recompute it. "
+    "Without a key a random one is used for this pack only. Tick <i>Show unit ids</i> only for packs that"
+    " stay with the analyst.</p> "
+    "<p>Works offline: the maps show only the layers you give (zones, visits, waypoints and any "
+    "background layers you choose, e.g. a local street map). The pack's layout is added to the project "
+    "(Project &gt; Layouts) with its pseudonymised data layers, so you can adjust it and re-export with "
+    "Atlas &gt; Export Atlas as PDF. The legend names the target band; it is the band the coverage layer "
+    "was styled with unless you set it. Input layers are never modified.</p>"
+)
 
 
 class ExportBriefingAlgorithm(HotspotAlgorithm):
     ALG_ID = "exportbriefing"
+
     DISPLAY = "Export briefing pack (PDF)"
     GROUP = "Reporting"
     GROUP_ID = "reporting"
@@ -70,6 +73,8 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
     PNG_FILES = "PNG_FILES"
 
     PAPERS = ("A4", "A3")
+    ORDER = "ORDER"
+    ORDERS = ("zone", "priority", "status")
     DEFAULT_TITLE = "Hot spot patrol briefing"
 
     def flags(self):
@@ -95,6 +100,9 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(
             self.PAPER, self.tr("Paper (landscape)"), options=list(self.PAPERS), defaultValue=self.PAPERS[0],
             usesStaticStrings=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ORDER, self.tr("Zones in order of (zone: id; status: not visited and below target first)"),
+            options=list(self.ORDERS), defaultValue=self.ORDERS[0], usesStaticStrings=True, optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key for unit ids (keep it secret; "
                                            "the same key gives the same pseudonyms)"), optional=True))
@@ -121,6 +129,23 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.PNG_FILES, self.tr("PNG pages written")))
 
     # ------------------------------------------------------------------ helpers
+    def helpUrl(self):  # noqa: N802 - QGIS API
+        return "https://github.com/hotspot-patrol/hotspot-patrol#coverage-at-a-glance-and-briefing-packs"
+
+    @staticmethod
+    def _own_bands(coverage, lo, hi) -> bool:
+        """True when the coverage's zones were judged by bands of their own that differ from zone to
+        zone (band_min/band_max): then no one band can be named in the legend."""
+        if coverage.fields().indexOf("band_min") < 0 or coverage.fields().indexOf("band_max") < 0:
+            return False
+        bands = set()
+        for f in coverage.getFeatures():
+            try:
+                bands.add((round(float(f["band_min"]), 6), round(float(f["band_max"]), 6)))
+            except (TypeError, ValueError):
+                continue
+        return len(bands) > 1
+
     def _layer(self, parameters, key, context, required=False):
         if parameters.get(key) in (None, ""):
             if required:
@@ -170,27 +195,32 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         return layer.clone(), True
 
     def _status_mismatches(self, coverage, lo, hi) -> int:
+        """Zones whose status is not what the one status rule gives for their median and band (each
+        zone's own band_min/band_max when the coverage has them, else ``lo``..``hi``)."""
         from ..core import fields as F
-        from ..core.matching import STATUS_ABOVE, STATUS_BELOW, STATUS_ON
+        from ..core.status import status_of
 
+        names = coverage.fields().names()
+        own = "band_min" in names and "band_max" in names
         bad = 0
         for f in coverage.getFeatures():
             med, status, visits = f[F.DWELL_MEDIAN_MIN], f[F.STATUS], f[F.VISITS]
             try:
                 med, visits = float(med), int(visits)
+                band = (float(f["band_min"]), float(f["band_max"])) if own else (lo, hi)
             except (TypeError, ValueError):
                 continue
             if visits <= 0:
                 continue
-            expected = STATUS_BELOW if med < lo - 1e-3 else STATUS_ABOVE if med > hi + 1e-3 else STATUS_ON
-            near_edge = min(abs(med - lo), abs(med - hi)) <= 1e-3
-            if str(status) != expected and not near_edge:
+            if str(status) != status_of(med, *band):
                 bad += 1
         return bad
 
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         self.require_dependencies()
+        self.check_outputs(parameters, context, [self.COVERAGE, self.VISITS, self.WAYPOINTS, self.BACKGROUND],
+                           [self.OUTPUT])
         from ..paths import metadata_path
         from ..qgis_io import briefing as B
         from ..qgis_io import styles
@@ -241,19 +271,27 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         title = (self.parameterAsString(parameters, self.TITLE, context) or "").strip() or self.DEFAULT_TITLE
         paper = self.parameterAsEnumString(parameters, self.PAPER, context) or self.PAPERS[0]
         timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
-        sources = [f"coverage '{coverage.name()}'"]
+        # what the pack shows, in the reader's words (layer names are the analyst's, not the reader's)
+        n = coverage.featureCount()
+        sources = [f"coverage of {n} zone{'s' if n != 1 else ''} measured from officer location pings"]
         if visits is not None:
-            sources.append(f"visits '{visits.name()}'")
+            sources.append("each visit's path")
         if waypoints is not None:
-            sources.append(f"waypoints '{waypoints.name()}'")
+            sources.append("waypoints")
         if background:
-            sources.append("background " + ", ".join(f"'{lay.name()}'" for lay in background))
+            sources.append("background map")
+        else:
+            feedback.pushWarning(
+                "No background map (BACKGROUND): the pack's maps show the zones without streets. Add a map "
+                "layer held on this machine (e.g. OS OpenData or an OpenStreetMap extract) for street context.")
         options = B.PackOptions(
             title=title, paper=paper,
             area=(self.parameterAsString(parameters, self.AREA, context) or "").strip(),
             period=(self.parameterAsString(parameters, self.PERIOD, context) or "").strip(),
             target_min=lo, target_max=hi, timezone=timezone, unit_key=key, show_unit_ids=show_ids,
-            source_note="; ".join(sources), version=_version(metadata_path))
+            source_note="; ".join(sources), version=_version(metadata_path),
+            order=self.parameterAsEnumString(parameters, self.ORDER, context) or self.ORDERS[0],
+            own_bands=self._own_bands(coverage, lo, hi))
 
         project = context.project() or QgsProject.instance()
         try:
@@ -272,6 +310,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         group.setItemVisibilityChecked(False)
         group.setExpanded(False)
         for layer in layers.all():
+            layer.setCustomProperty(styles.ROLE_PROPERTY, styles.BRIEFING_ROLE)  # not a coverage to follow
             project.addMapLayer(layer, False)
             group.addLayer(layer)
         for layer in background:
@@ -295,7 +334,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
 
         steps = QgsProcessingMultiStepFeedback(2 if png_folder else 1, feedback)
         try:
-            B.export_pdf(layout, out_pdf, steps)
+            B.export_pdf(layout, out_pdf, steps, title=title)
         except B.BriefingError as e:
             raise QgsProcessingException(str(e)) from None
         if feedback.isCanceled():

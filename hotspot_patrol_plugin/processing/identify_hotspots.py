@@ -23,36 +23,44 @@ from qgis.core import (
 
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
+from .match_tracks import gpkg_destination
 
-HELP = """<p>Finds statistically significant hot spots of crime and turns them into zones to patrol.</p>
-<p><b>Grid.</b> The study area (a polygon layer, or by default the extent of the crimes) is covered
-with hexagons (or squares) <i>Cell size</i> metres apart centre to centre, in the output CRS. Every
-crime counts in exactly one cell (a crime on a shared edge belongs to one of the two cells). Each
-crime weighs 1, or the value of the weight field, or the weight of its type in the harm table (a CSV
-of <i>crime type, weight</i>); <code>harm</code> is the cell's total weight.</p>
-<p><b>Statistic.</b> Getis-Ord Gi* on harm, with binary weights to the adjacent cells (6 hexagons or
-8 squares) plus the cell itself, over all n cells of the grid (empty cells included):</p>
-<p><code>z<sub>i</sub> = (S<sub>i</sub> &minus; x&#772; W<sub>i</sub>) / ( s &radic;[(n W<sub>i</sub>
-&minus; W<sub>i</sub>&sup2;) / (n &minus; 1)] )</code></p>
-<p>where S<sub>i</sub> is the harm in cell i and its neighbours, W<sub>i</sub> how many cells that is,
-x&#772; the mean and s the standard deviation (divided by n) of harm per cell. <code>gi_p</code> is
-the two-sided p-value of z under the normal approximation; <code>gi_p_fdr</code> is that p adjusted
-by Benjamini&ndash;Hochberg across all cells, which controls the false discovery rate among the many
-cells tested. <code>class</code>: hot/cold 99%, 95%, 90% where gi_p_fdr &le; 0.01, 0.05, 0.10 (hot
-when z &gt; 0), else not significant.</p>
-<p><b>Outputs.</b> GRID: every cell with <code>cell_id, crimes, harm, gi_z, gi_p, gi_p_fdr,
-class</code>. HOTSPOTS: hot cells with gi_p_fdr &le; <i>Alpha</i> that share an edge, dissolved into
-zones (<code>zone_id</code> HS-001&hellip; ranked by harm, <code>crimes, harm, area_m2, cells,
-peak_gi_z</code>); zones with fewer than <i>Min crimes</i> are dropped and counted. They import
-straight into a patrol workspace and feed &lsquo;Match officer tracks to hot spots&rsquo;.
-CONCENTRATION: the cumulative share of harm against the cumulative share of area, cells sorted by
-harm, and the headline &ldquo;x% of the area holds 50% of the harm&rdquo;.</p>
-<p><b>Filters.</b> A period (on the date field; both ends included; times without an offset are
-local to the time zone) and a list of crime types (separated by commas, or semicolons when a type
-contains a comma; case does not matter). Crimes without a location, with a bad date (when a period
-is set) or without a weight are skipped and counted by reason; the input is never modified.</p>"""
+HELP = (
+    "<p>Finds statistically significant hot spots of crime and turns them into zones to patrol.</p> "
+    "<p><b>Grid.</b> The study area (a polygon layer, or by default the extent of the crimes) is covered "
+    "with hexagons (or squares) <i>Cell size</i> metres apart centre to centre, in the output CRS. Every "
+    "crime counts in exactly one cell (a crime on a shared edge belongs to one of the two cells). Each "
+    "crime weighs 1, or the value of the weight field, or the weight of its type in the harm table (a CSV"
+    " of <i>crime type, weight</i>); <code>harm</code> is the cell's total weight.</p> "
+    "<p><b>Statistic.</b> Getis-Ord Gi* on harm, with binary weights to the adjacent cells (6 hexagons or"
+    " 8 squares) plus the cell itself, over all n cells of the grid (empty cells included):</p> "
+    "<p><code>z<sub>i</sub> = (S<sub>i</sub> &minus; x&#772; W<sub>i</sub>) / ( s &radic;[(n "
+    "W<sub>i</sub> &minus; W<sub>i</sub>&sup2;) / (n &minus; 1)] )</code></p> "
+    "<p>where S<sub>i</sub> is the harm in cell i and its neighbours, W<sub>i</sub> how many cells that "
+    "is, x&#772; the mean and s the standard deviation (divided by n) of harm per cell. <code>gi_p</code>"
+    " is the two-sided p-value of z under the normal approximation; <code>gi_p_fdr</code> is that p "
+    "adjusted by Benjamini&ndash;Hochberg across all cells, which controls the false discovery rate among"
+    " the many cells tested. <code>class</code>: hot/cold 99%, 95%, 90% where gi_p_fdr &le; 0.01, 0.05, "
+    "0.10 (hot when z &gt; 0), else not significant.</p> "
+    "<p><b>Outputs.</b> GRID: every cell with <code>cell_id, crimes, harm, gi_z, gi_p, gi_p_fdr, "
+    "class</code>. HOTSPOTS: hot cells with gi_p_fdr &le; <i>Alpha</i> that share an edge, dissolved into"
+    " zones (<code>zone_id</code> HS-001&hellip; ranked by harm, <code>crimes, harm, area_m2, cells, "
+    "peak_gi_z</code>); zones with fewer than <i>Min crimes</i> are dropped and counted. They import "
+    "straight into a patrol workspace and feed &lsquo;Match officer tracks to hot spots&rsquo;. "
+    "CONCENTRATION: the cumulative share of harm against the cumulative share of area, cells sorted by "
+    "harm, and the headline &ldquo;x% of the area holds 50% of the harm&rdquo;.</p> "
+    "<p><b>Filters.</b> A period (on the date field; both ends included; times without an offset are "
+    "local to the time zone) and a list of crime types (separated by commas, or semicolons when a type "
+    "contains a comma; case does not matter). Crimes without a location, with a bad date (when a period "
+    "is set) or without a weight are skipped and counted by reason; the input is never modified.</p>"
+)
 
 SHAPE_OPTIONS = ("hexagon", "square")
+#: m²: a few street segments (0.05 km²); a larger cluster of hot cells is cut at its Gi* peaks. The
+#: plugin's toolbar and start panel open the algorithm with this; run bare (models, qgis_process) the
+#: default is 0, no limit, as before the limit existed
+PATROL_ZONE_AREA = 50_000.0
+DEFAULT_MAX_ZONE_AREA = 0.0
 
 
 class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
@@ -77,6 +85,8 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
     ALPHA = "ALPHA"
     MIN_CRIMES = "MIN_CRIMES"
     OUTPUT_CRS = "OUTPUT_CRS"
+    MAX_ZONE_AREA = "MAX_ZONE_AREA"
+    NAME_FIELD = "NAME_FIELD"
     GRID = "GRID"
     HOTSPOTS = "HOTSPOTS"
     CONCENTRATION = "CONCENTRATION"
@@ -91,6 +101,9 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
     SKIPPED_REASONS = "SKIPPED_REASONS"
     EXCLUDED_ROWS = "EXCLUDED_ROWS"
     EXCLUDED_REASONS = "EXCLUDED_REASONS"
+
+    def helpUrl(self):  # noqa: N802 - QGIS API
+        return "https://github.com/hotspot-patrol/hotspot-patrol#find-the-hot-spots-from-crime-data"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterFeatureSource(
@@ -128,6 +141,12 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.MIN_CRIMES, self.tr("Min crimes: fewest crimes a hot spot zone may hold"),
             compat.NUMBER_INTEGER, 5, False, 0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.MAX_ZONE_AREA, self.tr("Max zone size: larger clusters are cut at their Gi* peaks (m², 0: no limit)"),
+            compat.NUMBER_DOUBLE, DEFAULT_MAX_ZONE_AREA, True, 0.0))
+        self.addParameter(QgsProcessingParameterField(
+            self.NAME_FIELD, self.tr("Name zones after (the most common value in each; police.uk: Location)"),
+            parentLayerParameterName=self.INPUT, optional=True))
         self.addParameter(QgsProcessingParameterCrs(
             self.OUTPUT_CRS, self.tr("Output CRS (projected, metres)"), "EPSG:27700", optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -170,7 +189,6 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         self.require_dependencies()
         import numpy as np
-        import pandas as pd
 
         from ..core import hotspots as H
         from ..qgis_io import hotspot_styles as S
@@ -178,10 +196,14 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         from ..qgis_io import tracks as T
 
         started = time.perf_counter()
+        self.check_outputs(parameters, context, [self.INPUT, self.STUDY_AREA, self.HARM_TABLE],
+                           [self.GRID, self.HOTSPOTS, self.CONCENTRATION])
         source = self.source(parameters, self.INPUT, context)
+        if source.featureCount() == 0:  # before the type: a header-only CSV layer has no geometry type
+            raise QgsProcessingException("The crime layer has no features.")
         if compat.geometry_type(source.wkbType()) != compat.GEOM_POINT:
             raise QgsProcessingException("The crime layer must be a point layer.")
-        if not source.sourceCrs().isValid():
+        if T.undefined_crs(source.sourceCrs()):
             raise QgsProcessingException("The crime layer has no coordinate reference system: set one first.")
         out_crs = self.parameterAsCrs(parameters, self.OUTPUT_CRS, context)
         if parameters.get(self.OUTPUT_CRS) in (None, ""):
@@ -195,6 +217,9 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         type_field = self._field(parameters, self.TYPE_FIELD, context, source, "crime type")
         weight_field = self._field(parameters, self.WEIGHT_FIELD, context, source, "weight")
         harm_path = (self.parameterAsFile(parameters, self.HARM_TABLE, context) or "").strip()
+        name_field = self._field(parameters, self.NAME_FIELD, context, source, "zone name")
+        if name_field is None and "Location" in source.fields().names():
+            name_field = "Location"  # police.uk: "On or near <street>" names the zone after its street
         types = H.split_types(self.parameterAsString(parameters, self.TYPES, context) or "")
         timezone = self.timezone(parameters, self.TIMEZONE, context)
         start = self.instant(parameters, self.PERIOD_START, context, timezone)
@@ -222,7 +247,10 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
         alpha = self.parameterAsDouble(parameters, self.ALPHA, context)
         min_crimes = self.parameterAsInt(parameters, self.MIN_CRIMES, context)
-        lattice = H.Lattice(shape, size)
+        try:
+            lattice = H.Lattice(shape, size)
+        except ValueError as e:  # e.g. a cell size that is not a number
+            raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
 
         # study area
         area = None
@@ -239,15 +267,22 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         crimes = IO.read_crimes(
             source, layer, parameters.get(self.INPUT), T.transformer(source.sourceCrs(), out_crs), feedback,
             date_field=date_field, period=(start, end), timezone=timezone, type_field=type_field, types=types,
-            weight_field=weight_field, harm_table=harm_table)
+            weight_field=weight_field, harm_table=harm_table, label_field=name_field)
         if feedback.isCanceled():
             return {}
+        from ..qgis_io.readers import UNPLACED, unplaced_rows
+
+        unplaced = unplaced_rows(layer, parameters.get(self.INPUT), crimes.rows_read)
+        if unplaced:  # rows QGIS's delimited-text reader left out: counted like any other skipped row
+            crimes.skipped[UNPLACED] = unplaced
+            crimes.rows_read += unplaced
         read_s = time.perf_counter() - started
         feedback.pushInfo(f"Read {crimes.rows_read:,} crimes ({crimes.method}) in {read_s:.1f} s; "
                           f"{len(crimes.x):,} pass the filters.")
         if crimes.date_range is not None:
-            first, last = (pd.Timestamp(v, unit="s", tz="UTC").tz_convert(timezone) for v in crimes.date_range)
-            feedback.pushInfo(f"Dates of the crimes analysed: {first:%Y-%m-%d} to {last:%Y-%m-%d}.")
+            from ..core.definitions import dates_label
+
+            feedback.pushInfo(f"Dates of the crimes analysed: {dates_label(*crimes.date_range, timezone)}.")
         for note in crimes.notes:
             feedback.pushInfo(note)
         excluded = dict(crimes.excluded)
@@ -258,7 +293,10 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         feedback.setProgress(35)
 
         try:
-            result = H.analyse(crimes.x, crimes.y, crimes.weight, lattice, area, alpha, min_crimes)
+            max_area = self.parameterAsDouble(parameters, self.MAX_ZONE_AREA, context) \
+                if parameters.get(self.MAX_ZONE_AREA) not in (None, "") else DEFAULT_MAX_ZONE_AREA
+            result = H.analyse(crimes.x, crimes.y, crimes.weight, lattice, area, alpha, min_crimes,
+                               max_area_m2=max_area or None)
         except ValueError as e:
             raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
         if result.outside:
@@ -281,7 +319,12 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         results[self.GRID] = self._write_grid(parameters, context, result, out_crs, feedback)
         if feedback.isCanceled():
             return {}
-        results[self.HOTSPOTS] = self._write_zones(parameters, context, result.zones, out_crs)
+        names = [None] * len(result.zones)
+        if crimes.labels is not None and len(result.zones):
+            cell = result.grid.cell_of(crimes.x, crimes.y)
+            zone_of = np.where(cell >= 0, result.zones.cell_zone[np.maximum(cell, 0)], -1)
+            names = IO.zone_names(zone_of, crimes.labels, len(result.zones))
+        results[self.HOTSPOTS] = self._write_zones(parameters, context, result.zones, out_crs, names)
         results[self.CONCENTRATION] = self._write_concentration(parameters, context, result.concentration)
         self._style(context, results[self.GRID], S.apply_grid_style)
         self._style(context, results[self.HOTSPOTS], S.apply_hotspots_style)
@@ -334,16 +377,18 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         n = len(grid)
         values = (list(range(1, n + 1)), result.crimes.tolist(), result.harm.tolist(), result.z.tolist(),
                   result.p.tolist(), result.p_fdr.tolist(), result.classes.tolist())
-        dest = self.parameterAsOutputLayer(parameters, self.GRID, context)
+        dest = gpkg_destination(self, parameters, self.GRID, context)
         path, _, layer = (dest or "").partition("|layername=")
         if path.lower().endswith(".gpkg"):
             # a GeoPackage file: written in bulk (a QGIS sink takes ~30 us a cell, 7 s for a force)
             import os
 
-            if os.path.exists(path) and not layer:
-                os.remove(path)
+            from ..qgis_io import gpkg_writer as W
+
+            path, layer, replace = W.destination(dest, os.path.splitext(os.path.basename(path))[0])
+            W.prepare_file(path, replace)  # the whole file only when asked for and not an input
             columns = [(name, IO.GRID_OGR_TYPES[name], v) for name, v in zip(H.GRID_FIELDS, values)]
-            IO.write_polygons_gpkg(path, layer or os.path.splitext(os.path.basename(path))[0], crs.toWkt(),
+            IO.write_polygons_gpkg(path, layer, crs.toWkt(),
                                    grid.rings(), columns, feedback, (55.0, 95.0))
             return dest
         fields = IO.grid_fields()
@@ -366,7 +411,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
             feedback.setProgress(55 + 40 * hi / n)
         return dest
 
-    def _write_zones(self, parameters, context, zones, crs):
+    def _write_zones(self, parameters, context, zones, crs, names=None):
         from ..qgis_io import hotspots as IO
         from ..qgis_io import tracks as T
 
@@ -375,8 +420,11 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.HOTSPOTS))
         geoms = T.qgs_geometries(zones.geoms) if len(zones) else []
+        names = names or [None] * len(zones)
+        priority = IO.priorities(len(zones))  # by harm: zones come ranked by harm
         for i in range(len(zones)):
-            attrs = [zones.ids[i], f"Hot spot {i + 1}", int(zones.crimes[i]), float(zones.harm[i]),
+            attrs = [zones.ids[i], names[i] or f"Hot spot {i + 1}", priority[i], int(zones.crimes[i]),
+                     float(zones.harm[i]),
                      float(zones.area_m2[i]), int(zones.cells[i]), float(zones.peak_z[i])]
             sink.addFeature(T.new_feature(fields, attrs, geoms[i]), compat.SINK_FAST_INSERT)
         return dest

@@ -13,15 +13,17 @@ from qgis.core import (
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
-HELP = """<p>Colours a coverage layer (the COVERAGE output of <i>Match officer tracks to hot spots</i>,
-or any layer with its fields) by status, with a colour-blind-safe palette: <b>not visited</b> grey and
-hatched, <b>below target</b> orange, <b>on target</b> green, <b>above target</b> blue. The legend says
-what each colour means for the target band you choose (e.g. "on target: median visit 10–15 min") and
-zones are labelled with their id, visits and median minutes at street scales.</p>
-<p>The status itself is not recomputed: choose the band the coverage was measured with. When the
-layer's medians do not fit the chosen band, a warning says how many zones disagree.</p>
-<p>The style changes how the layer is drawn, never its data. Optionally the style is also saved as
-a QML file, to share or to load onto other layers.</p>"""
+HELP = (
+    "<p>Colours a coverage layer (the COVERAGE output of <i>Match officer tracks to hot spots</i>, or any"
+    " layer with its fields) by status, with a colour-blind-safe palette: <b>not visited</b> grey and "
+    "hatched, <b>below target</b> orange, <b>on target</b> green, <b>above target</b> blue. The legend "
+    "says what each colour means for the target band you choose (e.g. \"on target: median visit 10–15 "
+    "min\") and zones are labelled with their id, visits and median minutes at street scales.</p> "
+    "<p>The status itself is not recomputed: choose the band the coverage was measured with. When the "
+    "layer's medians do not fit the chosen band, a warning says how many zones disagree.</p> "
+    "<p>The style changes how the layer is drawn, never its data. Optionally the style is also saved as a"
+    " QML file, to share or to load onto other layers.</p>"
+)
 
 
 class StyleCoverageAlgorithm(HotspotAlgorithm):
@@ -58,7 +60,7 @@ class StyleCoverageAlgorithm(HotspotAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         from ..core import fields as F
-        from ..core.matching import STATUS_ABOVE, STATUS_BELOW, STATUS_ON
+        from ..core.status import status_of
         from ..qgis_io import styles
 
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
@@ -76,15 +78,15 @@ class StyleCoverageAlgorithm(HotspotAlgorithm):
                 f"The target band minimum ({lo:g} min) is above its maximum ({hi:g} min).")
 
         mismatched = 0
+        own = "band_min" in layer.fields().names() and "band_max" in layer.fields().names()
         for f in layer.getFeatures():
             try:
                 med, visits = float(f[F.DWELL_MEDIAN_MIN]), int(f[F.VISITS])
+                band = (float(f["band_min"]), float(f["band_max"])) if own else (lo, hi)
             except (TypeError, ValueError):
                 continue
-            if visits <= 0 or min(abs(med - lo), abs(med - hi)) <= 1e-3:
-                continue
-            expected = STATUS_BELOW if med < lo else STATUS_ABOVE if med > hi else STATUS_ON
-            mismatched += str(f[F.STATUS]) != expected
+            if visits > 0:  # the one status rule (core.status), each zone's own band where it has one
+                mismatched += str(f[F.STATUS]) != status_of(med, *band)
         if mismatched:
             feedback.pushWarning(
                 f"{mismatched} zone(s) have a status that does not follow from their median visit and the "

@@ -58,7 +58,7 @@ from qgis.PyQt.QtCore import QPointF, QSize, QSizeF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontInfo, QPolygonF
 
 from ..core import fields as F
-from ..core.matching import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON
+from ..core.status import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON, STATUS_ORDER
 from . import compat, fieldtypes, styles
 
 # ----------------------------------------------------------------------------- look
@@ -71,7 +71,6 @@ ROW_BG = "#f5f7fa"
 FONTS = ("Source Sans 3", "Source Sans Pro", "Noto Sans", "Open Sans", "Liberation Sans", "Arial",
          "Helvetica", "DejaVu Sans")
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
-STATUS_ORDER = (STATUS_NOT_VISITED, STATUS_BELOW, STATUS_ON, STATUS_ABOVE)
 STATUS_SHORT = {STATUS_NOT_VISITED: "not visited", STATUS_BELOW: "below target",
                 STATUS_ON: "on target", STATUS_ABOVE: "above target"}
 
@@ -103,8 +102,14 @@ class PackOptions:
     timezone: str = "Europe/London"
     unit_key: str | None = None         # pseudonymisation key; None with show_unit_ids=False is an error
     show_unit_ids: bool = False
-    source_note: str = ""               # names of the input layers, for the note on page 1
+    source_note: str = ""               # what the pack shows, for the note on page 1
     version: str = ""
+    order: str = "zone"                 # the zone table and pages: "zone" id, "priority", "status"
+    own_bands: bool = False             # zones were judged by bands of their own (band_min/band_max)
+
+    def band(self) -> tuple:
+        """The band legends name: the pack's, or (None, None) when each zone has its own."""
+        return (None, None) if self.own_bands else (self.target_min, self.target_max)
 
 
 @dataclass
@@ -272,6 +277,13 @@ def read_visits(visits_layer, zone_ids: set, clock: Clock, key: str | None, show
     return rows
 
 
+def _priority_rank(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 99.0
+
+
 def build_pack_layers(coverage, visits=None, waypoints=None, background=(), options: PackOptions | None = None,
                       feedback=None, crs: QgsCoordinateReferenceSystem | None = None) -> PackLayers:
     """Memory copies the layout draws: zones (+display fields), outline, pseudonymised visits, waypoints."""
@@ -289,6 +301,11 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
     names = coverage.fields().names()
     name_field = _first_field(names, NAME_FIELDS)
     priority_field = _first_field(names, PRIORITY_FIELDS)
+    if options.order == "priority" and priority_field:  # 1 first; zones without a priority last
+        features.sort(key=lambda f: 99 if _is_null(f[priority_field]) else _priority_rank(f[priority_field]))
+    elif options.order == "status":  # what needs attention first: not visited, below, above, on target
+        rank = {STATUS_NOT_VISITED: 0, STATUS_BELOW: 1, STATUS_ABOVE: 2, STATUS_ON: 3}
+        features.sort(key=lambda f: rank.get(str(f[F.STATUS]), 4))
     zone_ids = [str(f[F.ZONE_ID]) for f in features]
     if len(set(zone_ids)) != len(zone_ids):
         dup = sorted({z for z in zone_ids if zone_ids.count(z) > 1}, key=_natural_key)
@@ -349,7 +366,7 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
         zid = str(feat[F.ZONE_ID])
         name = "" if not name_field or _is_null(feat[name_field]) else str(feat[name_field])
         prio = "" if not priority_field or _is_null(feat[priority_field]) else str(feat[priority_field])
-        label = styles.coverage_legend(status, options.target_min, options.target_max) \
+        label = styles.coverage_legend(status, *options.band()) \
             if status in STATUS_ORDER else status
         values = [attrs[i] for i in kept] + [
             order, 0, name, name, zid, prio,
@@ -363,7 +380,7 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
         new_feats.append(nf)
     zones.dataProvider().addFeatures(new_feats)
     outline.dataProvider().addFeatures(new_feats)
-    styles.apply_coverage_style(zones, options.target_min, options.target_max)
+    styles.apply_coverage_style(zones, *options.band())
     styles.load_style(outline, "briefing_zone_outline")
 
     visits_copy = None
@@ -385,7 +402,7 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
             nf.setGeometry(r["geom"])
             vfeats.append(nf)
         visits_copy.dataProvider().addFeatures(vfeats)
-        styles.apply_visits_style(visits_copy, options.target_min, options.target_max)
+        styles.apply_visits_style(visits_copy, *options.band())
         renderer = visits_copy.renderer()
         renderer.setClassAttribute(
             f"CASE WHEN \"{F.ZONE_ID}\" = attribute(@atlas_feature, '{F.ZONE_ID}') THEN "
@@ -960,10 +977,10 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
     y += 5.5 * s
 
     # the zones table: measured, then spread over page 1 and as many continuation pages as needed
-    columns = [("Zone", F.ZONE_ID, 11.5, "left"), ("Name", "hp_name_short", 24, "left"),
-               ("Pri.", "hp_priority", 5, "right"), ("Visits", F.VISITS, 8, "right"),
-               ("Median", "hp_median_min", 12.5, "right"), ("Status", F.STATUS, 15.5, "left"),
-               ("Last visit", "hp_last", 15.5, "left"), ("Page", "hp_page", 6, "right")]
+    columns = [("Zone", F.ZONE_ID, 10, "left"), ("Name", "hp_name_short", 32, "left"),
+               ("Pri.", "hp_priority", 4.5, "right"), ("Visits", F.VISITS, 7, "right"),
+               ("Median", "hp_median_min", 11.5, "right"), ("Status", F.STATUS, 14.5, "left"),
+               ("Last visit", "hp_last", 15, "left"), ("Page", "hp_page", 5, "right")]
     first_h = g.bottom - y
     name_w = p1.column_widths(columns, w)[1]
     names = {str(f[F.ZONE_ID]): f["hp_name"] or "" for f in layers.zones.getFeatures()}
@@ -1065,6 +1082,7 @@ def _zone_page(layout, g: _Grid, layers: PackLayers, options: PackOptions, first
     entries.append((layers.outline, None, "this zone"))
     legend = zp.legend(x0, y, w, 30 * s, entries, zmap, item_id="hp_zone_legend")
     y += legend.sizeWithUnits().height() + 5
+    legend.setLegendFilterByMapEnabled(True)  # each page's legend: only what its map shows (waypoints ...)
 
     zp.label(x0, y, w, 5 * s, "Visits in the period", 9, bold=True, colour=NAVY)
     y += 5.5 * s
@@ -1107,7 +1125,7 @@ def _status_row_styles(layer) -> None:
 
 
 def _source_note(options: PackOptions) -> str:
-    band = f"{options.target_min:g}–{options.target_max:g} min"
+    band = "zone's own" if options.own_bands else f"{options.target_min:g}–{options.target_max:g} min"
     parts = [f"Source: {options.source_note}." if options.source_note else "",
              f"Measured with Hotspot Patrol {options.version}:".replace(" :", ":"),
              "a visit is a unit's time inside a zone from its location pings (pass-throughs not counted);",
@@ -1128,10 +1146,35 @@ def pdf_settings():
     return settings
 
 
-def export_pdf(layout, path: str, feedback=None) -> None:
+def export_pdf(layout, path: str, feedback=None, title: str = "") -> None:
+    """The pack as one PDF; ``title`` becomes the PDF's title (what a reader's title bar and file
+    list show), written by GDAL's PDF driver as an incremental update after QGIS has exported."""
     result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), path, pdf_settings(), feedback)
+    if result == QgsLayoutExporter.ExportResult.Success and title:
+        _set_pdf_title(path, title)
     if result != QgsLayoutExporter.ExportResult.Success:
         raise BriefingError(f"Could not write the PDF '{path}': {error or _export_problem(result)}.")
+
+
+def _set_pdf_title(path: str, title: str) -> None:
+    try:
+        from osgeo import gdal
+
+        with gdal.ExceptionMgr(useExceptions=True) if hasattr(gdal, "ExceptionMgr") else _nothing():
+            ds = gdal.Open(path, gdal.GA_Update)
+            if ds is not None:
+                ds.SetMetadataItem("TITLE", title)
+                ds = None  # written on close
+    except Exception:  # noqa: BLE001 - a pack without a title is still a pack
+        pass
+
+
+class _nothing:  # noqa: N801 - a do-nothing context manager for GDAL without ExceptionMgr
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 def _export_problem(result) -> str:

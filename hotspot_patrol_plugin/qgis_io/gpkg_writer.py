@@ -389,7 +389,7 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
     ds = _open_for_writing(path, replace)
     if ds.GetLayerByName(layer) is not None:
         ds.DeleteLayer(layer)
-    gtype = {"point": ogr.wkbPoint, "linestring": ogr.wkbLineString, "polygon": ogr.wkbPolygon}[geometry]
+    gtype = {"point": ogr.wkbPoint, "linestring": ogr.wkbLineString, "multilinestring": ogr.wkbMultiLineString, "polygon": ogr.wkbPolygon}[geometry]
     lyr = ds.CreateLayer(layer, srs, gtype, options=["SPATIAL_INDEX=YES", "GEOMETRY_NAME=geom", "FID=fid"])
     for name, kind, _ in columns:
         defn = ogr.FieldDefn(name, ogr.OFTInteger if kind == "bool" else getattr(ogr, KINDS[kind]))

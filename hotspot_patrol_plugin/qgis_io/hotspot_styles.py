@@ -54,3 +54,14 @@ def apply_hotspots_style(layer) -> None:
     })
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     label_layer(layer, f"\"{H.ZONE_ID}\" || '\\n' || \"{H.CRIMES}\" || ' crimes'", ZONE_OUTLINE)
+
+
+def apply_crime_points_style(layer) -> None:
+    """Small translucent dark-red dots: where crimes are, readable under zones and tracks."""
+    from qgis.core import QgsMarkerSymbol
+
+    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#b2182b", "size": "1.4",
+                                           "outline_style": "no"})
+    symbol.setOpacity(0.55)
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+    layer.triggerRepaint()

@@ -44,6 +44,7 @@ class Crimes:
     excluded: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     date_range: tuple | None = None
+    labels: np.ndarray | None = None  # the label field's value of each kept crime (zone names)
 
 
 def _norm(values) -> np.ndarray:
@@ -59,13 +60,13 @@ def _norm(values) -> np.ndarray:
 
 def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None, period=(None, None),
                 timezone="Europe/London", type_field=None, types=(), weight_field=None,
-                harm_table=None) -> Crimes:
+                harm_table=None, label_field=None) -> Crimes:
     """Read the crime points and apply the filters; every row left out is counted by reason."""
     import pandas as pd
 
     from ..core.times import parse_times
 
-    wanted = [f for f in (date_field, type_field, weight_field) if f]
+    wanted = list(dict.fromkeys(f for f in (date_field, type_field, weight_field, label_field) if f))
     table = read_points(source, layer, wanted, feedback, definition)
     n = len(table)
     x, y = transform_finite(to_work, table.x, table.y)
@@ -136,8 +137,49 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
         sel = keep & good
         if sel.any():
             date_range = (float(seconds[sel].min()), float(seconds[sel].max()))
+    labels = None
+    if label_field:
+        labels = np.asarray(table.columns[label_field], dtype=object)[keep]
     return Crimes(x=x[keep], y=y[keep], weight=None if weight is None else weight[keep], rows_read=n,
-                  method=table.method, skipped=skipped, excluded=excluded, notes=notes, date_range=date_range)
+                  method=table.method, skipped=skipped, excluded=excluded, notes=notes, date_range=date_range,
+                  labels=labels)
+
+
+#: police.uk's Location ("On or near Briggate"): the zone's name is the street
+NAME_PREFIXES = ("on or near ",)
+PRIORITIES = 5
+
+
+def zone_names(zone_of_crime: np.ndarray, labels: np.ndarray, n_zones: int) -> list:
+    """Each zone's name: the most common label of its crimes ("On or near " dropped; ties to the
+    first in alphabetical order); a name two zones share gets " (2)", " (3)" … in rank order;
+    None where a zone has no labelled crime."""
+    import pandas as pd
+
+    text = pd.Series(labels, dtype=object).astype("string").str.strip()
+    for prefix in NAME_PREFIXES:
+        text = text.str.replace(f"^{prefix}", "", case=False, regex=True)
+    frame = pd.DataFrame({"zone": zone_of_crime, "name": text})
+    frame = frame[(frame["zone"] >= 0) & frame["name"].notna() & (frame["name"] != "")]
+    names = [None] * n_zones
+    if len(frame):
+        counts = frame.groupby(["zone", "name"]).size().reset_index(name="n")
+        counts = counts.sort_values(["zone", "n", "name"], ascending=[True, False, True], kind="stable")
+        for zone, name in counts.drop_duplicates("zone")[["zone", "name"]].itertuples(index=False):
+            names[int(zone)] = str(name)
+    seen: dict = {}
+    for i, name in enumerate(names):
+        if name is None:
+            continue
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[i] = f"{name} ({seen[name]})"
+    return names
+
+
+def priorities(n_zones: int) -> list:
+    """Priority 1 (highest) to 5 by harm rank (zones come ranked by harm): the top fifth of zones is 1."""
+    return [1 + (PRIORITIES * i) // max(n_zones, 1) for i in range(n_zones)]
 
 
 def _unique_map(values):
@@ -196,7 +238,8 @@ def grid_fields() -> QgsFields:
 
 def hotspot_fields() -> QgsFields:
     return _fields((
-        (H.ZONE_ID, fieldtypes.STRING), (H.NAME, fieldtypes.STRING), (H.CRIMES, fieldtypes.INT),
+        (H.ZONE_ID, fieldtypes.STRING), (H.NAME, fieldtypes.STRING), ("priority", fieldtypes.INT),
+        (H.CRIMES, fieldtypes.INT),
         (H.HARM, fieldtypes.DOUBLE), (H.AREA_M2, fieldtypes.DOUBLE), (H.CELLS, fieldtypes.INT),
         (H.PEAK_GI_Z, fieldtypes.DOUBLE),
     ))

@@ -1,9 +1,16 @@
 """Layers to numpy arrays, in bulk where the source allows it.
 
-GeoPackage layers are read straight from the file through GDAL's Arrow stream (honouring the
-layer's subset filter), which is what makes millions of pings feasible; every other provider
-(PostGIS, delimited text, memory, GPX ...) and any selection or feature limit falls back to
-iterating features, which QGIS handles for all of them.
+``read_points`` picks a reader by the layer's provider (see ``bulk_read``): GDAL's Arrow stream for
+every OGR file (GeoPackage, shapefile, GeoJSON, FlatGeobuf, GPX, SpatiaLite ...), pandas' C parser
+for delimited-text layers, a streamed ``COPY`` for PostGIS. Each honours the layer's subset filter.
+Feature iteration remains where nothing faster exists (memory layers, WFS, a selection, a feature
+limit or filter expression, anything a bulk reader cannot reproduce exactly); the log says which
+reader ran and, for feature iteration, why.
+
+Columns come back as numpy arrays: numbers as int64 (object ints with None when an integer column
+has nulls) or float64 (NaN for null), text as objects (None for null) or a pandas Categorical, and
+date-times in any form ``core.times.parse_times`` reads as the same instants: UTC epoch seconds
+(float, every value had an offset), datetime64 wall-clock times (none had one) or ISO text.
 """
 from __future__ import annotations
 
@@ -13,12 +20,11 @@ import numpy as np
 from qgis.core import (
     QgsFeatureRequest,
     QgsProcessingFeatureSourceDefinition,
-    QgsProviderRegistry,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
 
-from . import fieldtypes
+from . import bulk_read
 
 
 @dataclass
@@ -28,6 +34,9 @@ class PointTable:
     y: np.ndarray
     columns: dict = field(default_factory=dict)
     method: str = "features"
+    note: str = ""  # why feature iteration ran, or what the bulk reader did
+    id_field: str = ""  # when set, ``fid`` holds this field's values (a PostGIS int8 key)
+    unplaced: int | None = None  # delimited text: records QGIS left out (bad x/y or WKT); None: not known
 
     def __len__(self) -> int:
         return len(self.fid)
@@ -61,34 +70,165 @@ def _plain(value):
     return value
 
 
-def _is_plain_layer_source(definition) -> bool:
-    """False when the user restricted the input (selected features only, a limit, a filter)."""
+def _restriction(definition) -> str:
+    """Why the user's input cannot be read in bulk (selected features only, a limit, a filter), or ''."""
     if isinstance(definition, QgsProcessingFeatureSourceDefinition):
         if definition.selectedFeaturesOnly:
-            return False
+            return "only the selected features are used"
         if getattr(definition, "featureLimit", -1) not in (-1, None):
-            return False
+            return "a feature limit is set"
         if getattr(definition, "filterExpression", ""):
-            return False
-    return True
+            return "a filter expression is set"
+    return ""
 
 
 def read_points(source, layer: QgsVectorLayer | None, field_names, feedback=None, definition=None) -> PointTable:
     """Point coordinates (layer CRS), feature ids and the named attribute columns.
 
     ``source`` is the processing feature source; ``layer`` the layer behind it when there is one.
+    Bad input a bulk reader can name (a file gone, a server refusing) stops with one sentence
+    (QgsProcessingException); anything it cannot reproduce exactly falls back to feature iteration.
     """
-    if layer is not None and _is_plain_layer_source(definition):
-        table = _read_gpkg_bulk(layer, field_names)
-        if table is not None:
-            return table
-    return _read_features(source, field_names, feedback)
+    field_names = list(field_names)
+    why = "no layer behind the input" if layer is None else _restriction(definition)
+    if not why:
+        try:
+            raw = bulk_read.read(layer, field_names, feedback)
+        except bulk_read.UnsupportedError as e:
+            why = str(e)
+        else:
+            table = PointTable(raw.fid, raw.x, raw.y, raw.columns, raw.method, raw.note, raw.id_field,
+                               raw.unplaced)
+            mismatch = _disagreement(layer, table, field_names)
+            if not mismatch:
+                if feedback is not None:
+                    feedback.pushInfo(f"Layer '{layer.name()}' read by the {raw.method} reader"
+                                      f"{' (' + raw.note + ')' if raw.note else ''}: {len(table):,} features.")
+                return table
+            why = f"the {raw.method} reader disagreed with QGIS ({mismatch})"
+            del raw, table
+    name = layer.name() if layer is not None else "input"
+    if feedback is not None:
+        feedback.pushInfo(f"Layer '{name}' read feature by feature: {why}.")
+    table = _read_features(source, field_names, feedback)
+    table.note = why
+    return table
 
 
-def _read_features(source, field_names, feedback=None) -> PointTable:
+#: features compared between a bulk reader and QGIS's own iteration before the bulk result is used
+CHECK_FEATURES = 200
+
+
+def _disagreement(layer: QgsVectorLayer, table: PointTable, field_names) -> str:
+    """'' when the first features QGIS iterates are in ``table`` with the same position and values;
+    else what differs (a safety net: a reader that misreads a source falls back, never misleads)."""
+    request = QgsFeatureRequest().setLimit(CHECK_FEATURES)
+    qgis = _read_features(layer, list(field_names) + ([table.id_field] if table.id_field else []), request=request)
+    if table.id_field:  # compare by the key's values
+        qgis.fid = np.asarray(qgis.columns[table.id_field], dtype=np.int64)
+    if len(qgis) == 0:
+        return "" if len(table) == 0 else f"QGIS reads no features, the bulk reader {len(table):,}"
+    if len(table) == 0:
+        return f"feature {qgis.fid[0]} is missing"
+    fid = table.fid
+    if len(fid) < 2 or bool(np.all(fid[1:] > fid[:-1])):  # ids in order (files, most tables): a search
+        rows = np.clip(np.searchsorted(fid, qgis.fid), 0, len(fid) - 1)
+    else:
+        import pandas as pd
+
+        index = pd.Index(fid)
+        if not index.is_unique:
+            return "its feature ids are not unique"
+        rows = index.get_indexer(qgis.fid)
+        rows[rows < 0] = 0
+    if not np.array_equal(fid[rows], qgis.fid):
+        return f"feature {qgis.fid[fid[rows] != qgis.fid][0]} is missing"
+    for name, a, b in (("x", table.x[rows], qgis.x), ("y", table.y[rows], qgis.y)):
+        if not np.array_equal(a, b, equal_nan=True):
+            return f"the {name} coordinate differs"
+    fields = layer.fields()
+    for n in field_names:
+        column = table.columns[n]
+        theirs = qgis.columns[n]
+        if bulk_read.is_temporal(fields.field(n)):
+            # the same wall-clock times, and the same instants where QGIS knows the offset (QGIS
+            # 3.22's OGR provider drops GeoPackage offsets, which the bulk reader keeps)
+            wall_a, inst_a = temporal_parts(_take(column, rows))
+            wall_b, inst_b = temporal_parts(theirs)
+            known = ~np.isnan(inst_b)
+            if not (_within_ms(wall_a, wall_b) and _within_ms(inst_a[known], inst_b[known])):
+                return f"the field '{n}' differs"
+            continue
+        for u, v, i in zip(_take(column, rows), theirs, qgis.fid):
+            if not _same(u, v):  # no values in the message: they may be officer ids
+                return f"the field '{n}' differs at feature {i}"
+    return ""
+
+
+def temporal_parts(values) -> tuple[np.ndarray, np.ndarray]:
+    """(wall-clock ms, UTC ms or NaN when the value has no offset) of date-time values in any form
+    a reader returns: UTC seconds (float), datetime64 wall-clock times, or ISO text."""
+    import pandas as pd
+
+    values = np.asarray(values)
+    n = len(values)
+    if values.dtype.kind == "f":
+        ms = np.round(values * 1000.0)
+        return ms, ms.copy()
+    if values.dtype.kind == "M":
+        wall = values.astype("datetime64[ms]")
+        out = wall.astype(np.int64).astype(float)
+        out[np.isnat(wall)] = np.nan
+        return out, np.full(n, np.nan)
+    wall, inst = np.full(n, np.nan), np.full(n, np.nan)
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            continue
+        try:
+            ts = pd.Timestamp(str(v))
+        except ValueError:
+            continue
+        wall[i] = ts.tz_localize(None).value // 1_000_000 if ts.tzinfo is not None else ts.value // 1_000_000
+        if ts.tzinfo is not None:
+            inst[i] = ts.tz_convert("UTC").value // 1_000_000
+    return wall, inst
+
+
+def _within_ms(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal to the millisecond (GDAL holds seconds as a float: QGIS 3.22 cuts .850 to .849),
+    and missing in the same places."""
+    if not np.array_equal(np.isnan(a), np.isnan(b)):
+        return False
+    ok = ~np.isnan(a)
+    return bool(np.all(np.abs(a[ok] - b[ok]) <= 1.0))
+
+
+def _take(column, rows) -> np.ndarray:
+    """Rows of a column (a Categorical becomes objects), in its own type otherwise."""
+    if hasattr(column, "categories"):
+        return np.asarray(column, dtype=object)[rows]
+    return np.asarray(column)[rows]
+
+
+def _same(u, v) -> bool:
+    if v is None:
+        return u is None or (isinstance(u, float) and np.isnan(u))
+    if u is None:
+        return False
+    if isinstance(v, bool) or isinstance(u, (bool, np.bool_)):
+        return bool(u) == bool(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        try:
+            return float(u) == float(v)
+        except (TypeError, ValueError):
+            return False
+    return u == v
+
+
+def _read_features(source, field_names, feedback=None, request=None) -> PointTable:
     fields = source.fields()
     idx = [fields.indexFromName(n) for n in field_names]
-    request = QgsFeatureRequest().setSubsetOfAttributes(idx)
+    request = (request or QgsFeatureRequest()).setSubsetOfAttributes(idx)
     total = max(source.featureCount(), 1)
     fids, xs, ys = [], [], []
     cols = [[] for _ in field_names]
@@ -120,120 +260,51 @@ def _read_features(source, field_names, feedback=None) -> PointTable:
     )
 
 
-def _read_gpkg_bulk(layer: QgsVectorLayer, field_names) -> PointTable | None:
-    if layer.providerType() != "ogr":
-        return None
-    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-    path = parts.get("path") or ""
-    if not path.lower().endswith(".gpkg"):
-        return None
-    try:
-        from osgeo import gdal
-    except ImportError:
-        return None
-    if not hasattr(gdal.Dataset, "ExecuteSQL"):
-        return None
-    subset = layer.subsetString().strip()
-    if subset.upper().startswith("SELECT"):
-        return None
-    gdal.UseExceptions()
-    try:
-        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
-        name = parts.get("layerName")
-        lyr = ds.GetLayerByName(name) if name else ds.GetLayer(int(parts.get("layerId") or 0))
-        if lyr is None or not hasattr(lyr, "GetArrowStreamAsNumPy"):
-            return None
-        geom_col = lyr.GetGeometryColumn() or "geom"
-        fid_col = lyr.GetFIDColumn() or "fid"
-        table = lyr.GetName()
-        qfields = layer.fields()
-        as_text = [fieldtypes.is_datetime(qfields.field(n)) for n in field_names]
-        if any(as_text) or any(n in (fid_col, geom_col) for n in field_names):
-            # date-times must come as the stored text (the Arrow stream drops their offsets):
-            # read through SQLite SQL, which honours the subset filter as its WHERE clause
-            select = [f'"{fid_col}" AS hp_fid', f'"{geom_col}"']
-            for i, n in enumerate(field_names):
-                expr = f'CAST("{n}" AS TEXT)' if as_text[i] else f'"{n}"'
-                select.append(f"{expr} AS hp_c{i}")
-            sql = f'SELECT {", ".join(select)} FROM "{table}"'
-            if subset:
-                sql += f" WHERE {subset}"
-            res = ds.ExecuteSQL(sql, dialect="SQLITE")
-            gkey = res.GetGeometryColumn() or geom_col
-            try:
-                batches = list(res.GetArrowStreamAsNumPy())
-            finally:
-                ds.ReleaseResultSet(res)
-            keys = {"fid": "hp_fid", **{n: f"hp_c{i}" for i, n in enumerate(field_names)}}
-        else:  # the layer's own stream, three times faster than going through SQL
-            if subset:
-                lyr.SetAttributeFilter(subset)
-            defn = lyr.GetLayerDefn()
-            lyr.SetIgnoredFields([defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())
-                                  if defn.GetFieldDefn(i).GetName() not in field_names])
-            batches = list(lyr.GetArrowStreamAsNumPy())
-            gkey = geom_col
-            keys = {"fid": fid_col, **{n: n for n in field_names}}
-    except Exception:  # any GDAL surprise: the feature path still works
-        return None
-
-    def column(key):
-        """One column of all batches; null cells (masked) as NaN for numbers, empty for text."""
-        arrays = [b[key] for b in batches if key in b]
-        if not arrays:
-            return np.zeros(0)
-        if not any(isinstance(a, np.ma.MaskedArray) for a in arrays):
-            return np.concatenate(arrays)
-        joined = np.ma.concatenate(arrays)
-        missing = np.ma.getmaskarray(joined)
-        if not missing.any():
-            return joined.data
-        if joined.dtype.kind in "iuf":
-            return np.where(missing, np.nan, joined.data.astype(float))
-        values = joined.data.astype(object) if joined.dtype.kind != "S" else joined.data.copy()
-        values[missing] = b"" if joined.dtype.kind == "S" else None
-        return values
-
-    if not batches:
-        return PointTable(np.zeros(0, np.int64), np.zeros(0), np.zeros(0),
-                          {n: np.zeros(0, dtype=object) for n in field_names}, "gdal-arrow")
-    if gkey not in batches[0]:
-        return None
-    x, y = _wkb_points(column(gkey))
-    if x is None:
-        return None
-    cols = {}
-    for n in field_names:
-        c = column(keys[n])
-        if c.dtype.kind == "S":
-            c = _decode(c)
-        cols[n] = c
-    return PointTable(column(keys["fid"]).astype(np.int64), x, y, cols, "gdal-arrow")
-
-
 def _decode(raw: np.ndarray) -> np.ndarray:
     """Arrow bytes to str objects (None for empty); few distinct values (unit ids) decode once each."""
-    import pandas as pd
-
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = _byte_codes(raw)
     if len(uniques) * 4 < len(raw):
-        text = np.array([u.decode("utf-8", "replace") or None for u in uniques] + [None], dtype=object)
+        text = np.array([bytes(u).rstrip(b"\0").decode("utf-8", "replace") or None for u in uniques] + [None],
+                        dtype=object)
         return text[codes]
     out = np.char.decode(raw, "utf-8", "replace").astype(object)
     out[out == ""] = None
     return out
 
 
+def _byte_codes(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of a fixed-width bytes array, hashed as integers rather than as
+    Python bytes objects (10x faster for millions of short ids); collisions are checked."""
+    import pandas as pd
+
+    width = raw.dtype.itemsize
+    n = len(raw)
+    if n == 0 or width == 0 or width > 64 or raw.dtype.kind != "S":
+        return pd.factorize(raw)
+    pad = -width % 8
+    grid = np.zeros((n, width + pad), dtype=np.uint8)
+    grid[:, :width] = np.ascontiguousarray(raw).view(np.uint8).reshape(n, width)
+    words = grid.view(np.uint64)
+    key = words[:, 0].copy()
+    for k in range(1, words.shape[1]):  # a multiplicative mix of the further 8-byte words
+        key = key * np.uint64(0x9E3779B97F4A7C15) ^ words[:, k]
+    codes, first = pd.factorize(key)
+    rep = np.zeros(len(first), dtype=np.int64)
+    rep[codes[::-1]] = np.arange(n)[::-1]  # the first row of each code
+    if words.shape[1] > 1 and not np.array_equal(words, words[rep[codes]]):
+        return pd.factorize(raw)  # a hash collision: the exact (slower) way
+    return codes, raw[rep]
+
+
 def _wkb_points(wkb: np.ndarray):
     """x, y of WKB points (NaN for null/empty); fixed-size 2D points are decoded without shapely."""
     n = len(wkb)
     if wkb.dtype.kind == "V" and wkb.dtype.itemsize == 21 and n:
-        raw = np.frombuffer(wkb.tobytes(), dtype=np.uint8).reshape(n, 21)
-        little = raw[:, 0] == 1
-        gtype = raw[:, 1:5].copy().view("<u4")[:, 0]
-        if little.all() and (gtype == 1).all():
-            xy = raw[:, 5:21].copy().view("<f8")
-            return xy[:, 0].copy(), xy[:, 1].copy()
+        # a packed record view of the stream's own buffer: no copy until x and y are taken out
+        point = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+        rec = np.frombuffer(np.ascontiguousarray(wkb), dtype=point)
+        if (rec["order"] == 1).all() and (rec["type"] == 1).all():
+            return rec["x"].astype(np.float64), rec["y"].astype(np.float64)
     import shapely
 
     items = [bytes(v) if v is not None and len(v) else None for v in wkb]

@@ -34,8 +34,9 @@ DEFAULT_CRS = Setting(
     "Coordinate reference system offered when you create a new patrol workspace "
     "(British National Grid by default; use a projected CRS in metres).")
 MAX_ZONE_AREA = Setting(
-    "checks/max_zone_area_m2", float, 1_000_000.0, "Largest plausible zone",
-    "Zones larger than this are flagged: hot spots are street segments or small places.",
+    "checks/max_zone_area_m2", float, 50_000.0, "Largest patrollable zone",
+    "Zones larger than this are flagged: a hot spot is a few street segments or a small place "
+    "(0.05 km² by default), somewhere one officer can cover in a 10–15 minute visit.",
     1_000.0, 100_000_000.0, " m²")
 MIN_ZONE_WIDTH = Setting(
     "checks/min_zone_width_m", float, 25.0, "Narrowest measurable zone",
@@ -58,6 +59,10 @@ WAYPOINT_RADIUS = Setting(
 CIRCLE_RADIUS = Setting(
     "zones/circle_radius_m", float, 50.0, "Circle zone radius",
     "Radius of the last circle zone drawn (metres).", 13.0, 5_000.0, " m")
+
+START_PANEL_SHOWN = Setting(
+    "ui/start_panel_shown", int, 0, "Start panel shown",
+    "1 once the start panel has opened by itself (first start); it stays in Vector ▸ Hotspot Patrol.", 0, 1)
 
 #: what the options page shows, in order (CIRCLE_RADIUS is remembered from the zones panel)
 ALL = (DEFAULT_CRS, MAX_ZONE_AREA, MIN_ZONE_WIDTH, TARGET_MIN, TARGET_MAX, VISITS_PER_DAY, WAYPOINT_RADIUS)

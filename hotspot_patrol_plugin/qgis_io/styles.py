@@ -19,7 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core import fields as F
-from ..core.matching import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON
+from ..core.status import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON
 from ..paths import resource
 from . import compat
 
@@ -35,8 +35,8 @@ STATUS_COLOURS = {
     STATUS_ON: "#009e73",
     STATUS_ABOVE: "#0072b2",
 }
-#: visit paths: darker shades of the status colours, so they read on top of the zone fills
-BAND_COLOURS = {"short": "#9c5400", "target": "#005c43", "long": "#003a6b", "pass-through": "#787878"}
+#: visit paths: colours no status fill uses, so they read on top of every zone (in band near-black)
+BAND_COLOURS = {"short": "#d55e00", "target": "#111111", "long": "#cc79a7", "pass-through": "#787878"}
 PASS_THROUGH = "pass-through"
 
 #: the target band a coverage layer was styled with (minutes), kept with the layer
@@ -44,6 +44,76 @@ PROP_TARGET_MIN = "hotspot_patrol/target_min"
 PROP_TARGET_MAX = "hotspot_patrol/target_max"
 DEFAULT_TARGET = (10.0, 15.0)
 DEFAULT_WAYPOINT_RADIUS = 25.0
+
+
+#: what a layer is to the plugin (the workspace uses the same key for its zones and waypoints), and
+#: when the run that made it finished loading (ISO UTC, so the newest sorts last)
+ROLE_PROPERTY = "hotspot_patrol/role"
+RUN_PROPERTY = "hotspot_patrol/run"
+COVERAGE_ROLE, VISITS_ROLE, BRIEFING_ROLE = "coverage", "visits", "briefing"
+
+
+def mark_output(layer, role: str, name: str | None = None) -> None:
+    """Remember what ``layer`` is and when it was made; give it its name (with the period)."""
+    import datetime as dt
+
+    layer.setCustomProperty(ROLE_PROPERTY, role)
+    layer.setCustomProperty(RUN_PROPERTY, dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"))
+    if name:
+        layer.setName(name)
+
+
+def finish_output(layer, role: str, name: str | None, apply, *args) -> None:
+    """Style an algorithm's output as it loads (``apply(layer, *args)``), then mark and name it and
+    present its fields (what matters first, readable names, minutes to 0.1)."""
+    apply(layer, *args)
+    mark_output(layer, role, name)
+    present_fields(layer, FIELD_ORDER.get(role, ()))
+
+
+#: what the attribute table shows first, per output (the rest follow in their own order)
+FIELD_ORDER = {
+    COVERAGE_ROLE: (F.ZONE_ID, "name", F.STATUS, F.VISITS, F.DWELL_MEDIAN_MIN, F.PRESENCE_MIN, "per_day",
+                    "visits_per_day", F.UNITS, F.VISITS_SHORT, F.VISITS_TARGET, F.VISITS_LONG, F.DWELL_TOTAL_MIN,
+                    "band_min", "band_max", "days", F.FIRST_ENTRY, F.LAST_EXIT),
+    VISITS_ROLE: (F.ZONE_ID, "zone_name", F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND,
+                  F.PASS_THROUGH, F.PINGS, F.VISIT_ID),
+}
+#: readable names (aliases) of the output fields; the field names stay as documented
+ALIASES = {
+    F.ZONE_ID: "Zone", "name": "Name", F.STATUS: "Status", F.VISITS: "Visits",
+    F.DWELL_MEDIAN_MIN: "Median visit (min)", F.PRESENCE_MIN: "Presence (min)", "per_day": "Visits a day",
+    "visits_per_day": "Planned visits a day", F.UNITS: "Officers", F.VISITS_SHORT: "Short visits",
+    F.VISITS_TARGET: "Visits in band", F.VISITS_LONG: "Long visits", F.DWELL_TOTAL_MIN: "Total dwell (min)",
+    "band_min": "Band from (min)", "band_max": "Band to (min)", "days": "Days", F.FIRST_ENTRY: "First entry (UTC)",
+    F.LAST_EXIT: "Last exit (UTC)", F.UNIT_ID: "Unit", F.ENTRY_TIME: "Entry (UTC)", F.EXIT_TIME: "Exit (UTC)",
+    F.DWELL_MIN: "Dwell (min)", F.BAND: "Band", F.PASS_THROUGH: "Pass-through", F.PINGS: "Pings",
+    F.VISIT_ID: "Visit", "zone_name": "Zone name",
+}
+MINUTE_FIELDS = (F.DWELL_MEDIAN_MIN, F.PRESENCE_MIN, F.DWELL_TOTAL_MIN, F.DWELL_MIN)
+
+
+def present_fields(layer, first=()) -> None:
+    """Aliases, minutes shown to 0.1, and the attribute table's columns with ``first`` first."""
+    from qgis.core import QgsEditorWidgetSetup
+
+    fields = layer.fields()
+    for name, alias in ALIASES.items():
+        i = fields.indexOf(name)
+        if i >= 0:
+            layer.setFieldAlias(i, alias)
+    for name in MINUTE_FIELDS:
+        i = fields.indexOf(name)
+        if i >= 0:
+            layer.setEditorWidgetSetup(i, QgsEditorWidgetSetup(
+                "Range", {"Precision": 1, "Style": "SpinBox", "Min": 0, "Max": 1e9, "AllowNull": True}))
+    config = layer.attributeTableConfig()
+    config.update(fields)
+    columns = config.columns()
+    rank = {name: i for i, name in enumerate(first)}
+    columns.sort(key=lambda c: rank.get(c.name, len(rank)))
+    config.setColumns(columns)
+    layer.setAttributeTableConfig(config)
 
 
 class StyleError(RuntimeError):
@@ -85,7 +155,14 @@ def _fmt(minutes: float) -> str:
     return f"{float(minutes):g}"
 
 
-def coverage_legend(status: str, target_min: float, target_max: float) -> str:
+def coverage_legend(status: str, target_min: float | None, target_max: float | None) -> str:
+    if target_min is None or target_max is None:  # zones with bands of their own
+        return {
+            STATUS_NOT_VISITED: "not visited",
+            STATUS_BELOW: "below target: median visit under the zone's band",
+            STATUS_ON: "on target: median visit within the zone's band",
+            STATUS_ABOVE: "above target: median visit over the zone's band",
+        }[status]
     band = f"{_fmt(target_min)}–{_fmt(target_max)} min"
     return {
         STATUS_NOT_VISITED: "not visited",
@@ -139,12 +216,17 @@ def _relabel(layer, label_for) -> None:
         renderer.updateCategoryLabel(i, label_for(str(cat.value())))
 
 
-def apply_coverage_style(layer, target_min: float = 10, target_max: float = 15) -> None:
-    """Fill by status, legend naming the target band, labels with id, visits and median minutes."""
+def apply_coverage_style(layer, target_min: float | None = 10, target_max: float | None = 15) -> None:
+    """Fill by status, legend naming the target band (None: each zone's own), labels with id, visits
+    and median minutes."""
     load_style(layer, COVERAGE)
     _relabel(layer, lambda status: coverage_legend(status, target_min, target_max))
-    layer.setCustomProperty(PROP_TARGET_MIN, float(target_min))
-    layer.setCustomProperty(PROP_TARGET_MAX, float(target_max))
+    if target_min is None or target_max is None:
+        layer.removeCustomProperty(PROP_TARGET_MIN)
+        layer.removeCustomProperty(PROP_TARGET_MAX)
+    else:
+        layer.setCustomProperty(PROP_TARGET_MIN, float(target_min))
+        layer.setCustomProperty(PROP_TARGET_MAX, float(target_max))
     layer.triggerRepaint()
 
 
@@ -159,6 +241,33 @@ def apply_visits_style(layer, target_min: float | None = None, target_max: float
 def apply_waypoint_visits_style(layer, target_min: float | None = None, target_max: float | None = None) -> None:
     load_style(layer, WAYPOINT_VISITS)
     _relabel(layer, lambda band: visits_legend(band, target_min, target_max))
+    layer.triggerRepaint()
+
+
+#: one colour per unit of imported pings (Okabe-Ito, then repeated)
+UNIT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#000000")
+
+
+def apply_pings_style(layer, unit_field: str, max_units: int = 40) -> None:
+    """Pings as small dots coloured by unit (one legend entry a unit), readable at force scale."""
+    from qgis.core import QgsMarkerSymbol, QgsRendererCategory
+
+    idx = layer.fields().indexOf(unit_field)
+    values = sorted((v for v in layer.uniqueValues(idx, max_units + 1) if v is not None and str(v) != "NULL"),
+                    key=str) if idx >= 0 else []
+
+    def dot(colour):
+        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "size": "1.1",
+                                               "outline_style": "no"})
+        symbol.setOpacity(0.8)
+        return symbol
+
+    if not values or len(values) > max_units:
+        layer.setRenderer(QgsSingleSymbolRenderer(dot(UNIT_COLOURS[0])))
+    else:
+        cats = [QgsRendererCategory(v, dot(UNIT_COLOURS[i % len(UNIT_COLOURS)]), str(v))
+                for i, v in enumerate(values)]
+        layer.setRenderer(QgsCategorizedSymbolRenderer(unit_field, cats))
     layer.triggerRepaint()
 
 

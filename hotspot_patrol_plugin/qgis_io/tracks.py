@@ -56,14 +56,41 @@ def transform_finite(to, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.n
     return ox, oy
 
 
-def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem):
-    """A pyproj (x, y) -> (x, y) function, or None when both CRSs are the same."""
+def transformer(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem, context=None):
+    """A vectorised (x, y) -> (x, y) function, or None when both CRSs are the same.
+
+    The coordinate operation is the one QGIS would use: the one chosen in ``context`` (a
+    QgsProcessingContext or QgsCoordinateTransformContext; default the project's), e.g. OSTN15 for
+    British National Grid, run through pyproj in bulk; PROJ's best available operation otherwise,
+    which is what QgsCoordinateTransform uses too.
+    """
     if src == dst:
         return None
-    Transformer = _pyproj().Transformer  # noqa: N806 - the class
-
-    t = Transformer.from_crs(crs_text(src), crs_text(dst), always_xy=True)
+    pyproj = _pyproj()
+    op, reverse = chosen_operation(src, dst, context)
+    if op:
+        t = pyproj.Transformer.from_pipeline(op)
+        direction = pyproj.enums.TransformDirection.INVERSE if reverse else pyproj.enums.TransformDirection.FORWARD
+        return lambda x, y: t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float), direction=direction)
+    t = pyproj.Transformer.from_crs(crs_text(src), crs_text(dst), always_xy=True)
     return lambda x, y: t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+
+
+def chosen_operation(src: QgsCoordinateReferenceSystem, dst: QgsCoordinateReferenceSystem, context=None):
+    """(PROJ string, reverse?) of the operation the transform context holds for src -> dst, ("", False)
+    when none was chosen (PROJ then picks its best available one, as QGIS does)."""
+    from qgis.core import QgsCoordinateTransformContext, QgsProject
+
+    if context is None:
+        tc = QgsProject.instance().transformContext()
+    elif isinstance(context, QgsCoordinateTransformContext):
+        tc = context
+    else:
+        tc = context.transformContext()
+    op = tc.calculateCoordinateOperation(src, dst)
+    if not op:
+        return "", False
+    return op, bool(tc.mustReverseCoordinateOperation(src, dst))
 
 
 def valid_box(crs: QgsCoordinateReferenceSystem):
@@ -86,10 +113,22 @@ def valid_box(crs: QgsCoordinateReferenceSystem):
     return (float(x[ok].min()), float(y[ok].min()), float(x[ok].max()), float(y[ok].max()))
 
 
+def undefined_crs(crs: QgsCoordinateReferenceSystem) -> bool:
+    """True for no CRS, and for the placeholders QGIS reports as valid: a GeoPackage's srs_id 0
+    ("Undefined geographic SRS") or -1 ("Undefined cartesian SRS")."""
+    if not crs.isValid():
+        return True
+    if crs.authid():
+        return False
+    names = (crs.description() or "") + " " + crs.toWkt()[:80]
+    return "undefined geographic srs" in names.lower() or "undefined cartesian srs" in names.lower()
+
+
 def working_crs(zones_crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
     """The zones' CRS when projected; else BNG in Great Britain, else the local UTM zone."""
-    if not zones_crs.isValid():
-        raise QgsProcessingException("The zones layer has no coordinate reference system: set one first.")
+    if undefined_crs(zones_crs):
+        raise QgsProcessingException("The zones layer has no coordinate reference system: set one first "
+                                     "(Layer Properties ▸ Source ▸ Assigned coordinate reference system).")
     if not zones_crs.isGeographic():
         return zones_crs
     to_ll = transformer(zones_crs, QgsCoordinateReferenceSystem("EPSG:4326"))
@@ -108,6 +147,8 @@ class Areas:
     features: list
     geoms: np.ndarray  # shapely, working CRS
     skipped: dict = field(default_factory=dict)
+    no_geometry: list = field(default_factory=list)  # ids of the features left out: no (readable) geometry
+    notes: list = field(default_factory=list)  # sentences for the log (ids that were NULL, ...)
 
 
 def area_id_field(source, requested: str, default_name: str) -> str | None:
@@ -125,15 +166,24 @@ def read_areas(source, what: str, id_field: str | None, to_work, feedback, polyg
 
     ids, fids, feats, wkbs = [], [], [], []
     skipped = {}
+    no_geometry, null_ids, seen = [], [], {}
     for feat in source.getFeatures():
         geom = feat.geometry()
+        ident = feat[id_field] if id_field else None
+        if ident is None or (hasattr(ident, "isNull") and ident.isNull()) or str(ident).strip() == "":
+            if id_field:
+                null_ids.append(feat.id())
+            ident = str(feat.id())
         if geom is None or geom.isNull() or geom.isEmpty():
             key = f"{what} without geometry"
             skipped[key] = skipped.get(key, 0) + 1
+            no_geometry.append(str(ident))
             continue
-        ident = feat[id_field] if id_field else None
-        if ident is None or (hasattr(ident, "isNull") and ident.isNull()) or str(ident).strip() == "":
-            ident = str(feat.id())
+        if polygons and id_field and str(ident) in seen:
+            raise QgsProcessingException(
+                f"The zone id '{ident}' ({id_field}) is on features {seen[str(ident)]} and {feat.id()}: "
+                "zone ids must be unique, or their coverage rows cannot be told apart.")
+        seen[str(ident)] = feat.id()
         if polygons and not geom.isGeosValid():
             err = geom.validateGeometry()
             why = err[0].what() if err else "invalid geometry"
@@ -151,7 +201,16 @@ def read_areas(source, what: str, id_field: str | None, to_work, feedback, polyg
     if not polygons and len(geoms):
         multi = shapely.get_type_id(geoms) == 4
         geoms[multi] = shapely.get_geometry(geoms[multi], 0)
-    return Areas(ids, fids, feats, geoms, skipped)
+    notes = []
+    if no_geometry:
+        notes.append(f"{len(no_geometry):,} {what}(s) without a geometry left out: "
+                     f"{', '.join(no_geometry[:20])}{' …' if len(no_geometry) > 20 else ''}.")
+    if null_ids:
+        notes.append(f"{len(null_ids):,} {what}(s) with no {id_field}: named by their feature id "
+                     f"{', '.join(map(str, null_ids[:20]))}{' …' if len(null_ids) > 20 else ''}.")
+    for note in notes:
+        feedback.pushWarning(note)
+    return Areas(ids, fids, feats, geoms, skipped, no_geometry, notes)
 
 
 @dataclass
@@ -214,6 +273,15 @@ def output_seconds(seconds):
     return np.round(seconds) if ROUND_TO_SECOND else np.round(seconds * 1000.0) / 1000.0
 
 
+def _unit_text(value) -> str:
+    """A unit id as text: an integer id read as a float (a NULL elsewhere in an integer column
+    makes the bulk reader give floats) without its ".0", a NUL byte shown as U+FFFD rather than
+    cutting the id short where it is written."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\x00", "\ufffd").strip()
+
+
 def unit_codes(values) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of unit ids (-1 where missing or blank) and the ids as text, trimmed.
 
@@ -221,7 +289,7 @@ def unit_codes(values) -> tuple[np.ndarray, np.ndarray]:
     import pandas as pd
 
     raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    text = [None if u is None else str(u).strip() for u in uniques]
+    text = [None if u is None else _unit_text(u) for u in uniques]
     text = [t if t else None for t in text]
     codes2, labels = pd.factorize(np.asarray(text + [None], dtype=object))
     mapping = codes2[:-1] if len(text) else np.zeros(0, dtype=np.int64)

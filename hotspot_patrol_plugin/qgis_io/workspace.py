@@ -202,6 +202,24 @@ def _table_names(conn, schema: str) -> set[str]:
         return set()
 
 
+def _table_uri(conn, schema: str, table: str) -> str:
+    """The table's layer URI with its geometry column: QGIS 3.22's postgres connection leaves the
+    column out of ``tableUri``, and the layer then opens with no geometry and no CRS."""
+    from qgis.core import QgsDataSourceUri
+
+    uri = conn.tableUri(schema, table)
+    ds = QgsDataSourceUri(uri)
+    if ds.table() and not ds.geometryColumn():
+        try:
+            column = conn.table(schema, table).geometryColumn()
+        except Exception:  # noqa: BLE001 - a GeoPackage URI, or a table without geometry
+            column = ""
+        if column:
+            ds.setGeometryColumn(column)
+            return ds.uri(False)
+    return uri
+
+
 def _open(provider: str, conn, label: str, schema: str) -> Workspace:
     names = _table_names(conn, schema)
     if ZONES_TABLE not in names:
@@ -211,7 +229,7 @@ def _open(provider: str, conn, label: str, schema: str) -> Workspace:
     for table, role in ((ZONES_TABLE, ZONES_ROLE), (WAYPOINTS_TABLE, WAYPOINTS_ROLE)):
         if table not in names:
             continue
-        layer = QgsVectorLayer(conn.tableUri(schema, table), f"{table} ({title})", provider)
+        layer = QgsVectorLayer(_table_uri(conn, schema, table), f"{table} ({title})", provider)
         if not layer.isValid():
             raise WorkspaceError(f"Cannot open {table} in {label}.")
         required = REQUIRED_ZONE_FIELDS if role == ZONES_ROLE else REQUIRED_WAYPOINT_FIELDS
@@ -228,6 +246,8 @@ def add_to_project(ws: Workspace, project: QgsProject | None = None) -> Workspac
     the same tables already in the project are reused instead of added twice."""
     project = project or QgsProject.instance()
     present = {(lyr.providerType(), lyr.source()): lyr for lyr in project.mapLayers().values()}
+    if not present and ws.zones is not None and ws.zones.crs().isValid():
+        project.setCrs(ws.zones.crs())  # an empty project takes the workspace's CRS: nothing reprojected
     group = None
     for role in (WAYPOINTS_ROLE, ZONES_ROLE):
         layer = getattr(ws, role)
@@ -269,8 +289,12 @@ def _has(layer, names) -> bool:
 
 
 def is_coverage_layer(layer) -> bool:
+    """A COVERAGE output (its fields), not a briefing pack's copy of one."""
+    from .styles import BRIEFING_ROLE
+
     return (isinstance(layer, QgsVectorLayer) and layer.isValid() and _has(layer, COVERAGE_MARKERS)
-            and layer.geometryType() == compat.GEOM_POLYGON)
+            and layer.geometryType() == compat.GEOM_POLYGON
+            and layer.customProperty(ROLE_PROPERTY) != BRIEFING_ROLE)
 
 
 def is_zones_layer(layer) -> bool:
@@ -312,9 +336,116 @@ def find(project: QgsProject | None = None, prefer=None) -> Workspace:
 
 
 def find_coverage(project: QgsProject | None = None, exclude=()) -> QgsVectorLayer | None:
-    """The topmost COVERAGE output (zone_id, visits, status) in the project."""
+    """The COVERAGE output the panels follow: the most recent matchtracks run's, else the topmost
+    layer with the coverage fields (zone_id, visits, status); never a briefing pack's copy."""
+    from .styles import RUN_PROPERTY
+
     project = project or QgsProject.instance()
-    return next((lyr for lyr in _tree_order(project) if lyr not in exclude and is_coverage_layer(lyr)), None)
+    found = [lyr for lyr in _tree_order(project) if lyr not in exclude and is_coverage_layer(lyr)]
+    runs = [lyr for lyr in found if lyr.customProperty(RUN_PROPERTY)]
+    if runs:
+        return max(runs, key=lambda lyr: str(lyr.customProperty(RUN_PROPERTY)))
+    return found[0] if found else None
+
+
+#: the fields of hotspotpatrol:importtracks' output (a layer of pings)
+IMPORTED_PINGS_FIELDS = ("unit_id", "time", "source_file")
+
+
+def is_imported_pings(layer) -> bool:
+    return (isinstance(layer, QgsVectorLayer) and layer.isValid() and layer.geometryType() == compat.GEOM_POINT
+            and _has(layer, IMPORTED_PINGS_FIELDS))
+
+
+def track_fields(layer, sample: int = 200) -> tuple[str | None, str | None]:
+    """The unit and time fields of a point layer of pings, chosen by the import's own detection
+    (core.columns: names first, then values) from its first ``sample`` features."""
+    import pandas as pd
+
+    from ..core import columns
+
+    names = [n for n in layer.fields().names() if n.lower() != "fid"]
+    if not names:
+        return None, None
+    rows = []
+    request = QgsFeatureRequest().setFlags(compat.REQUEST_NO_GEOMETRY).setLimit(sample)
+    for f in layer.getFeatures(request):
+        row = []
+        for n in names:
+            v = plain(f[n])
+            row.append(v.toString("yyyy-MM-ddTHH:mm:ss") if hasattr(v, "toString") and not isinstance(v, str)
+                       else v)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    frame["hp_x"], frame["hp_y"] = 0.0, 0.0  # the position is the geometry: keep it off the fields
+    try:
+        d = columns.detect(frame, x="hp_x", y="hp_y")
+    except (KeyError, ValueError):
+        return None, None
+    if d.date:  # a date field and a clock field: matching wants one time field
+        return d.unit, None
+    return d.unit, d.time
+
+
+def find_tracks(project: QgsProject | None = None, prefer=None):
+    """The pings layer to match, with its unit and time fields: ``prefer`` (e.g. the active layer)
+    when it is a point layer whose unit and time are found, else the most recently added such layer
+    (an import's output first); (None, None, None) when there is none. Waypoints are never pings."""
+    project = project or QgsProject.instance()
+    candidates = [lyr for lyr in project.mapLayers().values()
+                  if isinstance(lyr, QgsVectorLayer) and lyr.isValid() and lyr.geometryType() == compat.GEOM_POINT
+                  and not is_waypoints_layer(lyr)]
+    if prefer in candidates:
+        candidates.remove(prefer)
+        candidates.insert(0, prefer)
+    else:  # the import's output (unit_id, time) first, then the newest layer
+        order = list(project.mapLayers())
+        candidates.sort(key=lambda lyr: (not _has(lyr, ("unit_id", "time")), -order.index(lyr.id())))
+    for layer in candidates:
+        unit, when = track_fields(layer)
+        if unit and when:
+            return layer, unit, when
+    return None, None, None
+
+
+#: police.uk's street-level crime CSV (and similar exports): the fields Identify hot spots uses
+CRIME_DATE_NAMES = ("Month", "month", "date", "Date", "crime_date", "occurred", "reported_date")
+CRIME_TYPE_NAMES = ("Crime type", "crime_type", "Crime Type", "offence", "offence_type", "category", "type")
+
+
+def crime_fields(layer) -> dict:
+    """Identify hot spots' DATE_FIELD and TYPE_FIELD for a crime layer, where its fields say so
+    (police.uk: Month, Crime type)."""
+    names = layer.fields().names()
+    out = {}
+    for key, candidates in (("DATE_FIELD", CRIME_DATE_NAMES), ("TYPE_FIELD", CRIME_TYPE_NAMES)):
+        hit = next((n for n in candidates if n in names), None)
+        if hit:
+            out[key] = hit
+    return out
+
+
+def find_crimes(project: QgsProject | None = None, prefer=None):
+    """A crime point layer for Identify hot spots: ``prefer`` when it is a point layer that is not
+    the plugin's (pings, waypoints), else the first point layer with a crime type field."""
+    project = project or QgsProject.instance()
+    points = [lyr for lyr in _tree_order(project)
+              if isinstance(lyr, QgsVectorLayer) and lyr.isValid() and lyr.geometryType() == compat.GEOM_POINT
+              and not is_waypoints_layer(lyr)]
+    if prefer in points and "TYPE_FIELD" in crime_fields(prefer):
+        return prefer
+    return next((lyr for lyr in points if "TYPE_FIELD" in crime_fields(lyr)), None)
+
+
+def find_output(role: str, project: QgsProject | None = None) -> QgsVectorLayer | None:
+    """The most recent output of one role (styles.COVERAGE_ROLE, VISITS_ROLE) loaded by a run."""
+    from .styles import RUN_PROPERTY
+
+    project = project or QgsProject.instance()
+    runs = [lyr for lyr in project.mapLayers().values()
+            if isinstance(lyr, QgsVectorLayer) and lyr.customProperty(ROLE_PROPERTY) == role
+            and lyr.customProperty(RUN_PROPERTY)]
+    return max(runs, key=lambda lyr: str(lyr.customProperty(RUN_PROPERTY))) if runs else None
 
 
 def coverage_by_zone(layer: QgsVectorLayer | None) -> dict[str, tuple[str, int]]:
@@ -649,7 +780,11 @@ def assign_zones(ws: Workspace) -> int:
 class ImportResult:
     added: int = 0
     skipped: int = 0
-    renamed: int = 0
+    renames: list = field(default_factory=list)  # (id in the source, id given), in import order
+
+    @property
+    def renamed(self) -> int:
+        return len(self.renames)
 
 
 def import_zones(source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, selected_only: bool = False,
@@ -657,15 +792,23 @@ def import_zones(source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, 
     """Copy polygons from ``source`` into the zones layer (one undoable edit command).
 
     ``mapping``: zones field name -> source field name (or None: the zones layer's default).
-    Zones whose mapped zone_id is empty or already used get the next HS-nnn id.
+    Ids are kept: only a zone whose mapped zone_id is empty, already in the workspace or repeated in
+    the source gets a new HS-nnn id, one above every id in the workspace and in the source, so the
+    other zones keep the id they have in the analysis and in earlier briefings.
     """
     result = ImportResult()
     _editable(target)
     t = _transform(source.crs(), target.crs())
     fields = target.fields()
     taken = {V.text(plain(f[F.ZONE_ID])) for f in target.getFeatures()} - {None}
-    features = source.getSelectedFeatures() if selected_only else source.getFeatures()
     src_index = {dst: source.fields().indexOf(src) for dst, src in mapping.items() if src}
+    id_index = src_index.get(F.ZONE_ID, -1)
+    incoming = set()
+    if id_index >= 0:
+        request = QgsFeatureRequest().setFlags(compat.REQUEST_NO_GEOMETRY).setSubsetOfAttributes([id_index])
+        rows = source.getSelectedFeatures(request) if selected_only else source.getFeatures(request)
+        incoming = {V.text(plain(f.attribute(id_index))) for f in rows} - {None}
+    features = source.getSelectedFeatures() if selected_only else source.getFeatures()
     target.beginEditCommand(f"Import zones from {source.name()}")
     try:
         for f in features:
@@ -687,9 +830,10 @@ def import_zones(source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, 
                     attrs[dst] = converted
             zid = V.text(attrs.get(F.ZONE_ID))
             if zid is None or zid in taken:
+                given = V.next_id(taken | incoming)
                 if zid is not None:
-                    result.renamed += 1
-                zid = V.next_id(taken)
+                    result.renames.append((zid, given))
+                zid = given
             taken.add(zid)
             attrs[F.ZONE_ID] = zid
             idx_attrs = {fields.indexOf(k): v for k, v in attrs.items()}
@@ -742,3 +886,73 @@ def guess_mapping(source_fields, target_names=F.WORKSPACE_ZONE_FIELDS) -> dict:
             hit = next((by_lower[s] for s in synonyms.get(name, ()) if s in by_lower), None)
         out[name] = hit
     return out
+
+
+# --- the bundled sample --------------------------------------------------------------------------
+
+SAMPLE_GPKG = ("sample", "hotspot_patrol_sample.gpkg")
+SAMPLE_CRIMES = ("sample", "crime", "leeds_city_centre_2018-07_street.csv")
+SAMPLE_GROUP = "Hotspot Patrol sample (Leeds)"
+
+
+def load_sample(folder: str, project: QgsProject | None = None) -> list:
+    """Add the bundled sample to the project: police.uk street crime for central Leeds (July 2018),
+    six units' evening pings, ten hot spot zones and their waypoints, in one group.
+
+    The GeoPackage is copied into ``folder`` first (QGIS may write to a GeoPackage it opens, and the
+    installed plugin's files must stay as shipped). An empty project is set to British National Grid,
+    the sample's CRS, so nothing is reprojected on the fly."""
+    import shutil
+
+    project = project or QgsProject.instance()
+    os.makedirs(folder, exist_ok=True)
+    gpkg = os.path.join(folder, SAMPLE_GPKG[-1])
+    if not os.path.exists(gpkg):
+        shutil.copyfile(resource(*SAMPLE_GPKG), gpkg)
+    csv = resource(*SAMPLE_CRIMES)
+    uri = (f"file://{csv}?type=csv&delimiter=,&xField=Longitude&yField=Latitude&crs=EPSG:4326"
+           "&spatialIndex=yes&subsetIndex=no&watchFile=no")
+    layers = [
+        QgsVectorLayer(uri, "Sample crimes (police.uk, Leeds, July 2018)", "delimitedtext"),
+        QgsVectorLayer(f"{gpkg}|layername=pings", "Sample officer pings", "ogr"),
+        QgsVectorLayer(f"{gpkg}|layername=waypoints", "Sample waypoints", "ogr"),
+        QgsVectorLayer(f"{gpkg}|layername=zones", "Sample hot spot zones", "ogr"),
+    ]
+    bad = [lyr.name() for lyr in layers if not lyr.isValid()]
+    if bad:
+        raise WorkspaceError(f"The sample could not be opened ({', '.join(bad)}): reinstall the plugin.")
+    wgs84, bng = QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:27700")
+    _usable_transform(project, wgs84, bng)
+    _usable_transform(project, bng, wgs84)
+    if not project.mapLayers():
+        project.setCrs(bng)
+    group = project.layerTreeRoot().insertGroup(0, SAMPLE_GROUP)
+    for layer in reversed(layers):  # zones on top, crimes at the bottom
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    from .hotspot_styles import apply_crime_points_style
+    from .styles import apply_pings_style, apply_workspace_waypoints_style, apply_workspace_zones_style
+
+    apply_crime_points_style(layers[0])
+    apply_pings_style(layers[1], "callsign")
+    apply_workspace_waypoints_style(layers[2])
+    apply_workspace_zones_style(layers[3])
+    return layers
+
+
+def _usable_transform(project: QgsProject, src, dst) -> None:
+    """Pin the project's transform between ``src`` and ``dst`` to the best operation installed here,
+    when the one PROJ prefers needs a grid that is not (QGIS would warn "Cannot use preferred
+    transform" on every draw). Projects that already choose one keep it."""
+    from qgis.core import QgsDatumTransform
+
+    context = project.transformContext()
+    if context.hasTransform(src, dst):
+        return
+    ops = QgsDatumTransform.operations(src, dst)
+    if not ops or ops[0].isAvailable:
+        return
+    usable = next((op for op in ops if op.isAvailable), None)
+    if usable is not None:
+        context.addCoordinateOperation(src, dst, usable.proj)
+        project.setTransformContext(context)

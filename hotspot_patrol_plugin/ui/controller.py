@@ -36,13 +36,11 @@ def _status_style() -> tuple[dict, dict]:
     Imported lazily: the coverage style module needs the analysis dependencies (pandas), and the
     panels must work without them."""
     try:
-        from ..core import matching as M
+        from ..core.status import STATUS_SHORT
         from ..qgis_io.styles import STATUS_COLOURS
     except ImportError:
         return {}, {}
-    short = {M.STATUS_ON: "on target", M.STATUS_BELOW: "below", M.STATUS_ABOVE: "above",
-             M.STATUS_NOT_VISITED: "not visited"}
-    return dict(STATUS_COLOURS), short
+    return dict(STATUS_COLOURS), dict(STATUS_SHORT)
 
 
 class PlannerController(QObject):
@@ -110,8 +108,23 @@ class PlannerController(QObject):
 
     # --- following the project -------------------------------------------------------------------
     def _layers_added(self, layers):
+        for layer in layers:  # an import's pings: small dots coloured by unit, not QGIS's random symbol
+            if W.is_imported_pings(layer):
+                from ..qgis_io.styles import apply_pings_style
+
+                apply_pings_style(layer, "unit_id")
         if any(W.is_zones_layer(lyr) or W.is_waypoints_layer(lyr) or W.is_coverage_layer(lyr) for lyr in layers):
             self.detect()
+        # Processing marks, names and styles its outputs just after adding them: look again then
+        for layer in layers:
+            if W.is_coverage_layer(layer) and hasattr(layer, "customPropertyChanged"):
+                self._link(self._links, layer.customPropertyChanged, self._property_changed)
+
+    def _property_changed(self, key: str) -> None:
+        from ..qgis_io.styles import RUN_PROPERTY
+
+        if key == RUN_PROPERTY:
+            self._detect_timer.start()
 
     def _layers_removing(self, ids):
         ours = {lyr.id() for lyr in self.ws.layers()}
@@ -283,6 +296,43 @@ class PlannerController(QObject):
             elif editable:
                 text += " · editing"
             dock.show_status(text)
+
+    # --- opening the plugin's algorithms with the plugin's own layers -------------------------------
+    def algorithm_defaults(self, alg_id: str) -> dict:
+        """Parameters to open an algorithm's dialog with: the workspace, the imported pings (unit and
+        time fields found as the import finds them), the most recent coverage and visits."""
+        from ..qgis_io import styles
+
+        self.detect()
+        ws = self.ws
+        params = {}
+        if alg_id.endswith(":matchtracks"):
+            active = self.iface.activeLayer()
+            tracks, unit, when = W.find_tracks(self.project, prefer=active)
+            if tracks is not None:
+                params.update({"TRACKS": tracks.id(), "UNIT_FIELD": unit, "TIME_FIELD": when})
+            if ws.zones is not None:
+                params["ZONES"] = ws.zones.id()
+            if ws.waypoints is not None and ws.waypoints.featureCount() > 0:
+                params["WAYPOINTS"] = ws.waypoints.id()
+        elif alg_id.endswith(":identifyhotspots"):
+            from ..processing.identify_hotspots import PATROL_ZONE_AREA
+
+            params["MAX_ZONE_AREA"] = PATROL_ZONE_AREA  # zones a patrol can cover (a few street segments)
+            crimes = W.find_crimes(self.project, prefer=self.iface.activeLayer())
+            if crimes is not None:
+                params["INPUT"] = crimes.id()
+                params.update(W.crime_fields(crimes))
+        elif alg_id.endswith(":exportbriefing"):
+            coverage = W.find_coverage(self.project, exclude=ws.layers())
+            if coverage is not None:
+                params["COVERAGE"] = coverage.id()
+            visits = W.find_output(styles.VISITS_ROLE, self.project)
+            if visits is not None and coverage is not None and coverage.customProperty(styles.RUN_PROPERTY):
+                params["VISITS"] = visits.id()
+            if ws.waypoints is not None and ws.waypoints.featureCount() > 0:
+                params["WAYPOINTS"] = ws.waypoints.id()
+        return params
 
     # --- workspace ---------------------------------------------------------------------------------
     def _message(self, text: str, level=Qgis.MessageLevel.Info, duration: int = 5) -> None:
@@ -473,12 +523,15 @@ class PlannerController(QObject):
             return None
         self.refresh()
         text = f"Imported {result.added} zone{'s' if result.added != 1 else ''} from {source.name()}"
-        if result.renamed:
-            text += f"; {result.renamed} got a new id (theirs was already used)"
+        if result.renames:
+            shown = ", ".join(f"{old} → {new}" for old, new in result.renames[:5])
+            more = f" and {result.renamed - 5} more" if result.renamed > 5 else ""
+            text += (f"; {result.renamed} already used in the workspace got a new id ({shown}{more}); "
+                     f"every other zone kept its id")
         if result.skipped:
             text += f"; {result.skipped} skipped (no polygon)"
-        self._message(text + ". Check them, then save (or undo).",
-                      Qgis.MessageLevel.Success if result.added else Qgis.MessageLevel.Warning)
+        level = Qgis.MessageLevel.Success if result.added and not result.renames else Qgis.MessageLevel.Warning
+        self._message(text + ". Check them, then save (or undo).", level, 0 if result.renames else 5)
         return result
 
     def delete_selected(self, role: str) -> int:

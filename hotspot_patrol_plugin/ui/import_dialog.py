@@ -18,7 +18,8 @@ from ..qgis_io.workspace import guess_mapping
 
 #: zone fields offered for mapping (created/modified are always set by the workspace)
 TARGETS = [
-    (F.ZONE_ID, "Zone id", "Kept when unique; missing or clashing ids get the next HS-nnn"),
+    (F.ZONE_ID, "Zone id",
+     "Kept; only a missing id or one already in the workspace gets a new HS-nnn (the message names them)"),
     (F.NAME, "Name", "The zone's name"),
     (F.PRIORITY, "Priority", "Priority 1 (highest) to 5"),
     (F.TARGET_MIN, "Target from (min)", "Lower end of the target visit length, minutes"),

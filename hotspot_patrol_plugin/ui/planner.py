@@ -5,6 +5,7 @@ toolbar icons, the options page factory, map tools and every signal connection.
 """
 from __future__ import annotations
 
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon
 
@@ -21,6 +22,28 @@ from .waypoints_dock import WaypointsDock
 from .zones_dock import ZonesDock
 
 MENU = "&Hotspot Patrol"
+
+
+def add_tabbed(iface, first, dock) -> None:
+    """Add ``dock`` on the right as a tab beside ``first`` (not stacked below it), ``first`` in front.
+
+    At QGIS's start the window restores its dock layout after the plugins load, which undoes a
+    tabbing done in initGui: so it is done again once QGIS has finished starting."""
+    iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window = iface.mainWindow()
+
+    def tabify(*_):
+        if sip.isdeleted(first) or sip.isdeleted(dock) or not hasattr(window, "tabifyDockWidget"):
+            return
+        window.tabifyDockWidget(first, dock)
+        first.raise_()
+
+    tabify()
+    if not window.isVisible() and hasattr(iface, "initializationCompleted"):
+        try:
+            iface.initializationCompleted.connect(tabify)
+        except TypeError:  # a stand-in iface (tests) without the signal
+            pass
 
 
 class PlannerUi:
@@ -41,10 +64,7 @@ class PlannerUi:
         self.zones_dock = ZonesDock(window, size)
         self.waypoints_dock = WaypointsDock(window, size)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.zones_dock)
-        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.waypoints_dock)
-        if hasattr(window, "tabifyDockWidget"):
-            window.tabifyDockWidget(self.zones_dock, self.waypoints_dock)
-            self.zones_dock.raise_()
+        add_tabbed(self.iface, self.zones_dock, self.waypoints_dock)
         self.controller = PlannerController(self.iface, self.zones_dock, self.waypoints_dock)
         self._wire()
 
@@ -78,6 +98,12 @@ class PlannerUi:
         signal.connect(slot)
         self._links.append((signal, slot))
 
+    def plan_patrols(self):
+        """Plan randomised patrols, the dialog prefilled with the workspace zones and the last settings."""
+        from .plan_action import open_plan_dialog
+
+        return open_plan_dialog(self.iface, self.controller.layer(ZONES))
+
     def _wire(self):
         c, z, w = self.controller, self.zones_dock, self.waypoints_dock
         for dock, role in ((z, ZONES), (w, WAYPOINTS)):
@@ -93,6 +119,7 @@ class PlannerUi:
         self._link(z.action_circle.toggled, c.circle_tool_toggled)
         self._link(z.action_import.triggered, lambda *_: c.import_zones())
         self._link(z.action_delete.triggered, lambda *_: c.delete_selected(ZONES))
+        self._link(z.action_plan.triggered, lambda *_: self.plan_patrols())
         self._link(w.action_add.toggled, c.waypoint_tool_toggled)
         self._link(w.action_assign.triggered, lambda *_: c.assign_zones())
         self._link(w.action_delete.triggered, lambda *_: c.delete_selected(WAYPOINTS))

@@ -246,10 +246,13 @@ class ImportTracksDialog(QDialog):
             role_of.setdefault(column, []).append(role)
         columns = [str(c) for c in pv.frame.columns]
         self.table.clear()
-        self.table.setColumnCount(len(columns) + 1)
+        self.table.setColumnCount(len(columns) + 2)
         self.table.setRowCount(n)
         headers = [f"{c}\n[{', '.join(role_of[c])}]" if c in role_of else c for c in columns]
-        self.table.setHorizontalHeaderLabels(headers + ["time read as\n(UTC)"])
+        zone = self.timezone.text().strip() or "Europe/London"
+        self.table.setHorizontalHeaderLabels(headers + ["time read as\n(UTC)", f"time read as\n({zone})"])
+        # the Import button: only when some row can be imported
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not pv.error and pv.usable > 0)
         brush = QBrush(ROLE_COLOUR)
         for j, c in enumerate(pv.frame.columns):
             values = pv.frame[c].astype(object).tolist()
@@ -258,14 +261,16 @@ class ImportTracksDialog(QDialog):
                 if str(c) in role_of:
                     item.setBackground(brush)
                 self.table.setItem(i, j, item)
-        for i, t in enumerate(pv.times):
-            item = QTableWidgetItem(t or "cannot read")
-            if not t:
-                item.setForeground(QBrush(QColor(176, 0, 0)))
-            item.setBackground(brush)
-            self.table.setItem(i, len(columns), item)
+        for i, (t, local) in enumerate(zip(pv.times, _local_times(pv.times, zone))):
+            for k, text in enumerate((t, local)):
+                item = QTableWidgetItem(text or "cannot read")
+                if not text:
+                    item.setForeground(QBrush(QColor(176, 0, 0)))
+                item.setBackground(brush)
+                self.table.setItem(i, len(columns) + k, item)
 
     def _show_nothing(self, text: str):
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.detected.setText(html.escape(text))
         self.table.clear()
         self.table.setRowCount(0)
@@ -287,3 +292,15 @@ class ImportTracksDialog(QDialog):
         params = self.parameters()
         self.accept()
         processing.execAlgorithmDialog(ALGORITHM, params)
+
+
+def _local_times(utc_texts, timezone: str) -> list:
+    """UTC ISO texts as wall-clock times in ``timezone`` (a July 18:00 UTC is 19:00 in London)."""
+    import pandas as pd
+
+    try:
+        t = pd.to_datetime(pd.Series(list(utc_texts), dtype=object), utc=True, errors="coerce")
+        local = t.dt.tz_convert(timezone)
+    except Exception:  # noqa: BLE001 - an unknown zone or an old pandas: the UTC column stays
+        return [""] * len(utc_texts)
+    return ["" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M:%S %Z") for v in local]

@@ -21,7 +21,7 @@ class WaypointsDock(PlannerDock):
     what = "waypoints"
 
     def __init__(self, parent=None, icon_size=None):
-        super().__init__("Hotspot Patrol: Waypoints", OBJECT_NAME, COLUMNS, parent, icon_size)
+        super().__init__("Waypoints", OBJECT_NAME, COLUMNS, parent, icon_size)
         self.action_add = make_action(
             self, "/mActionCapturePoint.svg", "Add Waypoint",
             "Click the map to add a waypoint (snapping honoured); its zone is filled in from its location, "

@@ -28,7 +28,7 @@ class ZonesDock(PlannerDock):
     radiusChanged = pyqtSignal(float)
 
     def __init__(self, parent=None, icon_size=None):
-        super().__init__("Hotspot Patrol: Zones", OBJECT_NAME, COLUMNS, parent, icon_size)
+        super().__init__("Patrol zones", OBJECT_NAME, COLUMNS, parent, icon_size)
         self.action_draw = make_action(
             self, "/mActionCapturePolygon.svg", "Draw Zone",
             "Draw a zone outline on the map with QGIS's polygon tool (snapping honoured); the form opens "
@@ -56,11 +56,16 @@ class ZonesDock(PlannerDock):
         self.action_delete = make_action(
             self, "/mActionDeleteSelectedFeatures.svg", "Delete Zones",
             "Delete the zones selected in the table (undoable until you save)", "hotspotpatrol_delete_zones")
-        for a in (self.action_draw, self.action_circle):
+        self.action_plan = make_action(
+            self, "/mIconTemporal.svg", "Plan Patrols…",
+            "Plan randomised patrols for these zones (Koper visits at unpredictable times)",
+            "hotspotpatrol_plan_patrols")
+        # Import first: in a narrow dock the toolbar's overflow hides the last buttons, not this one
+        for a in (self.action_import, self.action_draw, self.action_circle):
             self.toolbar.addAction(a)
         self.toolbar.addWidget(self.radius)
-        self.toolbar.addAction(self.action_import)
         self.toolbar.addAction(self.action_delete)
+        self.toolbar.addAction(self.action_plan)
         self.set_column_visible("coverage", False)
 
     def show_edit_state(self, has_layer, editable, modified, can_undo, can_redo):

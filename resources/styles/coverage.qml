@@ -18,11 +18,11 @@
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="189,189,189,204"/>
+            <Option name="color" type="QString" value="189,189,189,90"/>
             <Option name="style" type="QString" value="solid"/>
-            <Option name="outline_color" type="QString" value="51,51,51,255"/>
+            <Option name="outline_color" type="QString" value="110,110,110,255"/>
             <Option name="outline_style" type="QString" value="solid"/>
-            <Option name="outline_width" type="QString" value="0.35"/>
+            <Option name="outline_width" type="QString" value="0.7"/>
             <Option name="outline_width_unit" type="QString" value="MM"/>
             <Option name="joinstyle" type="QString" value="round"/>
           </Option>
@@ -52,11 +52,11 @@
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="230,159,0,204"/>
+            <Option name="color" type="QString" value="230,159,0,110"/>
             <Option name="style" type="QString" value="solid"/>
-            <Option name="outline_color" type="QString" value="51,51,51,255"/>
+            <Option name="outline_color" type="QString" value="176,112,0,255"/>
             <Option name="outline_style" type="QString" value="solid"/>
-            <Option name="outline_width" type="QString" value="0.35"/>
+            <Option name="outline_width" type="QString" value="0.7"/>
             <Option name="outline_width_unit" type="QString" value="MM"/>
             <Option name="joinstyle" type="QString" value="round"/>
           </Option>
@@ -65,11 +65,11 @@
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="0,158,115,204"/>
+            <Option name="color" type="QString" value="0,158,115,110"/>
             <Option name="style" type="QString" value="solid"/>
-            <Option name="outline_color" type="QString" value="51,51,51,255"/>
+            <Option name="outline_color" type="QString" value="0,110,80,255"/>
             <Option name="outline_style" type="QString" value="solid"/>
-            <Option name="outline_width" type="QString" value="0.35"/>
+            <Option name="outline_width" type="QString" value="0.7"/>
             <Option name="outline_width_unit" type="QString" value="MM"/>
             <Option name="joinstyle" type="QString" value="round"/>
           </Option>
@@ -78,11 +78,11 @@
       <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="color" type="QString" value="0,114,178,204"/>
+            <Option name="color" type="QString" value="0,114,178,110"/>
             <Option name="style" type="QString" value="solid"/>
-            <Option name="outline_color" type="QString" value="51,51,51,255"/>
+            <Option name="outline_color" type="QString" value="0,80,130,255"/>
             <Option name="outline_style" type="QString" value="solid"/>
-            <Option name="outline_width" type="QString" value="0.35"/>
+            <Option name="outline_width" type="QString" value="0.7"/>
             <Option name="outline_width_unit" type="QString" value="MM"/>
             <Option name="joinstyle" type="QString" value="round"/>
           </Option>
@@ -98,7 +98,7 @@
         <shadow shadowDraw="0"/>
       </text-style>
       <text-format multilineAlign="1" wrapChar="" autoWrapLength="0" formatNumbers="0" addDirectionSymbol="0"/>
-      <placement placement="1" quadOffset="4" centroidInside="1" centroidWhole="0" fitInPolygonOnly="0" dist="0" distUnits="MM" offsetType="0" xOffset="0" yOffset="0" offsetUnits="MM" priority="6" polygonPlacementFlags="2" placementFlags="10"/>
+      <placement placement="1" quadOffset="7" centroidInside="1" centroidWhole="0" fitInPolygonOnly="0" dist="0" distUnits="MM" offsetType="0" xOffset="0" yOffset="0" offsetUnits="MM" priority="6" polygonPlacementFlags="2" placementFlags="10"/>
       <rendering scaleVisibility="1" scaleMin="1" scaleMax="50000" obstacle="1" obstacleType="1" obstacleFactor="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" minFeatureSize="0" limitNumLabels="0" maxNumLabels="2000" fontLimitPixelSize="0" zIndex="0" drawLabels="1"/>
     </settings>
   </labeling>

@@ -1,8 +1,8 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <!--
   Hotspot Patrol - VISITS output of "Match officer tracks to hot spots": one line per visit (the
-  path inside the zone), coloured by band in darker shades of the coverage colours so they read on
-  top of the zone fills; pass-throughs (not counted) thin, grey and dashed. apply_visits_style()
+  path inside the zone), coloured by band in colours no zone fill uses (short vermillion, in band
+  near-black, long reddish purple), so they read on top of every status fill; pass-throughs (not counted) thin, grey and dashed. apply_visits_style()
   rewrites the labels with the target band when it is known.
 -->
 <qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="0">
@@ -17,7 +17,7 @@
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="156,84,0,255"/>
+            <Option name="line_color" type="QString" value="213,94,0,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.5"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
@@ -29,7 +29,7 @@
       <symbol type="line" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="0,92,67,255"/>
+            <Option name="line_color" type="QString" value="17,17,17,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.5"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
@@ -41,7 +41,7 @@
       <symbol type="line" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="0,58,107,255"/>
+            <Option name="line_color" type="QString" value="204,121,167,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.5"/>
             <Option name="line_width_unit" type="QString" value="MM"/>

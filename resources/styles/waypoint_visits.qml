@@ -16,7 +16,7 @@
       <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="156,84,0,255"/>
+            <Option name="line_color" type="QString" value="213,94,0,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
@@ -28,7 +28,7 @@
       <symbol type="line" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="0,92,67,255"/>
+            <Option name="line_color" type="QString" value="17,17,17,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>
@@ -40,7 +40,7 @@
       <symbol type="line" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleLine" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option name="line_color" type="QString" value="0,58,107,255"/>
+            <Option name="line_color" type="QString" value="204,121,167,255"/>
             <Option name="line_style" type="QString" value="solid"/>
             <Option name="line_width" type="QString" value="0.4"/>
             <Option name="line_width_unit" type="QString" value="MM"/>

@@ -31,7 +31,7 @@
         <shadow shadowDraw="0"/>
       </text-style>
       <text-format multilineAlign="1" wrapChar="" autoWrapLength="0" formatNumbers="0" addDirectionSymbol="0"/>
-      <placement placement="1" quadOffset="4" centroidInside="1" centroidWhole="0" fitInPolygonOnly="0" dist="0" distUnits="MM" offsetType="0" xOffset="0" yOffset="0" offsetUnits="MM" priority="6" polygonPlacementFlags="2" placementFlags="10"/>
+      <placement placement="1" quadOffset="1" centroidInside="1" centroidWhole="0" fitInPolygonOnly="0" dist="0" distUnits="MM" offsetType="0" xOffset="0" yOffset="0" offsetUnits="MM" priority="6" polygonPlacementFlags="2" placementFlags="10"/>
       <rendering scaleVisibility="1" scaleMin="1" scaleMax="25000" obstacle="1" obstacleType="1" obstacleFactor="1" displayAll="0" upsidedownLabels="0" labelPerPart="0" mergeLines="0" minFeatureSize="0" limitNumLabels="0" maxNumLabels="2000" fontLimitPixelSize="0" zIndex="0" drawLabels="1"/>
     </settings>
   </labeling>

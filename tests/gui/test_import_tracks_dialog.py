@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from qgis.PyQt.QtGui import QFont
-from qgis.PyQt.QtWidgets import QApplication
+from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
 
 from hotspot_patrol_plugin.qgis_io import readers
 from hotspot_patrol_plugin.qgis_io import track_import as T
@@ -50,8 +50,9 @@ def test_dialog_shows_detected_columns_and_times(qgis_app):
     text = d.detected.text()
     assert "unit from Callsign" in text and "dates are day-first" in text
     assert headers(d)[:4] == ["Callsign\n[unit]", "Date Time\n[time]", "Easting\n[x]", "Northing\n[y]"]
-    assert headers(d)[-1] == "time read as\n(UTC)"
+    assert headers(d)[-2:] == ["time read as\n(UTC)", "time read as\n(Europe/London)"]
     assert column(d, "time read as")[:2] == ["2026-11-24 14:05:00 UTC", "2026-11-24 14:05:30 UTC"]
+    assert d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
     assert d.parameters() == {"INPUT": [str(DATA / "avl_dayfirst.csv")], "DATE_ORDER": 0, "TIMEZONE": "Europe/London"}
 
 
@@ -63,6 +64,7 @@ def test_overrides_change_the_preview_and_the_parameters(qgis_app):
     d.date_order.setCurrentText("day-first")  # forced the wrong way: every row unreadable, and said so
     assert column(d, "time read as") == ["cannot read", "cannot read"]
     assert "0 of the first 2 rows" in d.detected.text()
+    assert not d.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()  # nothing to import
     d.date_order.setCurrentText("auto")
     d.combos["unit"].setCurrentIndex(d.combos["unit"].findData("lat"))  # a silly choice, but the user's
     assert headers(d)[2] == "lat\n[unit, y]"
@@ -76,6 +78,8 @@ def test_folder_lists_every_track_table_and_reports_unusable_files(qgis_app, tmp
     d = ImportTracksDialog(paths=[str(tmp_path)])
     assert [d.source.itemText(i) for i in range(d.source.count())] == ["a.csv", "b.csv"]
     assert column(d, "time read as") == ["2026-07-01 11:00:00 UTC"]  # the offset honoured
+    # ... and shown as the analyst's clock reads it: July in London is UTC+1 (issue 15: 19:00 shown as 18:00)
+    assert column(d, "time read as\n(Europe") == ["2026-07-01 12:00:00 BST"]
     assert "notes.docx: ignored" in d.detected.text()
     d.source.setCurrentIndex(1)
     assert "Cannot be imported" in d.detected.text() and "no unit column found" in d.detected.text()

@@ -50,15 +50,18 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
         plugin = hotspot_patrol_plugin.classFactory(qgis_iface)
         plugin.initGui()
         planner = plugin.planner
-        docks = [d for _, d in calls["dock+"][-2:]]
-        assert [d.objectName() for d in docks] == ["HotspotPatrolZonesDock", "HotspotPatrolWaypointsDock"]
+        docks = [d for _, d in calls["dock+"][-4:]]
+        assert [d.objectName() for d in docks] == [
+            "HotspotPatrolZonesDock", "HotspotPatrolWaypointsDock", "HotspotPatrolStartDock", "HotspotPatrolShiftDock"]
         assert all(isinstance(d, QgsDockWidget) for d in docks)
-        assert all(area == Qt.DockWidgetArea.RightDockWidgetArea for area, _ in calls["dock+"][-2:])
+        assert all(area == Qt.DockWidgetArea.RightDockWidgetArea for area, _ in calls["dock+"][-4:])
         factory = calls["options+"][-1]
         assert isinstance(factory, OptionsFactory) and factory.title() == "Hotspot Patrol"
         assert {m for m, _ in calls["menu+"]} == {"&Hotspot Patrol"}
-        menu = [a.text() for _, a in calls["menu+"][-5:]]
-        assert menu == ["Zones Panel", "Waypoints Panel", "New Workspace…", "Open Workspace…", "Options…"]
+        menu = [a.text() for _, a in calls["menu+"][-13:]]
+        assert menu == ["Zones Panel", "Waypoints Panel", "New Workspace…", "Open Workspace…", "Options…",
+                        "Load sample data", "Identify hot spots…", "Plan patrols…", "Import officer tracks…",
+                        "Match officer tracks…", "Export briefing pack…", "Shift: zones due now", "Start here"]
         # use it: a workspace, a map tool, an edit
         ws = W.create_geopackage(str(tmp_path / f"round{round_}.gpkg"))
         planner.controller._adopt(ws, "Created")
@@ -66,7 +69,7 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
         assert canvas.mapTool() is planner.controller.circle_tool
         plugin.unload()
         assert canvas.mapTool() is None
-        assert calls["dock-"][-2:] == docks
+        assert sorted(map(id, calls["dock-"][-4:])) == sorted(map(id, docks))
         assert calls["options-"] == calls["options+"]
         assert sorted(id(a) for _, a in calls["menu-"]) == sorted(id(a) for _, a in calls["menu+"])
         assert calls["tb-"] == calls["tb+"]
@@ -81,7 +84,7 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
         canvas.mapToolSet.emit(None, None)
         QgsProject.instance().removeAllMapLayers()
         _flush_deletes()
-    assert len(calls["dock+"]) == 4 and len(calls["options+"]) == 2
+    assert len(calls["dock+"]) == 8 and len(calls["options+"]) == 2
 
 
 def test_panels_pick_up_a_workspace_already_in_the_project(qgis_iface, qgis_new_project, canvas, spied_iface,
@@ -100,7 +103,7 @@ def test_options_page_reads_and_writes_the_settings(qgis_app):
     factory = OptionsFactory()
     page = factory.createWidget(None)
     assert isinstance(page, OptionsPage) and page.objectName() == OptionsPage.NAME
-    assert page.widgets[S.MAX_ZONE_AREA].value() == 1_000_000 and page.widgets[S.MIN_ZONE_WIDTH].value() == 25
+    assert page.widgets[S.MAX_ZONE_AREA].value() == 50_000 and page.widgets[S.MIN_ZONE_WIDTH].value() == 25
     assert page.widgets[S.DEFAULT_CRS].crs().authid() == "EPSG:27700"
     page.widgets[S.MAX_ZONE_AREA].setValue(500_000)
     page.widgets[S.TARGET_MIN].setValue(8)

@@ -188,10 +188,10 @@ def test_checks_are_shown_inline_with_fix_hints(planner, workspace, dock):
 
 
 def test_checks_and_defaults_follow_the_settings(planner, workspace, dock, qtbot):
-    W.add_feature(workspace.zones, square(X, Y, 1100), {F.NAME: "Whole estate"})
+    W.add_feature(workspace.zones, square(X, Y, 300), {F.NAME: "Whole estate"})  # 0.09 km²
     planner.controller.refresh()
-    assert texts(dock) == ["HS-001 covers 1.21 km² (limit 1.00 km²)."]
-    S.put(S.MAX_ZONE_AREA, 2_000_000)  # as the options page does: the panel re-checks by itself
+    assert texts(dock) == ["HS-001 covers 90,000 m² (limit 50,000 m²)."]  # default: a few street segments
+    S.put(S.MAX_ZONE_AREA, 100_000)  # as the options page does: the panel re-checks by itself
     qtbot.waitUntil(lambda: texts(dock) == [], timeout=2000)
     assert dock.problems.summary.text() == "No problems found in the zones"
     S.put(S.TARGET_MIN, 8)

@@ -170,7 +170,7 @@ def test_study_area_in_wgs84_and_an_other_output_crs(run_alg):
     crimes = point_layer([(X0 + 450, Y0 + 450)] * 20 + [(X0, Y0), (X0 + 900, Y0 + 900)])
     res, grid, _, _ = run(run_alg, crimes, CELL_SHAPE=1, OUTPUT_CRS="EPSG:32630")
     assert grid.crs().authid() == "EPSG:32630" and res["CRIMES_USED"] == 22
-    with pytest.raises(QgsProcessingException, match="The study area holds only 1 cell"):
+    with pytest.raises(QgsProcessingException, match="All 3 crimes are at one location .* no pattern to find"):
         run(run_alg, point_layer([(X0 + 450, Y0 + 450)] * 3))
 
 
@@ -334,7 +334,7 @@ def test_real_police_uk_extract_through_a_delimited_text_layer(run_alg, leeds_po
     log = Log()
     res, grid, hotspots, conc = run(run_alg, crimes, log, DATE_FIELD="Month", TYPE_FIELD="Crime type")
     assert res["CRIMES_USED"] == len(d) == 2587 and res["SKIPPED_ROWS"] == 0
-    assert "Dates of the crimes analysed: 2018-07-01 to 2018-07-01." in log.text
+    assert "Dates of the crimes analysed: July 2018." in log.text
     # every cell's count equals an independent point-in-polygon count (no crime lies on an edge)
     cells = list(grid.getFeatures())
     polys = shapely.from_wkb([bytes(f.geometry().asWkb()) for f in cells])

@@ -12,7 +12,6 @@ import datetime as dt
 
 import pytest
 from qgis.core import (
-    NULL,
     Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -101,7 +100,7 @@ def test_hand_computed_visits_and_coverage(run_alg):
     assert ms(a["entry_time"]) == epoch(60) and ms(a["exit_time"]) == epoch(660)
     assert a["dwell_min"] == pytest.approx(10.0)
     assert a["pings"] == 2 and a["band"] == "target" and a["pass_through"] in (False, 0)
-    path = a.geometry().asPolyline()
+    (path,) = a.geometry().asMultiPolyline()
     assert [(round(p.x() - OX, 6), round(p.y() - OY, 6)) for p in path] == [(0, 50), (30, 50), (70, 50), (100, 50)]
     assert ms(b["entry_time"]) == epoch(10) and ms(b["exit_time"]) == epoch(60)
     assert b["dwell_min"] == pytest.approx(50 / 60, abs=1e-4) and b["pass_through"] in (True, 1)
@@ -221,12 +220,10 @@ def test_bad_rows_are_skipped_and_counted(run_alg):
     assert ms(a["entry_time"]) == epoch(60)
 
 
-def test_empty_pings_give_unvisited_zones(run_alg):
-    res, visits, coverage = run_match(run_alg, point_layer([]), zone_layer([("Z1", square(0, 0, 100, 100))]))
-    assert res["VISIT_COUNT"] == 0 and visits.featureCount() == 0
-    (z,) = list(coverage.getFeatures())
-    assert z["status"] == "not visited" and z["visits"] == 0 and z["units"] == 0
-    assert z["dwell_median_min"] in (None, NULL) and z["first_entry"] in (None, NULL)
+def test_empty_pings_stop_the_run_instead_of_unvisited_zones(run_alg):
+    """No pings is no answer: "not visited" everywhere would read as a finding (issue 13, 12)."""
+    with pytest.raises(QgsProcessingException, match="The officer pings layer has no features"):
+        run_match(run_alg, point_layer([]), zone_layer([("Z1", square(0, 0, 100, 100))]))
 
 
 def test_inputs_are_not_modified(run_alg):

@@ -165,7 +165,8 @@ def test_coverage_renders_in_the_status_colours(qgis_app):
     for i, (_, status, _, _) in enumerate(ZONES):
         # a corner of each square, clear of the outline and of the label in its middle
         x, y = 50 + 200 * i + 15, 200 - (50 + 85)
-        expected = blend(PALETTE[status], 204 / 255)
+        # translucent fills (110/255; the grey 90/255) so the map and the visit lines show through
+        expected = blend(PALETTE[status], (90 if status == "not visited" else 110) / 255)
         if status == "not visited":  # hatched: most of a patch is the grey fill
             patch = [rgb(image, x + dx, y + dy) for dx in range(8) for dy in range(8)]
             assert sum(close(p, expected) for p in patch) >= 40, patch[:5]
@@ -208,7 +209,9 @@ def test_visits_are_coloured_by_band_and_pass_throughs_are_dashed(qgis_app, wayp
     styles.apply_visits_style(layer)
     renderer = layer.renderer()
     cats = {c.value(): c for c in renderer.categories()}
-    expected = {"short": "#9c5400", "target": "#005c43", "long": "#003a6b", "pass-through": "#787878"}
+    # Okabe-Ito vermillion, near-black, reddish purple: no zone fill uses them (issue 15: in-band
+    # lines were dark green on the green "on target" fill)
+    expected = {"short": "#d55e00", "target": "#111111", "long": "#cc79a7", "pass-through": "#787878"}
     assert {k: c.symbol().color().name() for k, c in cats.items()} == expected
     assert cats["target"].symbol().width() == pytest.approx(width)
     assert cats["pass-through"].symbol().symbolLayer(0).penStyle() != cats["target"].symbol().symbolLayer(0).penStyle()
@@ -225,7 +228,7 @@ def test_visit_lines_render_in_their_band_colours(qgis_app):
     layer = visits_layer()
     styles.apply_visits_style(layer)
     image = render([layer], QgsRectangle(OX - 50, OY - 50, OX + 750, OY + 150))
-    for i, colour in enumerate(("#9c5400", "#005c43", "#003a6b")):
+    for i, colour in enumerate(("#d55e00", "#111111", "#cc79a7")):
         y = 200 - (50 + 20 + 20 * i)
         column = [rgb(image, 400, y + d) for d in (-1, 0, 1)]
         assert any(close(c, QColor(colour).getRgb()[:3], 25) for c in column), (colour, column)
@@ -335,7 +338,7 @@ def test_matchtracks_outputs_are_styled_when_processing_loads_them(provider, sam
     assert visits.renderer().classAttribute().startswith("CASE WHEN")
     image = render([coverage], coverage.extent(), (400, 400))
     colours = {QColor(image.pixel(x, y)).name() for x in range(0, 400, 3) for y in range(0, 400, 3)}
-    assert colours & {QColor(*blend(c, 204 / 255)).name() for c in PALETTE.values()}
+    assert colours & {QColor(*blend(c, 110 / 255)).name() for c in PALETTE.values()}
 
 
 def test_stylecoverage_runs_on_the_main_thread(provider):

@@ -40,3 +40,63 @@ def test_one_algorithm_per_module():
         algs = [n.name for n in tree.body if isinstance(n, ast.ClassDef) and n.name.endswith("Algorithm")
                 and n.name != "HotspotAlgorithm"]
         assert len(algs) <= 1, (p.name, algs)
+
+
+# ---------------------------------------------------------------- the layers (docs/ARCHITECTURE.md)
+#: layer -> the plugin layers it may import (relative or absolute); a layer always may import itself
+ALLOWED = {
+    "core": set(),
+    "spark": {"core"},
+    "qgis_io": {"core"},
+    "processing": {"core", "qgis_io"},
+    "ui": {"core", "qgis_io", "processing"},
+}
+#: third-party roots a pure layer must never import
+NOT_PURE = {"qgis", "PyQt5", "PyQt6", "sip", "osgeo"}
+
+
+def _layer_imports(path: Path, pkg: Path = PKG):
+    """(line, plugin layer) for every import of another part of the plugin, relative or absolute."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    depth = len(path.relative_to(pkg).parts) - 1  # 1 for core/x.py
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                if node.level != depth + 1:
+                    continue  # inside the same layer
+                parts = (node.module or "").split(".")
+                names = [parts[0]] if parts[0] else [a.name for a in node.names]
+                for name in names:
+                    yield node.lineno, name
+            elif node.module and node.module.startswith("hotspot_patrol_plugin."):
+                yield node.lineno, node.module.split(".")[1]
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.startswith("hotspot_patrol_plugin."):
+                    yield node.lineno, a.name.split(".")[1]
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    bad = []
+    for layer, allowed in ALLOWED.items():
+        for p in (PKG / layer).rglob("*.py"):
+            for line, other in _layer_imports(p):
+                if other in ALLOWED and other != layer and other not in allowed:
+                    bad.append(f"{p.relative_to(PKG)}:{line} imports {other}")
+    assert bad == []
+
+
+def test_spark_job_imports_no_qgis():
+    spark = PKG / "spark"
+    bad = [f"{p.name}:{line} {mod}" for p in spark.rglob("*.py") for line, mod in _imports(p)
+           if mod.split(".")[0] in NOT_PURE - {"osgeo"}]
+    assert bad == []
+
+
+def test_the_layer_check_catches_a_bad_import(tmp_path):
+    """The rule itself can fail: a core module importing qgis_io is reported, its sibling is not."""
+    fake = tmp_path / "hotspot_patrol_plugin"
+    (fake / "core").mkdir(parents=True)
+    bad = fake / "core" / "bad.py"
+    bad.write_text("from ..qgis_io import tracks\nfrom . import times\nfrom hotspot_patrol_plugin.ui import x\n")
+    assert [n for _, n in _layer_imports(bad, fake)] == ["qgis_io", "ui"]
