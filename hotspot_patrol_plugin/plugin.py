@@ -112,6 +112,12 @@ class HotspotPatrolPlugin:
                          tr("A PDF briefing pack from the latest coverage"),
                          lambda: self._open_algorithm("hotspotpatrol:exportbriefing"), TOOLBAR)
         self._add_shift_dock()
+        self._add_action("evaluate", "/mActionCalculateField.svg", tr("Evaluate hot spot patrols…"),
+                         tr("Did it work? WDD/WDQ against comparison areas, displacement, dosage and ROI"),
+                         lambda: self._open_algorithm("hotspotpatrol:evaluate"), MENU_ONLY)
+        self._add_action("report", "/mActionFileSaveAs.svg", tr("Public patrol report…"),
+                         tr("A public HTML and PDF report: no officer ids, small counts suppressed"),
+                         lambda: self._open_algorithm("hotspotpatrol:transparencyreport"), MENU_ONLY)
         self._add_action("start", "/mActionHelpContents.svg", tr("Start here"),
                          tr("The order of work, with a button for each step"),
                          lambda: self._show_dock(self.start_dock), MENU_ONLY)
@@ -151,6 +157,8 @@ class HotspotPatrolPlugin:
         self._add_dock(self.shift.dock).hide()
         self.toolbar.addAction(self.shift.toggle_action)
         self.iface.addPluginToVectorMenu(MENU, self.shift.toggle_action)
+        if self.start_dock is not None:
+            self.start_dock.connect_action(self.shift.toggle_action)
 
     @staticmethod
     def _show_dock(dock) -> None:

@@ -40,56 +40,76 @@
     </message>
     <message>
         <location filename="../../hotspot_patrol_plugin/plugin.py" line="102"/>
-        <source>Import officer tracks…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="103"/>
-        <source>Read GPS exports (CSV, GPX, GeoJSON, NMEA) into one layer of pings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="105"/>
-        <source>Match officer tracks…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="106"/>
-        <source>Match officer tracks to hot spots: visits, dwell and coverage per zone</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="108"/>
-        <source>Export briefing pack…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="109"/>
-        <source>A PDF briefing pack from the latest coverage</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="111"/>
         <source>Plan patrols…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="112"/>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="103"/>
         <source>Randomised Koper patrol schedules for the workspace zones, with a briefing pack</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="105"/>
+        <source>Import officer tracks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="106"/>
+        <source>Read GPS exports (CSV, GPX, GeoJSON, NMEA) into one layer of pings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="108"/>
+        <source>Match officer tracks…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="109"/>
+        <source>Match officer tracks to hot spots: visits, dwell and coverage per zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="111"/>
+        <source>Export briefing pack…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="112"/>
+        <source>A PDF briefing pack from the latest coverage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../hotspot_patrol_plugin/plugin.py" line="115"/>
-        <source>Start here</source>
+        <source>Evaluate hot spot patrols…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../hotspot_patrol_plugin/plugin.py" line="116"/>
+        <source>Did it work? WDD/WDQ against comparison areas, displacement, dosage and ROI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="118"/>
+        <source>Public patrol report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="119"/>
+        <source>A public HTML and PDF report: no officer ids, small counts suppressed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="121"/>
+        <source>Start here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="122"/>
         <source>The order of work, with a button for each step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/plugin.py" line="208"/>
+        <location filename="../../hotspot_patrol_plugin/plugin.py" line="216"/>
         <source>Sample loaded: try Identify hot spots on the crimes, then Match officer tracks.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -970,63 +990,103 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="24"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="25"/>
         <source>Try it on the sample</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="25"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="26"/>
         <source>Loads police.uk crime for central Leeds (July 2018), six units' evening pings and ten zones, so every step below can be tried in a minute.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="28"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="29"/>
         <source>Find the hot spots</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="29"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="30"/>
         <source>Gi* statistics on a crime layer give significant hot spots, already cut into zones to patrol.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="31"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="32"/>
         <source>Plan the zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="32"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="33"/>
         <source>Create a patrol workspace, import the hot spot zones (their ids are kept), draw or adjust zones, set each zone's target band and visits per day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="36"/>
+        <source>Plan the patrols</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="37"/>
+        <source>Randomised visit times per patrol and day, about 15 minutes each, spaced and feasible on foot or by vehicle, with a briefing page per patrol.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="41"/>
         <source>GPS exports (CSV, GPX, GeoJSON, NMEA): columns and date order are detected and shown before anything is read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="39"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="44"/>
         <source>Match tracks to zones</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="40"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="45"/>
         <source>Every visit's entry, exit and dwell, and each zone's coverage against its target band.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="42"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="47"/>
         <source>Brief</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="43"/>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="48"/>
         <source>A PDF briefing pack: the coverage map, a table of zones and a page per zone, officers pseudonymised.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="56"/>
-        <source>Hot spot patrols work best as short visits of 10–15 minutes at unpredictable times. These steps take you from crime data to a briefing pack; each button opens the tool with your layers already chosen.</source>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="50"/>
+        <source>During the shift</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="51"/>
+        <source>Which zones are due a visit now, who is inside, presence so far against the plan; live from PostGIS or replayed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="54"/>
+        <source>Did it work?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="55"/>
+        <source>Crime before and after against comparison areas, displacement rings, dosage and return on investment (WDD, WDQ).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="58"/>
+        <source>Tell the public</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="59"/>
+        <source>A self-contained HTML and PDF report per zone and month: no officer ids, small counts suppressed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../hotspot_patrol_plugin/ui/start_dock.py" line="72"/>
+        <source>Hot spot patrols work best as short visits of 10–15 minutes at unpredictable times. These steps take you from crime data to a plan, a briefing pack and a public report; each button opens the tool with your layers already chosen.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -58,10 +58,11 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
         factory = calls["options+"][-1]
         assert isinstance(factory, OptionsFactory) and factory.title() == "Hotspot Patrol"
         assert {m for m, _ in calls["menu+"]} == {"&Hotspot Patrol"}
-        menu = [a.text() for _, a in calls["menu+"][-13:]]
+        menu = [a.text() for _, a in calls["menu+"][-15:]]
         assert menu == ["Zones Panel", "Waypoints Panel", "New Workspace…", "Open Workspace…", "Options…",
                         "Load sample data", "Identify hot spots…", "Plan patrols…", "Import officer tracks…",
-                        "Match officer tracks…", "Export briefing pack…", "Shift: zones due now", "Start here"]
+                        "Match officer tracks…", "Export briefing pack…", "Shift: zones due now",
+                        "Evaluate hot spot patrols…", "Public patrol report…", "Start here"]
         # use it: a workspace, a map tool, an edit
         ws = W.create_geopackage(str(tmp_path / f"round{round_}.gpkg"))
         planner.controller._adopt(ws, "Created")

@@ -155,12 +155,13 @@ def test_start_panel(qgis_iface, qgis_new_project, provider, root, tmp_path, qtb
     try:
         dock = plugin.start_dock
         dock.setFloating(True)
-        dock.resize(400, 800)
+        dock.resize(400, 1150)
         dock.show()
         qtbot.waitExposed(dock)
         assert [b.text() for b in dock.buttons.values()] == [
-            "Load sample data", "Identify hot spots…", "Open the Zones panel", "Import officer tracks…",
-            "Match officer tracks…", "Export briefing pack…"]
+            "Load sample data", "Identify hot spots…", "Open the Zones panel", "Plan patrols…",
+            "Import officer tracks…", "Match officer tracks…", "Export briefing pack…", "Shift: zones due now",
+            "Evaluate hot spot patrols…", "Public patrol report…"]
         assert all(b.isEnabled() for b in dock.buttons.values())
         print(_save(dock.grab().toImage(), tmp_path, root, "start_panel.png"))
     finally:
