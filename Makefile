@@ -11,10 +11,22 @@ QGIS_PROFILE_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/
 export QT_QPA_PLATFORM ?= offscreen
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: ts setup test test-ltr ltr-root qt6-check demo build package install lint bench sample desktop clean
+.PHONY: ts setup setup-spark test-spark bench-spark test test-ltr ltr-root qt6-check demo build package install lint bench sample desktop clean
 
 setup:
 	@bash scripts/setup.sh
+
+## the Spark job's own venv (.spark-venv: Java >= 17 from Debian, pyspark 4 + pyarrow); never .venv
+setup-spark:
+	@bash scripts/setup_spark.sh
+
+## the Spark job proven equal to matchtracks (one real local[2] session)
+test-spark: setup setup-spark
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/spark
+
+SIZES ?= 10M
+bench-spark: setup-spark
+	SPARK_LOCAL_IP=127.0.0.1 nice -n 10 .spark-venv/bin/python scripts/bench_spark.py $(SIZES)
 
 ## the whole suite on this machine's QGIS (the README's test command)
 test: setup

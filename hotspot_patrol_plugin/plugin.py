@@ -63,14 +63,14 @@ class HotspotPatrolPlugin:
         self.shift = None
 
     # Processing is registered here so qgis_process sees the provider without a GUI
-    def initProcessing(self):  # noqa: N802 - QGIS API
+    def initProcessing(self):
         if self.provider is None:
             provider = HotspotPatrolProvider()
             # the registry takes ownership; it refuses (and deletes) a duplicate id
             if QgsApplication.processingRegistry().addProvider(provider):
                 self.provider = provider
 
-    def initGui(self):  # noqa: N802 - QGIS API
+    def initGui(self):
         self.initProcessing()
         self.check_dependencies()
         self.toolbar = self.iface.addToolBar(tr("Hotspot Patrol"))

@@ -52,7 +52,7 @@ def gpkg_datetime(size: int, arrays) -> Path:
         return path
     from osgeo import osr
 
-    from hotspot_patrol_plugin.qgis_io import gpkg_writer as W
+    from hotspot_patrol_plugin.formats import gpkg_writer as W
 
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(bench.SRS_ID)

@@ -217,3 +217,28 @@ def _looks_clock_only(series: pd.Series) -> bool:
 def _has_clock(series: pd.Series) -> bool:
     text = series.dropna().astype(str)
     return len(text) > 0 and text.str.contains(r"\d:\d\d").mean() > 0.5
+
+
+# ------------------------------------------------------------------ unit ids
+def _unit_text(value) -> str:
+    """A unit id as text: an integer id read as a float (a NULL elsewhere in an integer column
+    makes the bulk reader give floats) without its ".0", a NUL byte shown as U+FFFD rather than
+    cutting the id short where it is written."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("\x00", "\ufffd").strip()
+
+
+def unit_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of unit ids (-1 where missing or blank) and the ids as text, trimmed.
+
+    Hashing happens once on the raw values; only the distinct ids are turned into text."""
+    import pandas as pd
+
+    raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    text = [None if u is None else _unit_text(u) for u in uniques]
+    text = [t if t else None for t in text]
+    codes2, labels = pd.factorize(np.asarray(text + [None], dtype=object))
+    mapping = codes2[:-1] if len(text) else np.zeros(0, dtype=np.int64)
+    codes = np.where(raw_codes >= 0, mapping[np.maximum(raw_codes, 0)] if len(mapping) else -1, -1)
+    return codes.astype(np.int64), np.asarray(labels, dtype=object)

@@ -1,4 +1,4 @@
-"""Choosing a metric CRS for distances when the zones are in a geographic CRS."""
+"""Choosing a metric CRS for distances when the zones are in a geographic CRS; transforming arrays."""
 from __future__ import annotations
 
 #: lon/lat box of Great Britain (with its islands) where British National Grid is the natural choice
@@ -15,3 +15,17 @@ def metric_crs_for(lon: float, lat: float) -> str:
         return BNG
     zone = min(int((lon + 180.0) // 6.0) + 1, 60)
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+
+
+def transform_finite(to, x, y):
+    """(x, y) through the transform ``to`` where both are finite, NaN elsewhere; as given when
+    ``to`` is None (same CRS)."""
+    import numpy as np
+
+    if to is None or len(x) == 0:
+        return x, y
+    ok = np.isfinite(x) & np.isfinite(y)
+    ox, oy = np.full(len(x), np.nan), np.full(len(x), np.nan)
+    if ok.any():
+        ox[ok], oy[ok] = to(x[ok], y[ok])
+    return ox, oy

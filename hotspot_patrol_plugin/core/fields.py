@@ -48,3 +48,20 @@ WORKSPACE_ZONE_FIELDS = (
     CREATED, MODIFIED,
 )
 WORKSPACE_WAYPOINT_FIELDS = (WAYPOINT_ID, NAME, ZONE_ID, KIND, DWELL_MIN, NOTES)
+
+# The hot spot analysis (hotspotpatrol:identifyhotspots): GRID, HOTSPOTS, CONCENTRATION
+CELL_ID = "cell_id"
+CRIMES = "crimes"
+HARM = "harm"
+GI_Z = "gi_z"
+GI_P = "gi_p"
+GI_P_FDR = "gi_p_fdr"
+CLASS = "class"
+AREA_M2 = "area_m2"
+CELLS = "cells"
+PEAK_GI_Z = "peak_gi_z"
+HARM_PER_CELL = "harm_per_cell"
+CUM_CELLS = "cum_cells"
+AREA_PCT = "area_pct"
+HARM_PCT = "harm_pct"
+AREA_KM2 = "area_km2"

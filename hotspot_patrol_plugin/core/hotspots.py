@@ -31,7 +31,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fields as F
+from .fields import (
+    AREA_KM2,
+    AREA_M2,
+    AREA_PCT,
+    CELL_ID,
+    CELLS,
+    CLASS,
+    CRIMES,
+    CUM_CELLS,
+    GI_P,
+    GI_P_FDR,
+    GI_Z,
+    HARM,
+    HARM_PCT,
+    HARM_PER_CELL,
+    NAME,
+    PEAK_GI_Z,
+    ZONE_ID,
+)
 
 HEXAGON = "hexagon"
 SQUARE = "square"
@@ -39,24 +57,7 @@ SHAPES = (HEXAGON, SQUARE)
 
 SQRT3 = math.sqrt(3.0)
 
-# field names of the outputs (GRID, HOTSPOTS, CONCENTRATION)
-CELL_ID = "cell_id"
-CRIMES = "crimes"
-HARM = "harm"
-GI_Z = "gi_z"
-GI_P = "gi_p"
-GI_P_FDR = "gi_p_fdr"
-CLASS = "class"
-ZONE_ID = F.ZONE_ID
-NAME = "name"
-AREA_M2 = "area_m2"
-CELLS = "cells"
-PEAK_GI_Z = "peak_gi_z"
-HARM_PER_CELL = "harm_per_cell"
-CUM_CELLS = "cum_cells"
-AREA_PCT = "area_pct"
-HARM_PCT = "harm_pct"
-AREA_KM2 = "area_km2"
+# field names of the outputs (GRID, HOTSPOTS, CONCENTRATION): imported above from core/fields.py
 GRID_FIELDS = (CELL_ID, CRIMES, HARM, GI_Z, GI_P, GI_P_FDR, CLASS)
 HOTSPOT_FIELDS = (ZONE_ID, NAME, CRIMES, HARM, AREA_M2, CELLS, PEAK_GI_Z)
 CONCENTRATION_FIELDS = (HARM_PER_CELL, CELLS, CUM_CELLS, AREA_PCT, AREA_KM2, HARM_PCT)

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .definitions import DEFAULT_TIMEZONE
+
 FOOT, VEHICLE = "foot", "vehicle"
 DEFAULT_SPEEDS_KMH = {FOOT: 4.5, VEHICLE: 25.0}
 DEFAULT_DETOUR = 1.3
@@ -104,7 +106,7 @@ class PlanParams:
     last_day: dt.date | None = None
     shift_start: str = "18:00"
     shift_end: str = "02:00"
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     dwell: float = 15.0
     min_spacing: float = 60.0
     max_spacing: float = 120.0

@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import matching as M
 from . import times as T
+from .definitions import DEFAULT_TIMEZONE, TARGET_MIN_MIN
 
 DEFAULT_LATE_TOLERANCE = 120.0  # seconds
 DEFAULT_PRIORITY = 3.0
@@ -325,7 +326,7 @@ class WallClock:
     as the one nearer to the unit's newest ping so far (its first ping of the hour: the earlier
     reading). Pings every few seconds to minutes then resolve as a whole day's ping order does."""
 
-    def __init__(self, timezone: str = "Europe/London"):
+    def __init__(self, timezone: str = DEFAULT_TIMEZONE):
         self.timezone = timezone
         self.last: dict = {}
 
@@ -398,7 +399,7 @@ class ZoneInfo:
 
     @classmethod
     def build(cls, ids, names=None, priority=None, visits_per_day=None, target_min_s=None,
-              default_target_min_s: float = 600.0) -> ZoneInfo:
+              default_target_min_s: float = TARGET_MIN_MIN * 60.0) -> ZoneInfo:
         n = len(ids)
 
         def num(v, default):
@@ -440,7 +441,7 @@ SCHEDULE_FIELDS = ("day", "patrol", "seq", "zone_id", "arrive", "leave")
 
 
 def plan_from_schedule(schedule: pd.DataFrame, zones: ZoneInfo, shift_start: float, shift_end: float,
-                       now: float, timezone: str = "Europe/London") -> tuple[Plan, dict[str, int]]:
+                       now: float, timezone: str = DEFAULT_TIMEZONE) -> tuple[Plan, dict[str, int]]:
     """A planpatrols SCHEDULE (day, patrol, seq, zone_id, arrive, leave as local date-times) to the
     plan of the shift: its stops overlapping [shift_start, shift_end], cut to it. Returns the plan
     and the rows left out, by reason."""

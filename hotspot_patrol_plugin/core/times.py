@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .definitions import DATE_ORDERS, DEFAULT_TIMEZONE
+
 OK = 0
 MISSING = 1
 UNPARSEABLE = 2
@@ -45,7 +47,6 @@ _OFFSET_RE = r"[Tt\s].*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _NUMBER_RE = r"^[+-]?\d+(?:\.\d*)?$"
 
 
-DATE_ORDERS = ("auto", "day-first", "month-first", "year-first")
 _SLASH_RE = r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[T\s]+(.*))?$"
 
 
@@ -220,7 +221,7 @@ def _numeric_dates_to_iso(text: pd.Series, requested: str, weights=None):
     return iso.where(ok, "invalid"), order, note
 
 
-def parse_times(values, timezone: str = "Europe/London", group=None, date_order: str = "auto") -> ParsedTimes:
+def parse_times(values, timezone: str = DEFAULT_TIMEZONE, group=None, date_order: str = "auto") -> ParsedTimes:
     """Parse one column of timestamps (see the module docstring) to UTC epoch seconds.
 
     Numeric dates such as ``24/11/2026 14:05:09`` are read in ``date_order`` ("auto" decides from
@@ -458,7 +459,7 @@ def _general_parse(text: pd.Series, date_order: str, weights=None, units=None) -
     return _General(seconds, wall, naive, missing, order, note)
 
 
-def parse_instant(value, timezone: str = "Europe/London") -> float | None:
+def parse_instant(value, timezone: str = DEFAULT_TIMEZONE) -> float | None:
     """One timestamp (e.g. a period bound) to UTC seconds, or None when empty; raises ValueError."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

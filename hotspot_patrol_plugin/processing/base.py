@@ -16,6 +16,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import dependencies
+from ..core.definitions import DEFAULT_TIMEZONE
 
 
 def dependency_problems() -> list[str]:
@@ -38,28 +39,28 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
     def name(self) -> str:
         return self.ALG_ID
 
-    def displayName(self) -> str:  # noqa: N802 - QGIS API
+    def displayName(self) -> str:
         return self.tr(self.DISPLAY)
 
     def group(self) -> str:
         return self.tr(self.GROUP)
 
-    def groupId(self) -> str:  # noqa: N802 - QGIS API
+    def groupId(self) -> str:
         return self.GROUP_ID
 
-    def shortHelpString(self) -> str:  # noqa: N802 - QGIS API
+    def shortHelpString(self) -> str:
         from ..core.definitions import flowing
 
         return flowing(self.tr(self.HELP))
 
-    def createInstance(self):  # noqa: N802 - QGIS API
+    def createInstance(self):
         return type(self)()
 
     def timezone(self, parameters, key, context) -> str:
         """The IANA time-zone parameter (default Europe/London), checked: one sentence if unknown."""
         import pandas as pd
 
-        name = (self.parameterAsString(parameters, key, context) or "Europe/London").strip()
+        name = (self.parameterAsString(parameters, key, context) or DEFAULT_TIMEZONE).strip()
         try:
             pd.Timestamp(0).tz_localize(name)
         except Exception:
@@ -179,7 +180,7 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
             out += _layer_files(key, layer)
         return out
 
-    def canExecute(self):  # noqa: N802 - QGIS API
+    def canExecute(self):
         problems = dependency_problems()
         if problems:
             return False, " ".join(problems)

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -83,7 +84,7 @@ class ComplianceAlgorithm(HotspotAlgorithm):
         # the briefing page builds a print layout: main thread only
         return super().flags() | compat.ALG_NO_THREADING
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.SCHEDULE, self.tr("Schedule (SCHEDULE of Plan randomised hot spot patrols)"), [compat.SOURCE_VECTOR]))
         self.addParameter(QgsProcessingParameterFeatureSource(
@@ -102,7 +103,7 @@ class ComplianceAlgorithm(HotspotAlgorithm):
             self.addParameter(QgsProcessingParameterNumber(
                 key, self.tr(label), compat.NUMBER_DOUBLE, default, False, 0.0))
         self.addParameter(QgsProcessingParameterString(
-            self.TIMEZONE, self.tr("Time zone of schedule times without an offset"), defaultValue="Europe/London"))
+            self.TIMEZONE, self.tr("Time zone of schedule times without an offset"), defaultValue=DEFAULT_TIMEZONE))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.PLANNED_VISITS, self.tr("Planned visits, made or missed"), compat.SOURCE_VECTOR))
         self.addParameter(QgsProcessingParameterFeatureSink(self.BY_ZONE, self.tr("Compliance by zone")))
@@ -113,7 +114,7 @@ class ComplianceAlgorithm(HotspotAlgorithm):
             optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+    def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
         from ..core import compliance as C
 

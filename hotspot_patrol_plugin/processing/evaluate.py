@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -125,7 +126,7 @@ class EvaluateAlgorithm(HotspotAlgorithm):
     )
     TEXTS = ("HEADLINE", "CONTROL_CHOICE", "WDQ_READING", "DOSAGE", "NOTES")
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         tr = self.tr
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.CRIMES, tr("Crimes (points, any CRS)"), [compat.SOURCE_POINT])
@@ -164,7 +165,7 @@ class EvaluateAlgorithm(HotspotAlgorithm):
         ):
             self.addParameter(QgsProcessingParameterDateTime(key, tr(label), compat.DATETIME_TYPE))
         p = QgsProcessingParameterString(
-            self.TIMEZONE, tr("Time zone of dates without an offset"), defaultValue="Europe/London", optional=True
+            self.TIMEZONE, tr("Time zone of dates without an offset"), defaultValue=DEFAULT_TIMEZONE, optional=True
         )
         p.setFlags(p.flags() | compat.FLAG_ADVANCED)
         self.addParameter(p)
@@ -240,7 +241,7 @@ class EvaluateAlgorithm(HotspotAlgorithm):
             self.addOutput(QgsProcessingOutputString(key, key))
 
     # ------------------------------------------------------------------ main
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+    def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
         from ..core import evaluation as E
         from ..qgis_io import report as R
@@ -282,21 +283,21 @@ class EvaluateAlgorithm(HotspotAlgorithm):
     def zones(self, parameters, context, s, feedback):
         """(working CRS, treated (geometries, ids), control (geometries, ids) or (None, None))."""
         from ..qgis_io import report as R
-        from ..qgis_io.tracks import transformer
+        from ..qgis_io.crs import transformer
 
         treated_src = self.source(parameters, self.TREATED, context)
         crs = R.work_crs(treated_src.sourceCrs(), treated_src.sourceExtent())
-        to_work = transformer(treated_src.sourceCrs(), crs)
+        to_work = transformer(treated_src.sourceCrs(), crs, context)
         treated = R.read_zones(treated_src, "treated zones", s.zone_id, to_work, feedback)
         control_src = self.parameterAsSource(parameters, self.CONTROL, context)
         if control_src is None:
             return crs, treated, (None, None)
-        to_work = transformer(control_src.sourceCrs(), crs)
+        to_work = transformer(control_src.sourceCrs(), crs, context)
         return crs, treated, R.read_zones(control_src, "control zones", s.zone_id, to_work, feedback)
 
     def crimes(self, parameters, context, s, crs, feedback):
         from ..qgis_io import report as R
-        from ..qgis_io.tracks import transformer
+        from ..qgis_io.crs import transformer
 
         src = self.source(parameters, self.CRIMES, context)
         layer = self.parameterAsVectorLayer(parameters, self.CRIMES, context)
@@ -307,7 +308,7 @@ class EvaluateAlgorithm(HotspotAlgorithm):
             s.date_field,
             s.type_field,
             s.harm_field,
-            transformer(src.sourceCrs(), crs),
+            transformer(src.sourceCrs(), crs, context),
             s.timezone,
             (s.before, s.after),
             feedback,

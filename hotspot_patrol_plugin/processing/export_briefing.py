@@ -22,6 +22,7 @@ from qgis.core import (
     QgsProject,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -81,7 +82,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         # builds a print layout and adds it to the project: main thread only
         return super().flags() | compat.ALG_NO_THREADING
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         adv = compat.FLAG_ADVANCED
         self.addParameter(QgsProcessingParameterVectorLayer(
             self.COVERAGE, self.tr("Coverage (COVERAGE output of Match officer tracks)"), [compat.SOURCE_POLYGON]))
@@ -112,7 +113,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         for key, label in ((self.PERIOD, "Period text (default: from the first to the last visit)"),
                            (self.TIMEZONE, "Time zone for printed times")):
             p = QgsProcessingParameterString(key, self.tr(label), optional=True,
-                                             defaultValue="Europe/London" if key == self.TIMEZONE else None)
+                                             defaultValue=DEFAULT_TIMEZONE if key == self.TIMEZONE else None)
             p.setFlags(p.flags() | adv)
             self.addParameter(p)
         for key, label in ((self.TARGET_MIN, "Target band minimum, minutes (default: the coverage style's, else 10)"),
@@ -129,22 +130,8 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.PNG_FILES, self.tr("PNG pages written")))
 
     # ------------------------------------------------------------------ helpers
-    def helpUrl(self):  # noqa: N802 - QGIS API
+    def helpUrl(self):
         return "https://github.com/hotspot-patrol/hotspot-patrol#coverage-at-a-glance-and-briefing-packs"
-
-    @staticmethod
-    def _own_bands(coverage, lo, hi) -> bool:
-        """True when the coverage's zones were judged by bands of their own that differ from zone to
-        zone (band_min/band_max): then no one band can be named in the legend."""
-        if coverage.fields().indexOf("band_min") < 0 or coverage.fields().indexOf("band_max") < 0:
-            return False
-        bands = set()
-        for f in coverage.getFeatures():
-            try:
-                bands.add((round(float(f["band_min"]), 6), round(float(f["band_max"]), 6)))
-            except (TypeError, ValueError):
-                continue
-        return len(bands) > 1
 
     def _layer(self, parameters, key, context, required=False):
         if parameters.get(key) in (None, ""):
@@ -194,38 +181,10 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
                 return taken, True
         return layer.clone(), True
 
-    def _status_mismatches(self, coverage, lo, hi) -> int:
-        """Zones whose status is not what the one status rule gives for their median and band (each
-        zone's own band_min/band_max when the coverage has them, else ``lo``..``hi``)."""
-        from ..core import fields as F
-        from ..core.status import status_of
-
-        names = coverage.fields().names()
-        own = "band_min" in names and "band_max" in names
-        bad = 0
-        for f in coverage.getFeatures():
-            med, status, visits = f[F.DWELL_MEDIAN_MIN], f[F.STATUS], f[F.VISITS]
-            try:
-                med, visits = float(med), int(visits)
-                band = (float(f["band_min"]), float(f["band_max"])) if own else (lo, hi)
-            except (TypeError, ValueError):
-                continue
-            if visits <= 0:
-                continue
-            if str(status) != status_of(med, *band):
-                bad += 1
-        return bad
-
-    # ------------------------------------------------------------------ main
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        self.require_dependencies()
-        self.check_outputs(parameters, context, [self.COVERAGE, self.VISITS, self.WAYPOINTS, self.BACKGROUND],
-                           [self.OUTPUT])
-        from ..paths import metadata_path
-        from ..qgis_io import briefing as B
+    def _inputs(self, parameters, context):
+        """(coverage, visits, waypoints, background layers), checked."""
         from ..qgis_io import styles
 
-        started = time.perf_counter()
         coverage = self._layer(parameters, self.COVERAGE, context, required=True)
         visits = self._layer(parameters, self.VISITS, context)
         waypoints = self._layer(parameters, self.WAYPOINTS, context)
@@ -240,6 +199,10 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
                                      ("waypoints", waypoints, compat.GEOM_POINT)):
             if layer is not None and compat.geometry_type(layer.wkbType()) != wanted:
                 raise QgsProcessingException(f"The {label} layer '{layer.name()}' has the wrong geometry type.")
+        return coverage, visits, waypoints, background
+
+    def _destinations(self, parameters, context) -> tuple[str, str]:
+        """(the PDF, the PNG folder or ""), both checked writable."""
         out_pdf = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         if not out_pdf:
             raise QgsProcessingException("Choose a file for the briefing pack (OUTPUT).")
@@ -251,9 +214,16 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
             png_folder = self.parameterAsString(parameters, self.PNG_FOLDER, context)
             if png_folder:
                 self._check_writable(os.path.join(png_folder, "page_01.png"), "PNG pages")
+        return out_pdf, png_folder
+
+    def _options(self, parameters, context, coverage, visits, waypoints, background, feedback):
+        """The pack's options (briefing.PackOptions), every parameter resolved once."""
+        from ..paths import metadata_path
+        from ..qgis_io import briefing as B
+        from ..qgis_io import styles
 
         lo, hi = self._band(parameters, context, coverage)
-        mismatched = self._status_mismatches(coverage, lo, hi)
+        mismatched = styles.status_mismatches(coverage, lo, hi)
         if mismatched:
             feedback.pushWarning(
                 f"{mismatched} zone(s) have a status that does not follow from their median visit and the "
@@ -270,7 +240,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
             feedback.pushWarning("Unit ids are shown as recorded: keep this pack with the analyst.")
         title = (self.parameterAsString(parameters, self.TITLE, context) or "").strip() or self.DEFAULT_TITLE
         paper = self.parameterAsEnumString(parameters, self.PAPER, context) or self.PAPERS[0]
-        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or "Europe/London").strip()
+        timezone = (self.parameterAsString(parameters, self.TIMEZONE, context) or DEFAULT_TIMEZONE).strip()
         # what the pack shows, in the reader's words (layer names are the analyst's, not the reader's)
         n = coverage.featureCount()
         sources = [f"coverage of {n} zone{'s' if n != 1 else ''} measured from officer location pings"]
@@ -284,29 +254,54 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
             feedback.pushWarning(
                 "No background map (BACKGROUND): the pack's maps show the zones without streets. Add a map "
                 "layer held on this machine (e.g. OS OpenData or an OpenStreetMap extract) for street context.")
-        options = B.PackOptions(
+        return B.PackOptions(
             title=title, paper=paper,
             area=(self.parameterAsString(parameters, self.AREA, context) or "").strip(),
             period=(self.parameterAsString(parameters, self.PERIOD, context) or "").strip(),
             target_min=lo, target_max=hi, timezone=timezone, unit_key=key, show_unit_ids=show_ids,
             source_note="; ".join(sources), version=_version(metadata_path),
             order=self.parameterAsEnumString(parameters, self.ORDER, context) or self.ORDERS[0],
-            own_bands=self._own_bands(coverage, lo, hi))
+            own_bands=styles.own_bands(coverage))
 
+    # ------------------------------------------------------------------ main
+    def processAlgorithm(self, parameters, context, feedback):
+        self.require_dependencies()
+        self.check_outputs(parameters, context, [self.COVERAGE, self.VISITS, self.WAYPOINTS, self.BACKGROUND],
+                           [self.OUTPUT])
+        from ..qgis_io import briefing as B
+        from ..qgis_io.crs import working_crs
+
+        started = time.perf_counter()
+        coverage, visits, waypoints, background = self._inputs(parameters, context)
+        out_pdf, png_folder = self._destinations(parameters, context)
+        options = self._options(parameters, context, coverage, visits, waypoints, background, feedback)
         project = context.project() or QgsProject.instance()
         try:
-            from ..qgis_io.tracks import working_crs
-
             crs = working_crs(coverage.crs(), coverage.extent())
             layers = B.build_pack_layers(coverage, visits, waypoints, [], options, feedback, crs=crs)
         except B.BriefingError as e:
             raise QgsProcessingException(str(e)) from None
         if feedback.isCanceled():
             return {}
+        layout, name, info = self._layout(project, layers, background, options, context, feedback)
+        pngs = self._export(layout, out_pdf, png_folder, options.title, feedback)
+        if pngs is None:
+            return {}
+        feedback.pushInfo(f"Briefing pack: {info.pages} pages written to {out_pdf}"
+                          + (f", {len(pngs)} PNG pages to {png_folder}" if png_folder else "")
+                          + f" in {time.perf_counter() - started:.1f} s.")
+        return {self.OUTPUT: out_pdf, self.PNG_FOLDER: png_folder or None, self.PAGES: info.pages,
+                self.LAYOUT: name, self.PNG_FILES: len(pngs)}
 
-        # the pack's layers live in the project, in one group that is not drawn on the canvas
+    # ------------------------------------------------------------------ steps
+    def _layout(self, project, layers, background, options, context, feedback):
+        """The pack's layers put in the project (one group, not drawn on the canvas) and its layout
+        added: (layout, its name, what it holds)."""
+        from ..qgis_io import briefing as B
+        from ..qgis_io import styles
+
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        group = project.layerTreeRoot().addGroup(f"Briefing pack: {title} ({stamp})")
+        group = project.layerTreeRoot().addGroup(f"Briefing pack: {options.title} ({stamp})")
         group.setItemVisibilityChecked(False)
         group.setExpanded(False)
         for layer in layers.all():
@@ -320,7 +315,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
                 group.addLayer(owned)
             layers.background.append(owned)
 
-        name = _unique_layout_name(project, f"{title} ({stamp})")
+        name = _unique_layout_name(project, f"{options.title} ({stamp})")
         try:
             layout, info = B.build_layout(project, layers, options, name)
         except B.BriefingError as e:
@@ -331,6 +326,12 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         project.layoutManager().addLayout(layout)
         feedback.pushInfo(f"Layout '{name}' added to the project: {info.overview_pages} overview page(s) and "
                           f"{info.zones} zone page(s).")
+        return layout, name, info
+
+    @staticmethod
+    def _export(layout, out_pdf, png_folder, title, feedback):
+        """The PDF, and the PNG pages when a folder is given: the PNG files written (None: cancelled)."""
+        from ..qgis_io import briefing as B
 
         steps = QgsProcessingMultiStepFeedback(2 if png_folder else 1, feedback)
         try:
@@ -338,7 +339,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         except B.BriefingError as e:
             raise QgsProcessingException(str(e)) from None
         if feedback.isCanceled():
-            return {}
+            return None
         pngs = []
         if png_folder:
             try:
@@ -346,11 +347,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
                 pngs = B.export_pngs(layout, png_folder, 150, steps)
             except B.BriefingError as e:
                 raise QgsProcessingException(str(e)) from None
-        feedback.pushInfo(f"Briefing pack: {info.pages} pages written to {out_pdf}"
-                          + (f", {len(pngs)} PNG pages to {png_folder}" if png_folder else "")
-                          + f" in {time.perf_counter() - started:.1f} s.")
-        return {self.OUTPUT: out_pdf, self.PNG_FOLDER: png_folder or None, self.PAGES: info.pages,
-                self.LAYOUT: name, self.PNG_FILES: len(pngs)}
+        return pngs
 
 
 def _version(metadata_path) -> str:

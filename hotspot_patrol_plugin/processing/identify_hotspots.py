@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
-    QgsGeometry,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -21,9 +20,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
-from .match_tracks import gpkg_destination
 
 HELP = (
     "<p>Finds statistically significant hot spots of crime and turns them into zones to patrol.</p> "
@@ -61,6 +60,27 @@ SHAPE_OPTIONS = ("hexagon", "square")
 #: default is 0, no limit, as before the limit existed
 PATROL_ZONE_AREA = 50_000.0
 DEFAULT_MAX_ZONE_AREA = 0.0
+
+
+@dataclass
+class HotspotOptions:
+    """The run's parameters as plain values (``IdentifyHotspotsAlgorithm._options``)."""
+
+    out_crs: object  # QgsCoordinateReferenceSystem, metric
+    date_field: str | None
+    type_field: str | None
+    weight_field: str | None
+    harm_table: dict | None
+    name_field: str | None
+    types: list
+    timezone: str
+    period: tuple  # (start, end) UTC seconds or None
+    shape: str
+    size: float
+    lattice: object  # core.hotspots.Lattice
+    alpha: float
+    min_crimes: int
+    max_area: float
 
 
 class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
@@ -102,10 +122,10 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
     EXCLUDED_ROWS = "EXCLUDED_ROWS"
     EXCLUDED_REASONS = "EXCLUDED_REASONS"
 
-    def helpUrl(self):  # noqa: N802 - QGIS API
+    def helpUrl(self):
         return "https://github.com/hotspot-patrol/hotspot-patrol#find-the-hot-spots-from-crime-data"
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Crimes (point layer)"), [compat.SOURCE_POINT]))
         self.addParameter(QgsProcessingParameterField(
@@ -114,7 +134,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         for key, label in ((self.PERIOD_START, "Period start"), (self.PERIOD_END, "Period end (included)")):
             self.addParameter(QgsProcessingParameterDateTime(key, self.tr(label), compat.DATETIME_TYPE, optional=True))
         tz = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of dates without an offset"),
-                                          defaultValue="Europe/London", optional=True)
+                                          defaultValue=DEFAULT_TIMEZONE, optional=True)
         tz.setFlags(tz.flags() | compat.FLAG_ADVANCED)
         self.addParameter(tz)
         self.addParameter(QgsProcessingParameterField(
@@ -178,33 +198,24 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
                 f"(its fields: {', '.join(source.fields().names())}).")
         return name
 
-    def _style(self, context, layer_id, apply):
-        from ..qgis_io.styles import StylePostProcessor
-
-        if layer_id and context.willLoadLayerOnCompletion(layer_id):
-            details = context.layerToLoadOnCompletionDetails(layer_id)
-            details.setPostProcessor(StylePostProcessor.create(apply))
-
-    # ------------------------------------------------------------------ main
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        self.require_dependencies()
-        import numpy as np
-
-        from ..core import hotspots as H
-        from ..qgis_io import hotspot_styles as S
-        from ..qgis_io import hotspots as IO
-        from ..qgis_io import tracks as T
-
-        started = time.perf_counter()
-        self.check_outputs(parameters, context, [self.INPUT, self.STUDY_AREA, self.HARM_TABLE],
-                           [self.GRID, self.HOTSPOTS, self.CONCENTRATION])
+    # ------------------------------------------------------------------ options and reading
+    def _source(self, parameters, context):
         source = self.source(parameters, self.INPUT, context)
         if source.featureCount() == 0:  # before the type: a header-only CSV layer has no geometry type
             raise QgsProcessingException("The crime layer has no features.")
         if compat.geometry_type(source.wkbType()) != compat.GEOM_POINT:
             raise QgsProcessingException("The crime layer must be a point layer.")
-        if T.undefined_crs(source.sourceCrs()):
+        from ..qgis_io.crs import undefined_crs
+
+        if undefined_crs(source.sourceCrs()):
             raise QgsProcessingException("The crime layer has no coordinate reference system: set one first.")
+        return source
+
+    def _options(self, parameters, context, source) -> HotspotOptions:
+        """Every parameter as a plain value, checked once."""
+        from ..core import hotspots as H
+        from ..qgis_io import hotspots as IO
+
         out_crs = self.parameterAsCrs(parameters, self.OUTPUT_CRS, context)
         if parameters.get(self.OUTPUT_CRS) in (None, ""):
             out_crs = QgsCoordinateReferenceSystem("EPSG:27700")
@@ -212,7 +223,6 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
             raise QgsProcessingException(
                 f"The output CRS {out_crs.authid() or out_crs.description() or '(invalid)'} is not a projected "
                 f"CRS in metres; choose one such as EPSG:27700 (British National Grid).")
-
         date_field = self._field(parameters, self.DATE_FIELD, context, source, "date")
         type_field = self._field(parameters, self.TYPE_FIELD, context, source, "crime type")
         weight_field = self._field(parameters, self.WEIGHT_FIELD, context, source, "weight")
@@ -245,94 +255,139 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
                 raise QgsProcessingException(str(e)) from None
         shape = SHAPE_OPTIONS[self.parameterAsEnum(parameters, self.CELL_SHAPE, context)]
         size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
-        alpha = self.parameterAsDouble(parameters, self.ALPHA, context)
-        min_crimes = self.parameterAsInt(parameters, self.MIN_CRIMES, context)
         try:
             lattice = H.Lattice(shape, size)
         except ValueError as e:  # e.g. a cell size that is not a number
             raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
+        max_area = self.parameterAsDouble(parameters, self.MAX_ZONE_AREA, context) \
+            if parameters.get(self.MAX_ZONE_AREA) not in (None, "") else DEFAULT_MAX_ZONE_AREA
+        return HotspotOptions(
+            out_crs=out_crs, date_field=date_field, type_field=type_field, weight_field=weight_field,
+            harm_table=harm_table, name_field=name_field, types=types, timezone=timezone, period=(start, end),
+            shape=shape, size=size, lattice=lattice, alpha=self.parameterAsDouble(parameters, self.ALPHA, context),
+            min_crimes=self.parameterAsInt(parameters, self.MIN_CRIMES, context), max_area=max_area)
 
-        # study area
-        area = None
+    def _study_area(self, parameters, context, opts, feedback):
+        from ..qgis_io import hotspots as IO
+        from ..qgis_io.crs import transformer
+
         area_src = self.parameterAsSource(parameters, self.STUDY_AREA, context)
-        if area_src is not None:
-            if compat.geometry_type(area_src.wkbType()) != compat.GEOM_POLYGON:
-                raise QgsProcessingException("The study area layer must be a polygon layer.")
-            area = IO.study_area(area_src, T.transformer(area_src.sourceCrs(), out_crs), feedback)
+        if area_src is None:
+            return None
+        if compat.geometry_type(area_src.wkbType()) != compat.GEOM_POLYGON:
+            raise QgsProcessingException("The study area layer must be a polygon layer.")
+        return IO.study_area(area_src, transformer(area_src.sourceCrs(), opts.out_crs, context), feedback)
 
-        # crimes
-        if source.featureCount() == 0:
-            raise QgsProcessingException("The crime layer has no features.")
+    def _read_crimes(self, parameters, context, source, opts, feedback, started):
+        """The crimes that pass the filters, as arrays in the output CRS; rows left out counted by reason."""
+        from ..core.definitions import dates_label
+        from ..qgis_io import hotspots as IO
+        from ..qgis_io.crs import transformer
+        from ..qgis_io.layers import UNPLACED, unplaced_rows
+
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         crimes = IO.read_crimes(
-            source, layer, parameters.get(self.INPUT), T.transformer(source.sourceCrs(), out_crs), feedback,
-            date_field=date_field, period=(start, end), timezone=timezone, type_field=type_field, types=types,
-            weight_field=weight_field, harm_table=harm_table, label_field=name_field)
+            source, layer, parameters.get(self.INPUT), transformer(source.sourceCrs(), opts.out_crs, context),
+            feedback, date_field=opts.date_field, period=opts.period, timezone=opts.timezone,
+            type_field=opts.type_field, types=opts.types, weight_field=opts.weight_field, harm_table=opts.harm_table,
+            label_field=opts.name_field)
         if feedback.isCanceled():
-            return {}
-        from ..qgis_io.readers import UNPLACED, unplaced_rows
-
+            return None
         unplaced = unplaced_rows(layer, parameters.get(self.INPUT), crimes.rows_read)
         if unplaced:  # rows QGIS's delimited-text reader left out: counted like any other skipped row
             crimes.skipped[UNPLACED] = unplaced
             crimes.rows_read += unplaced
-        read_s = time.perf_counter() - started
-        feedback.pushInfo(f"Read {crimes.rows_read:,} crimes ({crimes.method}) in {read_s:.1f} s; "
-                          f"{len(crimes.x):,} pass the filters.")
+        feedback.pushInfo(f"Read {crimes.rows_read:,} crimes ({crimes.method}) in "
+                          f"{time.perf_counter() - started:.1f} s; {len(crimes.x):,} pass the filters.")
         if crimes.date_range is not None:
-            from ..core.definitions import dates_label
-
-            feedback.pushInfo(f"Dates of the crimes analysed: {dates_label(*crimes.date_range, timezone)}.")
+            feedback.pushInfo(f"Dates of the crimes analysed: {dates_label(*crimes.date_range, opts.timezone)}.")
         for note in crimes.notes:
             feedback.pushInfo(note)
-        excluded = dict(crimes.excluded)
         if len(crimes.x) == 0:
-            reasons = "; ".join(f"{k}: {v:,}" for k, v in {**crimes.skipped, **excluded}.items()) or "none"
+            reasons = "; ".join(f"{k}: {v:,}" for k, v in {**crimes.skipped, **crimes.excluded}.items()) or "none"
             raise QgsProcessingException(
                 f"No crimes are left to analyse out of {crimes.rows_read:,} ({reasons}).")
-        feedback.setProgress(35)
+        return crimes
 
+    # ------------------------------------------------------------------ main
+    def processAlgorithm(self, parameters, context, feedback):
+        self.require_dependencies()
+        from ..core import hotspots as H
+        from ..qgis_io import hotspot_styles as S
+        from ..qgis_io import outputs
+
+        started = time.perf_counter()
+        self.check_outputs(parameters, context, [self.INPUT, self.STUDY_AREA, self.HARM_TABLE],
+                           [self.GRID, self.HOTSPOTS, self.CONCENTRATION])
+        source = self._source(parameters, context)
+        opts = self._options(parameters, context, source)
+        area = self._study_area(parameters, context, opts, feedback)
+        crimes = self._read_crimes(parameters, context, source, opts, feedback, started)
+        if crimes is None:
+            return {}
+        feedback.setProgress(35)
         try:
-            max_area = self.parameterAsDouble(parameters, self.MAX_ZONE_AREA, context) \
-                if parameters.get(self.MAX_ZONE_AREA) not in (None, "") else DEFAULT_MAX_ZONE_AREA
-            result = H.analyse(crimes.x, crimes.y, crimes.weight, lattice, area, alpha, min_crimes,
-                               max_area_m2=max_area or None)
+            result = H.analyse(crimes.x, crimes.y, crimes.weight, opts.lattice, area, opts.alpha, opts.min_crimes,
+                               max_area_m2=opts.max_area or None)
         except ValueError as e:
             raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
-        if result.outside:
-            excluded[IO.OUTSIDE_AREA] = result.outside
         if feedback.isCanceled():
             return {}
         feedback.setProgress(55)
+        self._log_grid(result, opts, feedback)
+
+        results = {self.GRID: self._write_grid(parameters, context, result, opts.out_crs, feedback)}
+        if feedback.isCanceled():
+            return {}
+        names = self._zone_names(result, crimes)
+        results[self.HOTSPOTS] = self._write_zones(parameters, context, result.zones, opts.out_crs, names)
+        results[self.CONCENTRATION] = self._write_concentration(parameters, context, result.concentration)
+        outputs.style_on_load(context, results[self.GRID], S.apply_grid_style)
+        outputs.style_on_load(context, results[self.HOTSPOTS], S.apply_hotspots_style)
+        return {**results, **self._summary(result, crimes, opts, started, feedback)}
+
+    # ------------------------------------------------------------------ steps
+    @staticmethod
+    def _log_grid(result, opts, feedback) -> None:
         grid = result.grid
         n = len(grid)
         mean, sd = float(result.harm.mean()), float(result.harm.std())
         counts = result.class_counts()
         feedback.pushInfo(
-            f"Gi* over {n:,} {shape}s of {size:g} m ({grid.cell_area / 1e6:.4f} km² each, "
+            f"Gi* over {n:,} {opts.shape}s of {opts.size:g} m ({grid.cell_area / 1e6:.4f} km² each, "
             f"{n * grid.cell_area / 1e6:.2f} km² in all): harm per cell mean {mean:.3f}, sd {sd:.3f}; "
             + ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v) + ".")
         if not sd > 0:
             feedback.pushWarning("Every cell holds the same harm: Gi* is undefined, so no cell is a hot spot.")
 
-        results = {}
-        results[self.GRID] = self._write_grid(parameters, context, result, out_crs, feedback)
-        if feedback.isCanceled():
-            return {}
+    @staticmethod
+    def _zone_names(result, crimes) -> list:
+        """Each zone's name from its crimes' labels (police.uk's street), None without labels."""
+        import numpy as np
+
+        from ..qgis_io import hotspots as IO
+
         names = [None] * len(result.zones)
         if crimes.labels is not None and len(result.zones):
             cell = result.grid.cell_of(crimes.x, crimes.y)
             zone_of = np.where(cell >= 0, result.zones.cell_zone[np.maximum(cell, 0)], -1)
             names = IO.zone_names(zone_of, crimes.labels, len(result.zones))
-        results[self.HOTSPOTS] = self._write_zones(parameters, context, result.zones, out_crs, names)
-        results[self.CONCENTRATION] = self._write_concentration(parameters, context, result.concentration)
-        self._style(context, results[self.GRID], S.apply_grid_style)
-        self._style(context, results[self.HOTSPOTS], S.apply_hotspots_style)
+        return names
 
-        weighted = weight_field is not None or harm_table is not None
-        headline = H.headline(result.concentration, grid.cell_area, "harm" if weighted else "crime")
+    def _summary(self, result, crimes, opts, started, feedback) -> dict:
+        """The log's last lines and the numeric results."""
+        import numpy as np
+
+        from ..core import hotspots as H
+        from ..qgis_io import hotspots as IO
+
+        excluded = dict(crimes.excluded)
+        if result.outside:
+            excluded[IO.OUTSIDE_AREA] = result.outside
+        weighted = opts.weight_field is not None or opts.harm_table is not None
+        headline = H.headline(result.concentration, result.grid.cell_area, "harm" if weighted else "crime")
         feedback.pushInfo(f"Concentration: {headline}.")
-        zones = result.zones
+        zones, alpha = result.zones, opts.alpha
         hot_cells = int(((result.z > 0) & (result.p_fdr <= alpha)).sum())
         if len(zones):
             top = "; ".join(f"{zones.ids[i]}: {int(zones.crimes[i])} crimes, {zones.harm[i]:g} harm, "
@@ -343,7 +398,7 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         else:
             feedback.pushInfo(f"No hot spot zones at FDR {alpha:g}.")
         if zones.dropped:
-            feedback.pushInfo(f"{zones.dropped:,} candidate zone(s) with fewer than {min_crimes} crimes dropped.")
+            feedback.pushInfo(f"{zones.dropped:,} candidate zone(s) with fewer than {opts.min_crimes} crimes dropped.")
         skipped_total = int(sum(crimes.skipped.values()))
         skipped = "; ".join(f"{k}: {v:,}" for k, v in crimes.skipped.items()) or "none"
         excluded_total = int(sum(excluded.values()))
@@ -351,98 +406,47 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         feedback.pushInfo(f"Skipped crimes: {skipped_total:,} ({skipped}). Filtered out: {excluded_total:,} "
                           f"({excluded_text}). Crimes analysed: {result.points_used:,}. "
                           f"Total time {time.perf_counter() - started:.1f} s.")
-        results.update({
+        return {
             self.HEADLINE: headline,
             self.AREA_PCT_HALF: float(np.round(result.concentration.half_area_pct, 4)),
             self.HOTSPOT_COUNT: len(zones),
             self.DROPPED_ZONES: zones.dropped,
-            self.CELL_COUNT: n,
+            self.CELL_COUNT: len(result.grid),
             self.HOT_CELLS: hot_cells,
             self.CRIMES_USED: result.points_used,
             self.SKIPPED_ROWS: skipped_total,
             self.SKIPPED_REASONS: skipped,
             self.EXCLUDED_ROWS: excluded_total,
             self.EXCLUDED_REASONS: excluded_text,
-        })
-        return results
+        }
 
-    # ------------------------------------------------------------------ sinks
+    # ------------------------------------------------------------------ outputs
     def _write_grid(self, parameters, context, result, crs, feedback):
         import numpy as np
 
-        from ..core import hotspots as H
-        from ..qgis_io import hotspots as IO
+        from ..core.definitions import GRID_SCHEMA
+        from ..qgis_io import outputs
 
-        grid = result.grid
-        n = len(grid)
-        values = (list(range(1, n + 1)), result.crimes.tolist(), result.harm.tolist(), result.z.tolist(),
-                  result.p.tolist(), result.p_fdr.tolist(), result.classes.tolist())
-        dest = gpkg_destination(self, parameters, self.GRID, context)
-        path, _, layer = (dest or "").partition("|layername=")
-        if path.lower().endswith(".gpkg"):
-            # a GeoPackage file: written in bulk (a QGIS sink takes ~30 us a cell, 7 s for a force)
-            import os
-
-            from ..qgis_io import gpkg_writer as W
-
-            path, layer, replace = W.destination(dest, os.path.splitext(os.path.basename(path))[0])
-            W.prepare_file(path, replace)  # the whole file only when asked for and not an input
-            columns = [(name, IO.GRID_OGR_TYPES[name], v) for name, v in zip(H.GRID_FIELDS, values)]
-            IO.write_polygons_gpkg(path, layer, crs.toWkt(),
-                                   grid.rings(), columns, feedback, (55.0, 95.0))
-            return dest
-        fields = IO.grid_fields()
-        sink, dest = self.parameterAsSink(parameters, self.GRID, context, fields, compat.WKB_POLYGON, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.GRID))
-        rows = list(zip(*values))
-        feat = QgsFeature(fields)  # one feature, refilled: sinks copy what they are given
-        batch = 20000
-        for lo in range(0, n, batch):
-            if feedback.isCanceled():
-                break
-            hi = min(lo + batch, n)
-            for wkb, row in zip(grid.wkb(np.arange(lo, hi)), rows[lo:hi]):
-                geom = QgsGeometry()
-                geom.fromWkb(wkb)
-                feat.setGeometry(geom)
-                feat.setAttributes(list(row))
-                sink.addFeature(feat, compat.SINK_FAST_INSERT)
-            feedback.setProgress(55 + 40 * hi / n)
-        return dest
+        n = len(result.grid)
+        columns = [np.arange(1, n + 1), result.crimes, result.harm, result.z, result.p, result.p_fdr, result.classes]
+        return outputs.write(self, parameters, self.GRID, context, GRID_SCHEMA, columns, crs, geometry="polygon",
+                             rings=result.grid.rings(), feedback=feedback, progress=(55.0, 95.0))
 
     def _write_zones(self, parameters, context, zones, crs, names=None):
+        from ..core.definitions import HOTSPOTS_SCHEMA
         from ..qgis_io import hotspots as IO
-        from ..qgis_io import tracks as T
+        from ..qgis_io import outputs
 
-        fields = IO.hotspot_fields()
-        sink, dest = self.parameterAsSink(parameters, self.HOTSPOTS, context, fields, compat.WKB_POLYGON, crs)
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.HOTSPOTS))
-        geoms = T.qgs_geometries(zones.geoms) if len(zones) else []
         names = names or [None] * len(zones)
-        priority = IO.priorities(len(zones))  # by harm: zones come ranked by harm
-        for i in range(len(zones)):
-            attrs = [zones.ids[i], names[i] or f"Hot spot {i + 1}", priority[i], int(zones.crimes[i]),
-                     float(zones.harm[i]),
-                     float(zones.area_m2[i]), int(zones.cells[i]), float(zones.peak_z[i])]
-            sink.addFeature(T.new_feature(fields, attrs, geoms[i]), compat.SINK_FAST_INSERT)
-        return dest
+        columns = [list(zones.ids), [names[i] or f"Hot spot {i + 1}" for i in range(len(zones))],
+                   IO.priorities(len(zones)),  # by harm: zones come ranked by harm
+                   zones.crimes, zones.harm, zones.area_m2, zones.cells, zones.peak_z]
+        return outputs.write(self, parameters, self.HOTSPOTS, context, HOTSPOTS_SCHEMA, columns, crs,
+                             geometry="polygon", geoms=zones.geoms, bulk=False)
 
     def _write_concentration(self, parameters, context, conc):
-        import math
+        from ..core.definitions import CONCENTRATION_SCHEMA
+        from ..qgis_io import outputs
 
-        from ..qgis_io import hotspots as IO
-        from ..qgis_io import tracks as T
-
-        fields = IO.concentration_fields()
-        sink, dest = self.parameterAsSink(
-            parameters, self.CONCENTRATION, context, fields, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem())
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.CONCENTRATION))
-        for i in range(len(conc)):
-            per_cell = float(conc.harm_per_cell[i])
-            attrs = [None if math.isnan(per_cell) else per_cell, int(conc.cells[i]), int(conc.cum_cells[i]),
-                     float(conc.area_pct[i]), float(conc.area_km2[i]), float(conc.harm_pct[i])]
-            sink.addFeature(T.new_feature(fields, attrs), compat.SINK_FAST_INSERT)
-        return dest
+        columns = [conc.harm_per_cell, conc.cells, conc.cum_cells, conc.area_pct, conc.area_km2, conc.harm_pct]
+        return outputs.write(self, parameters, self.CONCENTRATION, context, CONCENTRATION_SCHEMA, columns)

@@ -7,7 +7,6 @@ import time
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFields,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
@@ -22,6 +21,7 @@ from qgis.core import (
     QgsProcessingParameterVectorDestination,
 )
 
+from ..core.definitions import DATE_ORDERS, DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -56,7 +56,6 @@ HELP = (
     " imported the run fails with the reasons, so a script never sees success and an empty layer.</p>"
 )
 
-DATE_ORDERS = ["auto", "day-first", "month-first", "year-first"]
 #: optional cleaning steps (CLEANING), all on by default; track_import.Options.steps names them
 CLEANING_STEPS = [("duplicates", "Drop exact duplicates and second positions at the same time"),
                   ("zero", "Drop (0,0) coordinates"),
@@ -77,10 +76,10 @@ class KeyParameter(QgsProcessingParameterString):
         copy.setFlags(self.flags())
         return copy
 
-    def valueAsPythonString(self, value, context):  # noqa: N802 - QGIS API
+    def valueAsPythonString(self, value, context):
         return repr(MASK) if value else "''"
 
-    def valueAsJsonObject(self, value, context):  # noqa: N802 - QGIS API (3.24+)
+    def valueAsJsonObject(self, value, context):  # QGIS API (3.24+)
         return MASK if value else ""
 
 
@@ -119,7 +118,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
     ROWS_KEPT = "ROWS_KEPT"
     ROWS_DROPPED = "ROWS_DROPPED"
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         opt = compat.FLAG_OPTIONAL
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.INPUT, self.tr("Track files or folders"), compat.SOURCE_FILE, optional=True))
@@ -132,12 +131,12 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             self.addParameter(QgsProcessingParameterString(key, self.tr(label), optional=True))
         self.addParameter(QgsProcessingParameterCrs(
             self.SOURCE_CRS, self.tr("CRS of the coordinates (empty: detect)"), optional=True))
-        p = QgsProcessingParameterEnum(self.DATE_ORDER, self.tr("Order of numeric dates"), DATE_ORDERS,
+        p = QgsProcessingParameterEnum(self.DATE_ORDER, self.tr("Order of numeric dates"), list(DATE_ORDERS),
                                        defaultValue=0)
         p.setFlags(p.flags() | opt)
         self.addParameter(p)
         p = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of times without an offset"),
-                                         defaultValue="Europe/London")
+                                         defaultValue=DEFAULT_TIMEZONE)
         p.setFlags(p.flags() | opt)
         self.addParameter(p)
         self.addParameter(QgsProcessingParameterNumber(
@@ -181,33 +180,22 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         return crs
 
     # what Processing writes into its log and history: the key masked
-    def asPythonCommand(self, parameters, context):  # noqa: N802 - QGIS API
+    def asPythonCommand(self, parameters, context):
         return super().asPythonCommand(_masked(parameters), context)
 
     if hasattr(QgsProcessingAlgorithm, "asQgisProcessCommand"):  # QGIS 3.24+
-        def asQgisProcessCommand(self, parameters, context):  # noqa: N802 - QGIS API
+        def asQgisProcessCommand(self, parameters, context):
             return super().asQgisProcessCommand(_masked(parameters), context)
 
     if hasattr(QgsProcessingAlgorithm, "asMap"):  # QGIS 3.24+
-        def asMap(self, parameters, context):  # noqa: N802 - QGIS API
+        def asMap(self, parameters, context):
             return super().asMap(_masked(parameters), context)
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        self.require_dependencies()
-        import pandas as pd
+    def _options(self, parameters, context):
+        """(options for the import, the output CRS): every parameter as a plain value, checked once."""
+        from ..formats import track_import
+        from ..qgis_io.crs import crs_text, valid_box
 
-        from ..qgis_io import readers, track_import
-        from ..qgis_io import tracks as T
-        from ..qgis_io.layers import read_points
-
-        started = time.perf_counter()
-        self.check_outputs(parameters, context, [self.INPUT, self.LAYER], [self.OUTPUT, self.SUMMARY, self.REPORT])
-        files = self.parameterAsFileList(parameters, self.INPUT, context) if parameters.get(self.INPUT) else []
-        source = self.parameterAsSource(parameters, self.LAYER, context)
-        if not files and source is None:
-            if parameters.get(self.LAYER) not in (None, ""):
-                raise QgsProcessingException(self.invalidSourceError(parameters, self.LAYER))
-            raise QgsProcessingException("Choose track files or a folder (INPUT), or a point layer (LAYER).")
         timezone = self.timezone(parameters, self.TIMEZONE, context)
         out_crs = self._crs(parameters, self.OUTPUT_CRS, context, "output")
         if not out_crs.isValid():
@@ -217,30 +205,44 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             if parameters.get(self.MAX_SPEED_KMH) not in (None, "") else 200.0
         max_acc = self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context) \
             if parameters.get(self.MAX_ACCURACY_M) not in (None, "") else None
-        bounds = T.valid_box(out_crs)
         opts = track_import.Options(
             unit_field=(self.parameterAsString(parameters, self.UNIT_FIELD, context) or "").strip(),
             time_field=(self.parameterAsString(parameters, self.TIME_FIELD, context) or "").strip(),
             x_field=(self.parameterAsString(parameters, self.X_FIELD, context) or "").strip(),
             y_field=(self.parameterAsString(parameters, self.Y_FIELD, context) or "").strip(),
-            source_crs=T.crs_text(src_crs) if src_crs.isValid() else "",
+            source_crs=crs_text(src_crs) if src_crs.isValid() else "",
             date_order=DATE_ORDERS[self.parameterAsEnum(parameters, self.DATE_ORDER, context)],
             timezone=timezone,
             max_speed_kmh=max_speed if max_speed > 0 else None,
             max_accuracy_m=max_acc,
             steps=self._steps(parameters, context),
             pseudonymise_key=self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or "",
-            output_crs=T.crs_text(out_crs),
-            output_bounds=bounds,
+            output_crs=crs_text(out_crs),
+            output_bounds=valid_box(out_crs),
         )
+        return opts, out_crs
 
-        # read
+    def _read(self, parameters, context, opts, feedback):
+        """(raw tables read from the files and the layer, sentences about inputs left out); None if cancelled."""
+        import pandas as pd
+
+        from ..formats import readers, track_import
+        from ..qgis_io import layers
+        from ..qgis_io.crs import crs_text
+        from ..qgis_io.layers import read_points
+
+        files = self.parameterAsFileList(parameters, self.INPUT, context) if parameters.get(self.INPUT) else []
+        source = self.parameterAsSource(parameters, self.LAYER, context)
+        if not files and source is None:
+            if parameters.get(self.LAYER) not in (None, ""):
+                raise QgsProcessingException(self.invalidSourceError(parameters, self.LAYER))
+            raise QgsProcessingException("Choose track files or a folder (INPUT), or a point layer (LAYER).")
         raws, skipped_inputs = [], []
         paths, notes = readers.expand_inputs(files)
         skipped_inputs += notes
         for i, path in enumerate(paths):
             if feedback.isCanceled():
-                return {}
+                return None
             try:
                 raws += readers.read_file(path, columns=lambda sample: track_import.needed_columns(sample, opts))
             except Exception as e:  # one unreadable file must not stop the others
@@ -252,50 +254,56 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             table = read_points(source, layer, names, feedback, parameters.get(self.LAYER))
             name = layer.name() if layer is not None else "layer"
             raw = readers.Raw(name, pd.DataFrame(table.columns), table.fid.astype("int64"),
-                              table.x, table.y, T.crs_text(source.sourceCrs()))
-            unplaced = readers.unplaced_rows(layer, parameters.get(self.LAYER), len(table))
+                              table.x, table.y, crs_text(source.sourceCrs()))
+            unplaced = layers.unplaced_rows(layer, parameters.get(self.LAYER), len(table))
             if unplaced:
-                raw.dropped[readers.UNPLACED] = unplaced
+                raw.dropped[layers.UNPLACED] = unplaced
             raws.append(raw)
-        crs_cache = {}
+        return raws, skipped_inputs
 
-        def to_crs(target):
-            def make(crs_text):
-                key = (crs_text, target.authid() or target.toWkt())
-                if key not in crs_cache:
-                    src = QgsCoordinateReferenceSystem(crs_text)
-                    if not src.isValid():
-                        raise QgsProcessingException(f"Unknown coordinate reference system '{crs_text}'.")
-                    crs_cache[key] = T.transformer(src, target)
-                return crs_cache[key]
-            return make
+    @staticmethod
+    def _to_crs(target, context):
+        """A function: a source CRS (text) -> the transform to ``target`` (cached)."""
+        from ..qgis_io.crs import transformer
 
-        imp = track_import.run(raws, opts, to_crs(out_crs), feedback)
+        cache = {}
+
+        def make(crs_text):
+            key = (crs_text, target.authid() or target.toWkt())
+            if key not in cache:
+                src = QgsCoordinateReferenceSystem(crs_text)
+                if not src.isValid():
+                    raise QgsProcessingException(f"Unknown coordinate reference system '{crs_text}'.")
+                cache[key] = transformer(src, target, context)
+            return cache[key]
+        return make
+
+    def processAlgorithm(self, parameters, context, feedback):
+        self.require_dependencies()
+        from ..core.definitions import TRACKS_SCHEMA
+        from ..formats import readers, track_import
+        from ..qgis_io import outputs
+
+        started = time.perf_counter()
+        self.check_outputs(parameters, context, [self.INPUT, self.LAYER], [self.OUTPUT, self.SUMMARY, self.REPORT])
+        opts, out_crs = self._options(parameters, context)
+        read = self._read(parameters, context, opts, feedback)
+        if read is None:
+            return {}
+        raws, skipped_inputs = read
+        imp = track_import.run(raws, opts, self._to_crs(out_crs, context), feedback)
         feedback.setProgress(60)
-        for line in skipped_inputs + imp.notes:
-            feedback.pushInfo(line)
-        from ..core.times import plausibility_warning
-
-        implausible = plausibility_warning(imp.t, time.time())  # e.g. a count column taken for the time
-        if implausible:
-            feedback.pushWarning(implausible)
-
-        kept = len(imp)
+        self._log_import(imp, skipped_inputs, feedback)
         dropped = {k: int(v) for k, v in imp.dropped.items() if k != readers.TRUNCATED}
-        counts = (f"Read {imp.rows_read:,} rows, kept {kept:,}, dropped {sum(dropped.values()):,}"
+        counts = (f"Read {imp.rows_read:,} rows, kept {len(imp):,}, dropped {sum(dropped.values()):,}"
                   + "".join(f"; {k}: {v:,}" for k, v in dropped.items()))
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
-        if kept == 0:  # nothing usable: the report still says why, but the run fails
-            if report:
-                write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
-            why = [line[len("NOT IMPORTED: "):] for line in imp.notes if line.startswith("NOT IMPORTED: ")]
-            why += [line for line in skipped_inputs if "unreadable" in line or "no such file" in line]
-            why += [line for line in imp.notes if line.endswith(("empty file", "no point features", "no rows"))]
-            raise QgsProcessingException(
-                "Nothing was imported: " + ("; ".join(why[:5]) + ". " if why else "") + counts + ".")
-        # write
+        if len(imp) == 0:  # nothing usable: the report still says why, but the run fails
+            self._fail(report, imp, dropped, skipped_inputs, counts, started)
         dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
-        self._write_tracks(dest, imp, out_crs, feedback)
+        columns = [imp.unit, imp.t, imp.speed, imp.heading, imp.accuracy, imp.source_file, imp.source_row]
+        outputs.write_points_file(dest, "tracks", out_crs, TRACKS_SCHEMA, columns, imp.x, imp.y, feedback,
+                                  progress=(60.0, 95.0))
         results = {self.OUTPUT: dest}
         if parameters.get(self.SUMMARY) is not None:
             results[self.SUMMARY] = self._write_summary(parameters, context, track_import.summary(imp))
@@ -303,61 +311,40 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
             results[self.REPORT] = report
         feedback.pushInfo(counts + f" ({time.perf_counter() - started:.1f} s).")
-        results.update({self.ROWS_READ: imp.rows_read, self.ROWS_KEPT: kept, self.ROWS_DROPPED: dropped})
-        return results
+        return {**results, self.ROWS_READ: imp.rows_read, self.ROWS_KEPT: len(imp), self.ROWS_DROPPED: dropped}
 
-    def _write_tracks(self, dest: str, imp, crs, feedback):
-        from ..qgis_io import gpkg_writer as W
+    @staticmethod
+    def _log_import(imp, skipped_inputs, feedback) -> None:
+        from ..core.times import plausibility_warning
 
-        columns = [
-            ("unit_id", "string", imp.unit), ("time", "utc", imp.t),
-            ("speed", "real", imp.speed), ("heading", "real", imp.heading), ("accuracy", "real", imp.accuracy),
-            ("source_file", "string", imp.source_file), ("source_row", "int", imp.source_row),
-        ]
-        path, layer, replace = W.destination(dest, "tracks")
-        if path.lower().endswith(".gpkg"):
-            W.write_points(path, layer, crs.toWkt(), imp.x, imp.y, columns,
-                           feedback=feedback, progress=(60.0, 95.0), replace=replace)
-            return
-        # another format: write a GeoPackage next to it, then let GDAL convert it
-        from osgeo import gdal
+        for line in skipped_inputs + imp.notes:
+            feedback.pushInfo(line)
+        implausible = plausibility_warning(imp.t, time.time())  # e.g. a count column taken for the time
+        if implausible:
+            feedback.pushWarning(implausible)
 
-        W.prepare_file(path)
-        tmp = path + ".tmp.gpkg"
-        W.write_points(tmp, "tracks", crs.toWkt(), imp.x, imp.y, columns, feedback=feedback, progress=(60.0, 90.0),
-                       replace=True)
-        try:
-            gdal.UseExceptions()
-            gdal.VectorTranslate(path, tmp)
-        except RuntimeError as e:
-            raise QgsProcessingException(f"The imported tracks cannot be written to {path} ({e}).") from None
-        finally:
-            os.remove(tmp)
+    @staticmethod
+    def _fail(report, imp, dropped, skipped_inputs, counts, started):
+        """Nothing was imported: the report (when asked for) says why, and the run stops with one sentence."""
+        if report:
+            write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
+        why = [line[len("NOT IMPORTED: "):] for line in imp.notes if line.startswith("NOT IMPORTED: ")]
+        why += [line for line in skipped_inputs if "unreadable" in line or "no such file" in line]
+        why += [line for line in imp.notes if line.endswith(("empty file", "no point features", "no rows"))]
+        raise QgsProcessingException(
+            "Nothing was imported: " + ("; ".join(why[:5]) + ". " if why else "") + counts + ".")
 
     def _write_summary(self, parameters, context, table):
-        from ..qgis_io import fieldtypes
-        from ..qgis_io import tracks as T
+        from ..core.definitions import IMPORT_SUMMARY_SCHEMA
+        from ..qgis_io import outputs
 
-        fields = QgsFields()
-        for name, kind in (("unit_id", fieldtypes.STRING), ("pings", fieldtypes.LONG),
-                           ("first", fieldtypes.DATETIME), ("last", fieldtypes.DATETIME),
-                           ("median_interval_s", fieldtypes.DOUBLE), ("longest_gap_s", fieldtypes.DOUBLE),
-                           ("share_dropped", fieldtypes.DOUBLE)):
-            fields.append(fieldtypes.field(name, kind))
-        sink, dest = self.parameterAsSink(parameters, self.SUMMARY, context, fields, compat.WKB_NO_GEOMETRY,
-                                          QgsCoordinateReferenceSystem())
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.SUMMARY))
+        def num(values):
+            return [None if v != v else round(float(v), 3) for v in values]
 
-        def num(v):
-            return None if v != v else round(float(v), 3)
-
-        for r in table.itertuples(index=False):
-            sink.addFeature(T.new_feature(fields, [
-                str(r.unit_id), int(r.pings), T.qdatetime_utc(r.first), T.qdatetime_utc(r.last),
-                num(r.median_interval_s), num(r.longest_gap_s), num(r.share_dropped)], None),
-                compat.SINK_FAST_INSERT)
-        return dest
+        columns = [table.unit_id.tolist(), table.pings.tolist(), table["first"].to_numpy(dtype=float),
+                   table["last"].to_numpy(dtype=float), num(table.median_interval_s), num(table.longest_gap_s),
+                   num(table.share_dropped)]
+        return outputs.write(self, parameters, self.SUMMARY, context, IMPORT_SUMMARY_SCHEMA, columns)
 
 
 def write_report(path: str, imp, dropped: dict, skipped_inputs: list, seconds: float) -> None:

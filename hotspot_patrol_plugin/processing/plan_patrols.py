@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -52,7 +53,7 @@ class PlanPatrolsAlgorithm(HotspotAlgorithm):
     GROUP = "Patrol planning"
     GROUP_ID = "planning"
     HELP = HELP
-    TIMEZONE = "Europe/London"
+    TIMEZONE = DEFAULT_TIMEZONE
 
     ZONES = "ZONES"
     FIRST_DAY = "FIRST_DAY"
@@ -80,7 +81,7 @@ class PlanPatrolsAlgorithm(HotspotAlgorithm):
         # the briefing pack builds a print layout: main thread only
         return super().flags() | compat.ALG_NO_THREADING
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.ZONES, self.tr("Hot spot zones (workspace zones or HOTSPOTS)"), [compat.SOURCE_POLYGON]))
         for key, label in ((self.FIRST_DAY, "First day (default: today)"),
@@ -119,7 +120,7 @@ class PlanPatrolsAlgorithm(HotspotAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.VISITS_SHORT, self.tr("Visits asked for but not planned")))
 
     # ------------------------------------------------------------------ main
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+    def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
         from ..core import plans as P
 
@@ -150,13 +151,13 @@ class PlanPatrolsAlgorithm(HotspotAlgorithm):
     def options(self, parameters, context, feedback) -> PlanOptions:
         from ..core import plans as P
         from ..qgis_io import plan_io
-        from ..qgis_io import tracks as T
+        from ..qgis_io.crs import transformer
 
         source = self.source(parameters, self.ZONES, context)
         if compat.geometry_type(source.wkbType()) != compat.GEOM_POLYGON:
             raise QgsProcessingException("The zones layer must be a polygon layer.")
         work = plan_io.working_crs_for(source)
-        zones, geoms, _ = plan_io.read_zones(source, T.transformer(source.sourceCrs(), work), feedback)
+        zones, geoms, _ = plan_io.read_zones(source, transformer(source.sourceCrs(), work, context), feedback)
         if not zones:
             raise QgsProcessingException("The zones layer has no zones with a zone_id and a geometry: nothing to plan.")
         first = self._day(parameters, self.FIRST_DAY, context) or dt.date.today()
@@ -193,10 +194,10 @@ class PlanPatrolsAlgorithm(HotspotAlgorithm):
 
     def write(self, parameters, context, feedback, opts: PlanOptions, result) -> dict:
         from ..qgis_io import plan_briefing, plan_io
-        from ..qgis_io import tracks as T
+        from ..qgis_io.crs import transformer
         from ..qgis_io.styles import StylePostProcessor
 
-        to_out = T.transformer(opts.work_crs, opts.source_crs)
+        to_out = transformer(opts.work_crs, opts.source_crs, context)
         out = {}
         for key, fields, feats, wkb, style in (
                 (self.SCHEDULE, plan_io.schedule_fields(), plan_io.schedule_features, compat.WKB_NO_GEOMETRY, None),

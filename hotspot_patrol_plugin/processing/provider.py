@@ -42,15 +42,15 @@ class HotspotPatrolProvider(QgsProcessingProvider):
     def name(self) -> str:
         return "Hotspot Patrol"
 
-    def longName(self) -> str:  # noqa: N802 - QGIS API
+    def longName(self) -> str:
         return "Hotspot Patrol: evidence-based hot spot policing"
 
     def icon(self):
         return QIcon(resource("icons", "hotspot_patrol.svg"))
 
-    def svgIconPath(self) -> str:  # noqa: N802 - QGIS API
+    def svgIconPath(self) -> str:
         return resource("icons", "hotspot_patrol.svg")
 
-    def loadAlgorithms(self):  # noqa: N802 - QGIS API
+    def loadAlgorithms(self):
         for cls in algorithm_classes():
             self.addAlgorithm(cls())

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingParameterVectorLayer,
 )
 
+from ..core.definitions import TARGET_MAX_MIN, TARGET_MIN_MIN
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -44,11 +45,11 @@ class StyleCoverageAlgorithm(HotspotAlgorithm):
         # changes the renderer of a layer in the project: main thread only
         return super().flags() | compat.ALG_NO_THREADING
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterVectorLayer(
             self.INPUT, self.tr("Coverage layer"), [compat.SOURCE_POLYGON]))
-        for key, label, default in ((self.TARGET_MIN, "Target band minimum (minutes)", 10.0),
-                                    (self.TARGET_MAX, "Target band maximum (minutes)", 15.0)):
+        for key, label, default in ((self.TARGET_MIN, "Target band minimum (minutes)", TARGET_MIN_MIN),
+                                    (self.TARGET_MAX, "Target band maximum (minutes)", TARGET_MAX_MIN)):
             self.addParameter(QgsProcessingParameterNumber(
                 key, self.tr(label), compat.NUMBER_DOUBLE, default, False, 0.0))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -58,7 +59,7 @@ class StyleCoverageAlgorithm(HotspotAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(
             self.MISMATCHED, self.tr("Zones whose status does not fit the chosen band")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+    def processAlgorithm(self, parameters, context, feedback):
         from ..core import fields as F
         from ..core.status import status_of
         from ..qgis_io import styles

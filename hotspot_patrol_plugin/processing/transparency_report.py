@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..qgis_io import compat
 from .base import HotspotAlgorithm
 
@@ -49,7 +50,7 @@ class TransparencyReportAlgorithm(HotspotAlgorithm):
     GENERALISE, GRID_SIZE, OUTPUT_HTML, OUTPUT_PDF = "GENERALISE", "GRID_SIZE", "OUTPUT_HTML", "OUTPUT_PDF"
     SUPPRESSED = "SUPPRESSED_CELLS"
 
-    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+    def initAlgorithm(self, config=None):
         tr = self.tr
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -78,7 +79,7 @@ class TransparencyReportAlgorithm(HotspotAlgorithm):
         p = QgsProcessingParameterString(self.ZONE_ID_FIELD, tr("Zone id field"), "zone_id")
         p.setFlags(p.flags() | compat.FLAG_ADVANCED)
         self.addParameter(p)
-        p = QgsProcessingParameterString(self.TIMEZONE, tr("Time zone for months"), "Europe/London", optional=True)
+        p = QgsProcessingParameterString(self.TIMEZONE, tr("Time zone for months"), DEFAULT_TIMEZONE, optional=True)
         p.setFlags(p.flags() | compat.FLAG_ADVANCED)
         self.addParameter(p)
         self.addParameter(
@@ -100,7 +101,7 @@ class TransparencyReportAlgorithm(HotspotAlgorithm):
         )
         self.addOutput(QgsProcessingOutputNumber(self.SUPPRESSED, tr("Numbers hidden")))
 
-    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+    def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
         from ..qgis_io import report as R
 

@@ -58,6 +58,7 @@ from qgis.PyQt.QtCore import QPointF, QSize, QSizeF, Qt
 from qgis.PyQt.QtGui import QColor, QFont, QFontInfo, QPolygonF
 
 from ..core import fields as F
+from ..core.definitions import DEFAULT_TIMEZONE, TARGET_MAX_MIN, TARGET_MIN_MIN
 from ..core.status import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON, STATUS_ORDER
 from . import compat, fieldtypes, styles
 
@@ -71,8 +72,6 @@ ROW_BG = "#f5f7fa"
 FONTS = ("Source Sans 3", "Source Sans Pro", "Noto Sans", "Open Sans", "Liberation Sans", "Arial",
          "Helvetica", "DejaVu Sans")
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
-STATUS_SHORT = {STATUS_NOT_VISITED: "not visited", STATUS_BELOW: "below target",
-                STATUS_ON: "on target", STATUS_ABOVE: "above target"}
 
 #: item ids (tests and users find items by them)
 OVERVIEW_MAP = "hp_overview_map"
@@ -97,9 +96,9 @@ class PackOptions:
     paper: str = "A4"
     area: str = ""
     period: str = ""                    # empty: from the data
-    target_min: float = 10.0
-    target_max: float = 15.0
-    timezone: str = "Europe/London"
+    target_min: float = TARGET_MIN_MIN
+    target_max: float = TARGET_MAX_MIN
+    timezone: str = DEFAULT_TIMEZONE
     unit_key: str | None = None         # pseudonymisation key; None with show_unit_ids=False is an error
     show_unit_ids: bool = False
     source_note: str = ""               # what the pack shows, for the note on page 1
@@ -960,7 +959,7 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
         p1.rect(x, y, tile_w, tile_h, _tint(colour, 0.22))
         p1.rect(x, y, tile_w, 1.6, colour)
         p1.label(x + 2, y + 2.6, tile_w - 4, 7.5 * s, str(summary["statuses"].get(status, 0)), 16, bold=True)
-        p1.label(x + 2, y + 2.6 + 7.6 * s, tile_w - 4, 4 * s, STATUS_SHORT[status], 7)
+        p1.label(x + 2, y + 2.6 + 7.6 * s, tile_w - 4, 4 * s, status, 7)  # the status is its own label
     y += tile_h + 3.5
     legend = p1.legend(x0, y, w, 25 * s, [(layers.zones, "Zone status, judged on the median visit", None)],
                        ov_map, item_id="hp_overview_legend")

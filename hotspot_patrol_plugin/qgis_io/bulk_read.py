@@ -118,7 +118,7 @@ def _ogr_parts(layer: QgsVectorLayer) -> dict:
 
 
 def read_ogr(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
-    from .layers import _decode, _wkb_points
+    from ..formats.arrow import _decode, _wkb_points
 
     try:
         from osgeo import gdal
@@ -290,7 +290,7 @@ def _gpkg_datetimes(ds, lyr, name, subset, values, missing, utc_count) -> np.nda
         batches = list(res.GetArrowStreamAsNumPy())
     finally:
         ds.ReleaseResultSet(res)
-    from .layers import _decode
+    from ..formats.arrow import _decode
 
     raw = [b["hp_t"] for b in batches if "hp_t" in b]
     if not raw:

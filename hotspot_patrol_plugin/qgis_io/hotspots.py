@@ -11,10 +11,10 @@ from qgis.core import (
     QgsUnitTypes,
 )
 
-from ..core import hotspots as H
+from ..core.crs import transform_finite
+from ..core.definitions import DEFAULT_TIMEZONE
 from . import fieldtypes
 from .layers import read_points
-from .tracks import transform_finite
 
 #: skipped-row reasons (bad input) and excluded-row reasons (filtered out on purpose)
 NO_LOCATION = "no location (empty geometry or coordinates that do not transform)"
@@ -59,7 +59,7 @@ def _norm(values) -> np.ndarray:
 
 
 def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None, period=(None, None),
-                timezone="Europe/London", type_field=None, types=(), weight_field=None,
+                timezone=DEFAULT_TIMEZONE, type_field=None, types=(), weight_field=None,
                 harm_table=None, label_field=None) -> Crimes:
     """Read the crime points and apply the filters; every row left out is counted by reason."""
     import pandas as pd
@@ -226,49 +226,5 @@ def _fields(spec) -> QgsFields:
     for name, kind in spec:
         fs.append(fieldtypes.field(name, kind))
     return fs
-
-
-def grid_fields() -> QgsFields:
-    return _fields((
-        (H.CELL_ID, fieldtypes.LONG), (H.CRIMES, fieldtypes.INT), (H.HARM, fieldtypes.DOUBLE),
-        (H.GI_Z, fieldtypes.DOUBLE), (H.GI_P, fieldtypes.DOUBLE), (H.GI_P_FDR, fieldtypes.DOUBLE),
-        (H.CLASS, fieldtypes.STRING),
-    ))
-
-
-def hotspot_fields() -> QgsFields:
-    return _fields((
-        (H.ZONE_ID, fieldtypes.STRING), (H.NAME, fieldtypes.STRING), ("priority", fieldtypes.INT),
-        (H.CRIMES, fieldtypes.INT),
-        (H.HARM, fieldtypes.DOUBLE), (H.AREA_M2, fieldtypes.DOUBLE), (H.CELLS, fieldtypes.INT),
-        (H.PEAK_GI_Z, fieldtypes.DOUBLE),
-    ))
-
-
-def concentration_fields() -> QgsFields:
-    return _fields((
-        (H.HARM_PER_CELL, fieldtypes.DOUBLE), (H.CELLS, fieldtypes.LONG), (H.CUM_CELLS, fieldtypes.LONG),
-        (H.AREA_PCT, fieldtypes.DOUBLE), (H.AREA_KM2, fieldtypes.DOUBLE), (H.HARM_PCT, fieldtypes.DOUBLE),
-    ))
-
-
-GRID_OGR_TYPES = {H.CELL_ID: "OFTInteger64", H.CRIMES: "OFTInteger", H.HARM: "OFTReal", H.GI_Z: "OFTReal",
-                  H.GI_P: "OFTReal", H.GI_P_FDR: "OFTReal", H.CLASS: "OFTString"}
-
-
-def write_polygons_gpkg(path: str, layer: str, crs_wkt: str, rings: np.ndarray, columns: list,
-                        feedback=None, progress=(0.0, 100.0), chunk: int = 50_000) -> int:
-    """A new GeoPackage polygon layer from closed rings (n, k, 2) and (name, OFT type name, list)
-    columns, written in bulk by qgis_io.gpkg_writer (a QGIS sink costs ~30 us a cell)."""
-    from ..core.hotspots import polygon_wkb
-    from .gpkg_writer import write_lines
-
-    kinds = {"OFTInteger": "int32", "OFTInteger64": "int", "OFTReal": "real", "OFTString": "string"}
-    bounds = np.column_stack([rings[:, :, 0].min(axis=1), rings[:, :, 1].min(axis=1),
-                              rings[:, :, 0].max(axis=1), rings[:, :, 1].max(axis=1)]) if len(rings) else \
-        np.zeros((0, 4))
-    return write_lines(path, layer, crs_wkt, list(polygon_wkb(rings)), bounds,
-                       [(name, kinds[kind], values) for name, kind, values in columns], chunk=chunk,
-                       feedback=feedback, progress=progress, geometry="polygon")
 
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from qgis.core import QgsDataSourceUri, QgsFeatureRequest, QgsProviderRegistry
 
+from ..core.crs import transform_finite
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..core.shift import WallClock
 from ..core.times import PROBLEM_TEXT
 from . import fieldtypes
-from .tracks import transform_finite
 
 
 class SourceError(Exception):
@@ -70,7 +71,7 @@ class _Source:
 
     kind = "layer"
 
-    def __init__(self, unit_field: str, time_field: str, to_work=None, timezone: str = "Europe/London",
+    def __init__(self, unit_field: str, time_field: str, to_work=None, timezone: str = DEFAULT_TIMEZONE,
                  since: float | None = None):
         self.unit_field = unit_field
         self.time_field = time_field
@@ -121,7 +122,7 @@ def _ident(name: str) -> str:
 class PostgisSource(_Source):
     kind = "postgis"
 
-    def __init__(self, layer, unit_field, time_field, to_work=None, timezone="Europe/London",
+    def __init__(self, layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE,
                  late_tolerance: float = 120.0, connect_timeout: int = 5, since: float | None = None):
         super().__init__(unit_field, time_field, to_work, timezone, since)
         self._time_type = None
@@ -262,7 +263,7 @@ def _gpkg_xy(blobs) -> tuple[np.ndarray, np.ndarray]:
 class GeoPackageSource(_Source):
     kind = "geopackage"
 
-    def __init__(self, layer, unit_field, time_field, to_work=None, timezone="Europe/London", since=None):
+    def __init__(self, layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE, since=None):
         super().__init__(unit_field, time_field, to_work, timezone, since)
         parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
         self.path = parts.get("path") or ""
@@ -302,7 +303,7 @@ class GeoPackageSource(_Source):
 class LayerSource(_Source):
     """Any provider (delimited text, memory ...): reload, then the features above the last id."""
 
-    def __init__(self, layer, unit_field, time_field, to_work=None, timezone="Europe/London", since=None):
+    def __init__(self, layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE, since=None):
         super().__init__(unit_field, time_field, to_work, timezone, since)
         self.layer = layer
         self.kind = layer.providerType()
@@ -348,7 +349,7 @@ class LayerSource(_Source):
         return self._batch(units, times, xs, ys)
 
 
-def source_for(layer, unit_field, time_field, to_work=None, timezone="Europe/London", late_tolerance=120.0,
+def source_for(layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE, late_tolerance=120.0,
                since=None):
     """The right source for the layer's provider; ``since``: UTC seconds of the oldest ping wanted."""
     provider = layer.providerType()

@@ -40,6 +40,7 @@ from qgis.PyQt.QtCore import QSizeF
 from qgis.PyQt.QtGui import QColor
 
 from ..core import fields as F
+from ..core.definitions import DEFAULT_TIMEZONE
 from . import briefing as B
 from . import compat, fieldtypes, plan_io, styles
 
@@ -269,7 +270,7 @@ def _number_labels(layer, expression: str) -> None:
     layer.setLabelsEnabled(True)
 
 
-def build_layout(project, result, layers, name: str, timezone: str = "Europe/London"):
+def build_layout(project, result, layers, name: str, timezone: str = DEFAULT_TIMEZONE):
     routes, stops, zones, marks = layers
     W, H = B.PAPERS["A4"]  # noqa: N806
     g = B._Grid(W, H, 1.0, 10.0, B.font_family())
@@ -677,7 +678,7 @@ def build_compliance_layout(project, result, layers, params, timezone: str, name
     return layout
 
 
-def export_compliance_pack(result, zones_source, params, path: str, project, timezone: str = "Europe/London",
+def export_compliance_pack(result, zones_source, params, path: str, project, timezone: str = DEFAULT_TIMEZONE,
                            feedback=None, png_folder=None) -> int:
     """The compliance page(s) as a PDF (and PNG pages); the layout is added to the project.
     Returns the page count."""

@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
 from ..core import fields as F
 from ..core import plans as P
 from . import compat, fieldtypes
-from . import tracks as T
+from .crs import transformer, working_crs
 
 # SCHEDULE / ROUTES / FEASIBILITY field names (the issue fixes the first eight of SCHEDULE)
 DAY, PATROL, SEQ, ARRIVE, LEAVE, TRAVEL_MIN = "day", "patrol", "seq", "arrive", "leave", "travel_min"
@@ -131,7 +131,7 @@ def read_patrols(text, context, work_crs, feedback) -> list:
     id_field = next((real[names.index(c)] for c in ("patrol", "patrol_id", "id", "callsign", "name")
                      if c in names), None)
     mode_field = next((real[names.index(c)] for c in ("mode", "type") if c in names), None)
-    to_work = T.transformer(layer.crs(), work_crs)
+    to_work = transformer(layer.crs(), work_crs)
     patrols = []
     for i, feat in enumerate(layer.getFeatures(), start=1):
         pid = _text_or_none(feat[id_field]) if id_field else None
@@ -336,7 +336,7 @@ def feasibility_features(result: P.PlanResult, fields: QgsFields) -> list:
 
 
 def working_crs_for(source) -> QgsCoordinateReferenceSystem:
-    return T.working_crs(source.sourceCrs(), source.sourceExtent())
+    return working_crs(source.sourceCrs(), source.sourceExtent())
 
 
 # ----------------------------------------------------------------------------- compliance inputs

@@ -19,9 +19,11 @@ from qgis.core import (
 )
 
 from ..core import evaluation as E
+from ..core.crs import transform_finite
 from . import compat, fieldtypes
+from .areas import read_areas
+from .features import new_feature, qgs_geometries
 from .layers import read_points
-from .tracks import new_feature, qgs_geometries, read_areas, transform_finite
 
 NO_LOCATION = "no location"
 NO_DATE = "missing or unparseable date"
@@ -86,7 +88,7 @@ def read_crimes(
 
 def read_zones(source, what, id_field, to_work, feedback):
     """Zones as shapely polygons in the working CRS, with their ids (the zone_id field when present)."""
-    from .tracks import area_id_field
+    from .areas import area_id_field
 
     areas = read_areas(source, what, area_id_field(source, id_field or "", "zone_id"), to_work, feedback, True)
     if not areas.ids:
@@ -159,7 +161,7 @@ def read_type_table(path: str, what: str) -> dict:
 
 
 def work_crs(source_crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
-    from .tracks import working_crs
+    from .crs import working_crs
 
     return working_crs(source_crs, extent)
 

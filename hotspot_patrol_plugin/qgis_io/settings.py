@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
+from ..core.definitions import TARGET_MAX_MIN, TARGET_MIN_MIN
+
 PREFIX = "hotspot_patrol/"
 
 
@@ -43,11 +45,11 @@ MIN_ZONE_WIDTH = Setting(
     "Zones narrower than this at their narrowest are flagged: GPS fixes scatter by 5–15 m.",
     1.0, 1_000.0, " m")
 TARGET_MIN = Setting(
-    "defaults/target_min", float, 10.0, "Target visit from",
+    "defaults/target_min", float, TARGET_MIN_MIN, "Target visit from",
     "Default target_min of new zones (minutes). The Koper curve suggests 10–15 minutes.",
     0.0, 600.0, " min")
 TARGET_MAX = Setting(
-    "defaults/target_max", float, 15.0, "Target visit to",
+    "defaults/target_max", float, TARGET_MAX_MIN, "Target visit to",
     "Default target_max of new zones (minutes).", 0.0, 600.0, " min")
 VISITS_PER_DAY = Setting(
     "defaults/visits_per_day", int, 3, "Visits per day",

@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from ..core import fields as F
+from ..core.definitions import TARGET_MAX_MIN, TARGET_MIN_MIN
 from ..core.status import STATUS_ABOVE, STATUS_BELOW, STATUS_NOT_VISITED, STATUS_ON
 from ..paths import resource
 from . import compat
@@ -42,7 +43,7 @@ PASS_THROUGH = "pass-through"
 #: the target band a coverage layer was styled with (minutes), kept with the layer
 PROP_TARGET_MIN = "hotspot_patrol/target_min"
 PROP_TARGET_MAX = "hotspot_patrol/target_max"
-DEFAULT_TARGET = (10.0, 15.0)
+DEFAULT_TARGET = (TARGET_MIN_MIN, TARGET_MAX_MIN)
 DEFAULT_WAYPOINT_RADIUS = 25.0
 
 
@@ -194,8 +195,40 @@ def missing_coverage_fields(layer) -> list[str]:
     return [f for f in (F.ZONE_ID, *F.COVERAGE_FIELDS) if f not in names]
 
 
-def status_colour(status: str) -> QColor:
-    return QColor(STATUS_COLOURS.get(status, STATUS_COLOURS[STATUS_NOT_VISITED]))
+def own_bands(coverage) -> bool:
+    """True when the coverage's zones were judged by bands of their own that differ from zone to
+    zone (band_min/band_max): then no one band can be named in the legend."""
+    if coverage.fields().indexOf("band_min") < 0 or coverage.fields().indexOf("band_max") < 0:
+        return False
+    bands = set()
+    for f in coverage.getFeatures():
+        try:
+            bands.add((round(float(f["band_min"]), 6), round(float(f["band_max"]), 6)))
+        except (TypeError, ValueError):
+            continue
+    return len(bands) > 1
+
+
+def status_mismatches(coverage, lo: float, hi: float) -> int:
+    """Zones whose status is not what the one status rule (core/status.py) gives for their median
+    and band (each zone's own band_min/band_max when the coverage has them, else ``lo``..``hi``)."""
+    from ..core.status import status_of
+
+    names = coverage.fields().names()
+    own = "band_min" in names and "band_max" in names
+    bad = 0
+    for f in coverage.getFeatures():
+        med, status, visits = f[F.DWELL_MEDIAN_MIN], f[F.STATUS], f[F.VISITS]
+        try:
+            med, visits = float(med), int(visits)
+            band = (float(f["band_min"]), float(f["band_max"])) if own else (lo, hi)
+        except (TypeError, ValueError):
+            continue
+        if visits <= 0:
+            continue
+        if str(status) != status_of(med, *band):
+            bad += 1
+    return bad
 
 
 def target_band(layer, default: tuple[float, float] = DEFAULT_TARGET) -> tuple[float, float]:
@@ -216,7 +249,8 @@ def _relabel(layer, label_for) -> None:
         renderer.updateCategoryLabel(i, label_for(str(cat.value())))
 
 
-def apply_coverage_style(layer, target_min: float | None = 10, target_max: float | None = 15) -> None:
+def apply_coverage_style(layer, target_min: float | None = TARGET_MIN_MIN,
+                         target_max: float | None = TARGET_MAX_MIN) -> None:
     """Fill by status, legend naming the target band (None: each zone's own), labels with id, visits
     and median minutes."""
     load_style(layer, COVERAGE)
@@ -234,12 +268,6 @@ def apply_visits_style(layer, target_min: float | None = None, target_max: float
     """Visit paths coloured by band (waypoint visits get their own, thinner style)."""
     name = WAYPOINT_VISITS if F.WAYPOINT_ID in layer.fields().names() else VISITS
     load_style(layer, name)
-    _relabel(layer, lambda band: visits_legend(band, target_min, target_max))
-    layer.triggerRepaint()
-
-
-def apply_waypoint_visits_style(layer, target_min: float | None = None, target_max: float | None = None) -> None:
-    load_style(layer, WAYPOINT_VISITS)
     _relabel(layer, lambda band: visits_legend(band, target_min, target_max))
     layer.triggerRepaint()
 
@@ -296,7 +324,7 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
         super().__init__()
         self.apply, self.args = apply, args
 
-    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+    def postProcessLayer(self, layer, context, feedback):
         if layer is not None and layer.isValid():
             self.apply(layer, *self.args)
 

@@ -502,7 +502,7 @@ class PlannerController(QObject):
         return QgsSettings().value("qgis/digitizing/disable_enter_attribute_values_dialog", False, type=bool)
 
     def import_zones(self):
-        from .import_dialog import ImportZonesDialog
+        from .zones_import_dialog import ImportZonesDialog
 
         layer = self._require(ZONES)
         if layer is None:

@@ -58,7 +58,7 @@ class PlannerUi:
         self.toolbar_actions = []
         self._links = []
 
-    def initGui(self):  # noqa: N802 - mirrors the plugin API
+    def initGui(self):  # mirrors the plugin API
         window = self.iface.mainWindow()
         size = self.iface.iconSize(True)
         self.zones_dock = ZonesDock(window, size)

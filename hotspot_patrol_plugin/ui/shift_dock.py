@@ -37,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import matching as M
 from ..core import shift as S
+from ..core.definitions import DEFAULT_TIMEZONE
 from .rows_model import KEY_ROLE, Column, FilterProxy, RowsModel
 
 OBJECT_NAME = "HotspotPatrolShiftDock"
@@ -282,7 +283,7 @@ class ShiftSetup:
     speed: float = 60.0
     schedule_layer: object = None
     zone_id_field: str = ""
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     late_tolerance: float = S.DEFAULT_LATE_TOLERANCE
     params: M.MatchParams | None = None
     lookback: float = 6 * 3600.0  # pings from this long before the shift (the last visits before it)
@@ -335,7 +336,9 @@ class ShiftController:
     def start(self, setup: ShiftSetup) -> None:
         """Read the zones and the plan, make the engine, the source and the live layer; first refresh."""
         from ..qgis_io import live_source as L
-        from ..qgis_io import tracks as T
+        from ..qgis_io.areas import read_areas
+        from ..qgis_io.crs import transformer, working_crs
+        from ..qgis_io.tracks import read_tracks
 
         if setup.pings_layer is None or setup.zones_layer is None:
             raise ValueError(tr("Choose a pings layer and a zones layer first."))
@@ -345,10 +348,10 @@ class ShiftController:
             raise ValueError(tr("The shift ends before it starts."))
         self.stop()
         zones_layer = setup.zones_layer
-        work = T.working_crs(zones_layer.crs(), zones_layer.extent())
+        work = working_crs(zones_layer.crs(), zones_layer.extent())
         feedback = QgsProcessingFeedback()
         id_field = setup.zone_id_field or ("zone_id" if zones_layer.fields().indexFromName("zone_id") >= 0 else None)
-        areas = T.read_areas(zones_layer, "zone", id_field, T.transformer(zones_layer.crs(), work), feedback, True)
+        areas = read_areas(zones_layer, "zone", id_field, transformer(zones_layer.crs(), work), feedback, True)
         if not areas.ids:
             raise ValueError(tr("The zones layer has no zones with a geometry."))
         params = S.params_open(setup.params or M.MatchParams())
@@ -357,9 +360,9 @@ class ShiftController:
                                     qualify_s=self.zones.target_min)
         self.setup = setup
         self.schedule = self._read_schedule(setup.schedule_layer)
-        to_work = T.transformer(setup.pings_layer.crs(), work)
+        to_work = transformer(setup.pings_layer.crs(), work)
         if setup.mode == REPLAY:
-            tr_ = T.read_tracks(setup.pings_layer, setup.pings_layer, None, setup.unit_field, setup.time_field,
+            tr_ = read_tracks(setup.pings_layer, setup.pings_layer, None, setup.unit_field, setup.time_field,
                                 setup.timezone, to_work, feedback)
             self.source = L.ReplaySource(tr_.unit_labels[tr_.unit], tr_.t, tr_.x, tr_.y, setup.speed,
                                          start=setup.shift_start)

@@ -29,9 +29,10 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..core.definitions import DATE_ORDERS, DEFAULT_TIMEZONE
+
 ALGORITHM = "hotspotpatrol:importtracks"
 PREVIEW_ROWS = 50
-DATE_ORDERS = ("auto", "day-first", "month-first", "year-first")
 DETECT = "(detect)"
 ROLE_COLOUR = QColor(222, 235, 247)  # a light blue behind the columns the import uses
 FILTER = "Track files (*.csv *.tsv *.txt *.tab *.dat *.gpx *.kml *.kmz *.geojson *.json *.gpkg *.nmea *.nma *.log);;" \
@@ -95,10 +96,10 @@ class ImportTracksDialog(QDialog):
         options = QHBoxLayout()
         self.date_order = QComboBox()
         self.date_order.setObjectName("date_order")
-        self.date_order.addItems(DATE_ORDERS)
+        self.date_order.addItems(list(DATE_ORDERS))
         self.date_order.setToolTip("How dates like 03/04/2026 are read. auto decides from the data and says how.")
         self.date_order.currentIndexChanged.connect(self.refresh)
-        self.timezone = QLineEdit("Europe/London")
+        self.timezone = QLineEdit(DEFAULT_TIMEZONE)
         self.timezone.setObjectName("timezone")
         self.timezone.setToolTip("IANA time zone of times written without an offset, e.g. Europe/London")
         self.timezone.editingFinished.connect(self.refresh)
@@ -156,7 +157,7 @@ class ImportTracksDialog(QDialog):
         self._paths_changed()
 
     def _paths_changed(self):
-        from ..qgis_io.readers import expand_inputs
+        from ..formats.readers import expand_inputs
 
         files, notes = expand_inputs(self.path_list())
         self._raws = {}
@@ -174,7 +175,7 @@ class ImportTracksDialog(QDialog):
 
     def _current_raw(self):
         """The first table with rows of the chosen file (its first rows only), read once."""
-        from ..qgis_io.readers import read_file
+        from ..formats.readers import read_file
 
         path = self.source.currentData()
         if path is None:
@@ -205,16 +206,16 @@ class ImportTracksDialog(QDialog):
 
     # ------------------------------------------------------------------ the preview
     def options(self):
-        from ..qgis_io.track_import import Options
+        from ..formats.track_import import Options
 
         return Options(unit_field=self.combos["unit"].currentData() or "",
                        time_field=self.combos["time"].currentData() or "",
                        x_field=self.combos["x"].currentData() or "", y_field=self.combos["y"].currentData() or "",
                        date_order=self.date_order.currentText(),
-                       timezone=self.timezone.text().strip() or "Europe/London")
+                       timezone=self.timezone.text().strip() or DEFAULT_TIMEZONE)
 
     def refresh(self, *_):
-        from ..qgis_io.track_import import preview
+        from ..formats.track_import import preview
 
         raw = self._current_raw()
         if raw is None:
@@ -249,7 +250,7 @@ class ImportTracksDialog(QDialog):
         self.table.setColumnCount(len(columns) + 2)
         self.table.setRowCount(n)
         headers = [f"{c}\n[{', '.join(role_of[c])}]" if c in role_of else c for c in columns]
-        zone = self.timezone.text().strip() or "Europe/London"
+        zone = self.timezone.text().strip() or DEFAULT_TIMEZONE
         self.table.setHorizontalHeaderLabels(headers + ["time read as\n(UTC)", f"time read as\n({zone})"])
         # the Import button: only when some row can be imported
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not pv.error and pv.usable > 0)
@@ -280,7 +281,7 @@ class ImportTracksDialog(QDialog):
     def parameters(self) -> dict:
         """hotspotpatrol:importtracks parameters for the choices made here."""
         params = {"INPUT": self.path_list(), "DATE_ORDER": self.date_order.currentIndex(),
-                  "TIMEZONE": self.timezone.text().strip() or "Europe/London"}
+                  "TIMEZONE": self.timezone.text().strip() or DEFAULT_TIMEZONE}
         for role, key in (("unit", "UNIT_FIELD"), ("time", "TIME_FIELD"), ("x", "X_FIELD"), ("y", "Y_FIELD")):
             if self.combos[role].currentData():
                 params[key] = self.combos[role].currentData()

@@ -16,7 +16,7 @@ class Recorder(QgsProcessingFeedback):
         super().__init__()
         self.errors = []
 
-    def reportError(self, error, fatalError=False):  # noqa: N802 - QGIS API
+    def reportError(self, error, fatalError=False):
         self.errors.append(error)
 
 

@@ -9,8 +9,8 @@ import pytest
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
 
-from hotspot_patrol_plugin.qgis_io import readers
-from hotspot_patrol_plugin.qgis_io import track_import as T
+from hotspot_patrol_plugin.formats import readers
+from hotspot_patrol_plugin.formats import track_import as T
 from hotspot_patrol_plugin.ui.track_import_dialog import ImportTracksDialog
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"

@@ -19,9 +19,9 @@ from qgis.PyQt.QtWidgets import (
 import hotspot_patrol_plugin
 from hotspot_patrol_plugin.qgis_io import settings as S
 from hotspot_patrol_plugin.qgis_io import workspace as W
-from hotspot_patrol_plugin.ui.import_dialog import ImportZonesDialog
 from hotspot_patrol_plugin.ui.options_page import OptionsFactory, OptionsPage
 from hotspot_patrol_plugin.ui.workspace_dialog import WorkspaceDialog
+from hotspot_patrol_plugin.ui.zones_import_dialog import ImportZonesDialog
 
 
 @pytest.fixture()

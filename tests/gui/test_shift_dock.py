@@ -68,11 +68,12 @@ def _sample_arrays(layers):
     """All pings of the sample as the matchtracks core reads them (unit codes, UTC, metres)."""
     from qgis.core import QgsProcessingFeedback
 
-    from hotspot_patrol_plugin.qgis_io import tracks as T
+    from hotspot_patrol_plugin.qgis_io.areas import read_areas
+    from hotspot_patrol_plugin.qgis_io.tracks import read_tracks
 
     pings, zones = layers
-    tr = T.read_tracks(pings, pings, None, "callsign", "time", "Europe/London", None, QgsProcessingFeedback())
-    areas = T.read_areas(zones, "zone", "zone_id", None, QgsProcessingFeedback(), True)
+    tr = read_tracks(pings, pings, None, "callsign", "time", "Europe/London", None, QgsProcessingFeedback())
+    areas = read_areas(zones, "zone", "zone_id", None, QgsProcessingFeedback(), True)
     return tr, areas
 
 

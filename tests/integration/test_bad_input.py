@@ -102,13 +102,13 @@ class InProcess:
         lines = []
 
         class Feedback(QgsProcessingFeedback):
-            def pushInfo(self, text):  # noqa: N802 - QGIS API
+            def pushInfo(self, text):
                 lines.append(text)
 
-            def pushWarning(self, text):  # noqa: N802 - QGIS API
+            def pushWarning(self, text):
                 lines.append(text)
 
-            def reportError(self, text, fatal=False):  # noqa: N802 - QGIS API
+            def reportError(self, text, fatal=False):
                 lines.append(text)
 
         context = QgsProcessingContext()
@@ -318,7 +318,7 @@ def test_1_import_and_hotspots_refuse_to_overwrite_their_input(qp, ip, tmp_path)
 
 
 def test_1_the_bulk_writer_keeps_other_layers_unless_asked_to_replace_the_file(tmp_path):
-    from hotspot_patrol_plugin.qgis_io import gpkg_writer as W
+    from hotspot_patrol_plugin.formats import gpkg_writer as W
 
     path = zones_gpkg(tmp_path / "two.gpkg")
     W.write_points(str(path), "pts", "EPSG:27700", [OX], [OY], [("i", "int", [1])])

@@ -231,7 +231,7 @@ def test_without_a_key_a_random_key_still_hides_the_ids(run_alg, matched, tmp_pa
     class Feedback(QgsProcessingFeedback):
         warnings_ = []
 
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
+        def pushWarning(self, text):
             self.warnings_.append(text)
 
     fb = Feedback()

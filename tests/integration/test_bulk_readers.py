@@ -22,7 +22,7 @@ class Log(QgsProcessingFeedback):
         super().__init__()
         self.lines = []
 
-    def pushInfo(self, text):  # noqa: N802 - QGIS API
+    def pushInfo(self, text):
         self.lines.append(text)
 
 

@@ -84,8 +84,9 @@ def test_packaged_plugin_loads_in_the_desktop(root, tmp_path):
     # the panels open as tabs of one dock area, not stacked; the start panel shows on the first start
     assert {"HotspotPatrolWaypointsDock", "HotspotPatrolStartDock"} <= set(result["tabbed"])
     assert result["start_visible"] is True
-    assert result["toolbar"][:4] == ["Identify hot spots…", "Import officer tracks…", "Match officer tracks…",
-                                     "Export briefing pack…"] and result["text_beside_icon"]
+    assert result["toolbar"][:6] == ["Identify hot spots…", "Plan patrols…", "Import officer tracks…",
+                                     "Match officer tracks…", "Export briefing pack…", "Shift: zones due now"]
+    assert result["text_beside_icon"]
     assert "Sample crimes (police.uk, Leeds, July 2018)" in result["layers"]
     assert "Sample officer pings" in result["layers"] and result["crs"] == "EPSG:27700"
     # the WGS84 crimes meet the BNG project through a transform installed here: no warning on every draw

@@ -1,4 +1,4 @@
-"""qgis_io.gpkg_writer: the bulk GeoPackage writer, read back through SQLite and GDAL.
+"""formats.gpkg_writer: the bulk GeoPackage writer, read back through SQLite and GDAL.
 
 Every column kind, missing values, text that cannot be packed at a fixed width, times at calendar
 edges, and the R-tree, on the fast path (one INSERT ... SELECT per chunk) and on the row-by-row
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hotspot_patrol_plugin.qgis_io import gpkg_writer as W
+from hotspot_patrol_plugin.formats import gpkg_writer as W
 
 LONG = "a label longer than sixty-four bytes, so it goes through a temporary table: é"
 
@@ -181,11 +181,11 @@ def test_a_cancelled_write_leaves_a_consistent_layer(tmp_path):
     class Feedback:
         calls = 0
 
-        def isCanceled(self):  # noqa: N802 - QGIS API
+        def isCanceled(self):
             self.calls += 1
             return self.calls >= 2
 
-        def setProgress(self, value):  # noqa: N802 - QGIS API
+        def setProgress(self, value):
             pass
 
     n = 1000

@@ -43,11 +43,11 @@ class Log(QgsProcessingFeedback):
         super().__init__()
         self.lines = []
 
-    def pushInfo(self, info):  # noqa: N802 - QGIS API
+    def pushInfo(self, info):
         self.lines.append(info)
         super().pushInfo(info)
 
-    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+    def pushWarning(self, warning):
         self.lines.append(warning)
         super().pushWarning(warning)
 
@@ -318,7 +318,7 @@ def leeds_points():
     """The sample's crimes in BNG, transformed as the algorithm does (pyproj), for independent counts."""
     import pandas as pd
 
-    from hotspot_patrol_plugin.qgis_io.tracks import _pyproj
+    from hotspot_patrol_plugin.qgis_io.crs import _pyproj
 
     d = pd.read_csv(SAMPLE_CSV)
     t = _pyproj().Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)

@@ -223,7 +223,7 @@ def test_cleaning_steps_can_be_switched_off(run_alg, tmp_path):
 def test_big_layers_read_in_bulk_give_the_same_tracks(run_alg, tmp_path, monkeypatch, files):
     """Layers above SMALL_LAYER features go through GDAL's Arrow stream (SQLite SQL keeps time
     offsets); forced here on small fixtures, the import must equal the feature-by-feature one."""
-    from hotspot_patrol_plugin.qgis_io import readers
+    from hotspot_patrol_plugin.formats import readers
 
     (tmp_path / "features").mkdir()
     (tmp_path / "bulk").mkdir()

@@ -264,7 +264,7 @@ class _GeometryInUri:
     def __getattr__(self, name):
         return getattr(self._conn, name)
 
-    def tableUri(self, schema, table):  # noqa: N802 - QGIS API
+    def tableUri(self, schema, table):
         from qgis.core import QgsDataSourceUri
 
         uri = QgsDataSourceUri(self._conn.tableUri(schema, table))

@@ -295,7 +295,7 @@ def test_stylecoverage_warns_when_the_band_does_not_fit_the_status(provider):
     class Feedback(QgsProcessingFeedback):
         warned = []
 
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
+        def pushWarning(self, text):
             self.warned.append(text)
 
     layer = coverage_layer()  # statuses from a 10-15 band

@@ -27,7 +27,7 @@ def _operations(src, dst):
 
 
 def _check(tc, src, dst, xy):
-    from hotspot_patrol_plugin.qgis_io.tracks import transformer
+    from hotspot_patrol_plugin.qgis_io.crs import transformer
 
     expected = _qgis_points(src, dst, tc, xy)
     got = np.column_stack(transformer(src, dst, tc)(xy[:, 0], xy[:, 1]))
@@ -69,7 +69,7 @@ def test_chosen_operation_is_followed_both_ways(qgis_app):
 def test_project_context_is_the_default(qgis_app):
     from qgis.core import QgsCoordinateReferenceSystem, QgsProject
 
-    from hotspot_patrol_plugin.qgis_io.tracks import chosen_operation
+    from hotspot_patrol_plugin.qgis_io.crs import chosen_operation
 
     wgs, bng = QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:27700")
     ops = [o for o in _operations(wgs, bng) if "helmert" in o.proj][-1:]

@@ -46,10 +46,11 @@ def test_one_algorithm_per_module():
 #: layer -> the plugin layers it may import (relative or absolute); a layer always may import itself
 ALLOWED = {
     "core": set(),
+    "formats": {"core"},
     "spark": {"core"},
-    "qgis_io": {"core"},
-    "processing": {"core", "qgis_io"},
-    "ui": {"core", "qgis_io", "processing"},
+    "qgis_io": {"core", "formats"},
+    "processing": {"core", "formats", "qgis_io"},
+    "ui": {"core", "formats", "qgis_io", "processing"},
 }
 #: third-party roots a pure layer must never import
 NOT_PURE = {"qgis", "PyQt5", "PyQt6", "sip", "osgeo"}
@@ -89,6 +90,13 @@ def test_each_layer_imports_only_the_layers_below_it():
 def test_spark_job_imports_no_qgis():
     spark = PKG / "spark"
     bad = [f"{p.name}:{line} {mod}" for p in spark.rglob("*.py") for line, mod in _imports(p)
+           if mod.split(".")[0] in NOT_PURE - {"osgeo"}]
+    assert bad == []
+
+
+def test_formats_import_no_qgis():
+    """formats/ reads and writes files with GDAL and SQLite only: osgeo yes, qgis and Qt never."""
+    bad = [f"{p.name}:{line} {mod}" for p in (PKG / "formats").rglob("*.py") for line, mod in _imports(p)
            if mod.split(".")[0] in NOT_PURE - {"osgeo"}]
     assert bad == []
 

@@ -318,8 +318,8 @@ def test_many_small_zones_fast_driving_against_reference(seed):
 @pytest.mark.parametrize("seed", range(3))
 def test_tiny_work_chunks_against_reference(seed, monkeypatch):
     # the fast matcher works in chunks of segments and of (segment, edge) rows; make them tiny
-    monkeypatch.setattr(matching, "CHUNK_EDGE_ROWS", 7)
-    monkeypatch.setattr(matching, "CHUNK_SEGMENTS", 5)
+    monkeypatch.setattr(matching.areas, "CHUNK_EDGE_ROWS", 7)
+    monkeypatch.setattr(matching.areas, "CHUNK_SEGMENTS", 5)
     rng = np.random.default_rng(5000 + seed)
     zones = random_zones(rng)
     targets = [(p.x, p.y) for p in (z.representative_point() for z in zones)]

@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..core import cleaning
-from ..core.columns import detect
+from ..core.columns import detect, unit_codes
+from ..core.crs import transform_finite
+from ..core.definitions import DEFAULT_TIMEZONE
 from ..core.times import PROBLEM_TEXT, parse_times
 from .readers import TRUNCATED, Raw
-from .tracks import transform_finite, unit_codes
 
 NO_UNIT = "no unit id"
 NO_POSITION = "missing or invalid coordinates"
@@ -34,7 +35,7 @@ class Options:
     y_field: str = ""
     source_crs: str = ""  # empty: detected
     date_order: str = "auto"
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     max_speed_kmh: float | None = 200.0
     max_accuracy_m: float | None = None
     pseudonymise_key: str = ""

@@ -22,7 +22,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-from qgis.core import QgsProcessingException
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
 KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
@@ -182,10 +181,10 @@ def write_lines(path: str, layer: str, crs_wkt: str, wkb: list, bounds: np.ndarr
                   replace)
 
 
-#: what a GeoPackage that cannot be written raises (no such folder, read-only, not a GeoPackage):
-#: Processing's own exception, so the user sees the one sentence (a Python subclass of it would
-#: be shown with a traceback)
-OutputError = QgsProcessingException
+class OutputError(Exception):
+    """What a GeoPackage that cannot be written raises (no such folder, read-only, not a GeoPackage):
+    one sentence. ``qgis_io/outputs.py`` hands it to Processing as its own exception, so the user
+    sees the sentence (any other exception would be shown with a traceback)."""
 
 
 def prepare_file(path: str, replace: bool = False) -> None:

@@ -427,7 +427,7 @@ def _ogr_bulk(ds, layer, names, is_time, limit):
     cannot be done (old GDAL, no SQLite dialect, a damaged file): the caller reads feature by feature."""
     if not hasattr(layer, "GetArrowStreamAsNumPy"):
         return None
-    from .layers import _decode, _wkb_points
+    from .arrow import _decode, _wkb_points
 
     def quoted(text):
         return '"' + text.replace('"', '""') + '"'
@@ -494,29 +494,3 @@ def _ogr_bulk(ds, layer, names, is_time, limit):
 
 # ------------------------------------------------------------------------ QGIS layers
 #: rows of a delimited-text layer QGIS's provider could not place (it drops them without a count)
-UNPLACED = "no usable coordinates (left out by QGIS's delimited-text reader)"
-
-
-def unplaced_rows(layer, definition=None, read: int = 0) -> int:
-    """How many records of a delimited-text point layer QGIS left out because their x/y (or WKT)
-    could not be read: the provider drops them before any feature exists, so no count of the
-    layer's features shows them. Counted by opening the same file without geometry. 0 for other
-    providers, and for a layer with a filter or a selection (the counts would not compare).
-    ``read``: rows the caller's reader did return (a reader that keeps such rows, without a
-    position, has them counted already)."""
-    if layer is None or layer.providerType() != "delimitedtext" or layer.subsetString():
-        return 0
-    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsVectorLayer
-
-    if isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
-            definition.selectedFeaturesOnly or getattr(definition, "featureLimit", -1) not in (-1, None)
-            or getattr(definition, "filterExpression", "")):
-        return 0
-    source = layer.source()
-    if "geomType=none" in source:
-        return 0
-    plain = re.sub(r"&(xField|yField|zField|mField|wktField|geomType|crs|spatialIndex)=[^&]*", "", source)
-    every = QgsVectorLayer(plain + "&geomType=none", "rows", "delimitedtext")
-    if not every.isValid():
-        return 0
-    return max(int(every.featureCount()) - max(int(layer.featureCount()), int(read)), 0)
