@@ -159,30 +159,6 @@ def unit_step(pdf: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def clip_paths(lines: np.ndarray, area: np.ndarray, clip: np.ndarray) -> np.ndarray:
-    """Each visit's path cut to its zone (output CRS), as the plugin's matchtracks draws it
-    (``MatchTracksAlgorithm._clip``, mirrored here: processing/ is out of this layer's reach): a
-    visit merged across the gap between two parts of a multi-part zone draws no line over the gap;
-    the overlay runs only for paths that leave their zone (grown by a billionth of its coordinates)."""
-    result = shapely.multilinestrings(lines, indices=np.arange(len(lines)))
-    if not len(lines):
-        return result
-    tol = float(np.nanmax(np.abs(shapely.total_bounds(clip)))) * 1e-9
-    grown = shapely.buffer(clip, tol, quad_segs=2)
-    shapely.prepare(grown)
-    todo = np.flatnonzero(~shapely.covered_by(lines, grown[area]))
-    if not len(todo):
-        return result
-    cut = shapely.intersection(lines[todo], clip[area[todo]])
-    parts, index = shapely.get_parts(cut, return_index=True)
-    keep = shapely.get_type_id(parts) == 1
-    parts, index = parts[keep], index[keep]
-    if len(parts):
-        cut_ones, order = np.unique(index, return_inverse=True)
-        result[todo[cut_ones]] = shapely.multilinestrings(parts, indices=order)
-    return result
-
-
 def _visit_rows(kind: str, visits: M.Visits, area_ids: list, labels: np.ndarray, to_out, ctx: Context,
                 clip: np.ndarray | None = None) -> pd.DataFrame:
     n = len(visits)
@@ -194,7 +170,7 @@ def _visit_rows(kind: str, visits: M.Visits, area_ids: list, labels: np.ndarray,
     index = np.repeat(np.arange(n), np.diff(visits.path_offsets))
     lines = shapely.linestrings(xy, indices=index)
     if clip is not None:
-        lines = clip_paths(lines, visits.area, clip)
+        lines = M.clip_paths(lines, visits.area, clip)  # the same cut matchtracks draws
     entry_ms, exit_ms = output_ms(visits.entry), output_ms(visits.exit)
     return pd.DataFrame({
         "kind": kind,
