@@ -71,6 +71,7 @@ demo: setup build
 
 lint: setup
 	$(VENV)/bin/ruff check $(PLUGIN) scripts tests
+	$(VENV)/bin/ruff format --check $(PLUGIN) scripts tests
 
 bench: setup
 	$(PYTHON) scripts/bench.py

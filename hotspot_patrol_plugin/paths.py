@@ -1,4 +1,5 @@
 """Where the plugin's resources are: inside the installed plugin, or at the top of the source tree."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -2,6 +2,7 @@
 
 Each action and each dock is one line in ``initGui``; ``unload`` removes whatever was added.
 """
+
 from __future__ import annotations
 
 from qgis.core import Qgis, QgsApplication, QgsMessageLog
@@ -90,37 +91,87 @@ class HotspotPatrolPlugin:
         self.start_dock = self._add_dock(StartDock(self.iface.mainWindow()))
 
         # the order of work: one line per action (name, icon, text, tooltip, slot, on the toolbar?)
-        self._add_action("sample", "/mActionAddLayer.svg", tr("Load sample data"),
-                         tr("Add the bundled sample: Leeds crime, officer pings, zones and waypoints"),
-                         self._load_sample, MENU_ONLY)
-        self._add_action("identify", "/mIconHeatmap.svg", tr("Identify hot spots…"),
-                         tr("Gi* hot spots from a crime layer, cut into zones to patrol"),
-                         lambda: self._open_algorithm("hotspotpatrol:identifyhotspots"), TOOLBAR)
-        self._add_action("zones", "/mIconPolygonLayer.svg", tr("Open the Zones panel"),
-                         tr("The patrol workspace's zones: create, import, draw and check them"),
-                         lambda: self._show_dock(self.planner.zones_dock), None)
-        self._add_action("plan", "/mIconTemporal.svg", tr("Plan patrols…"),
-                         tr("Randomised Koper patrol schedules for the workspace zones, with a briefing pack"),
-                         lambda: self.planner.plan_patrols(), TOOLBAR)
-        self._add_action("import", "import_tracks.svg", tr("Import officer tracks…"),
-                         tr("Read GPS exports (CSV, GPX, GeoJSON, NMEA) into one layer of pings"),
-                         self._import_tracks, TOOLBAR)
-        self._add_action("match", "hotspot_patrol.svg", tr("Match officer tracks…"),
-                         tr("Match officer tracks to hot spots: visits, dwell and coverage per zone"),
-                         lambda: self._open_algorithm("hotspotpatrol:matchtracks"), TOOLBAR)
-        self._add_action("brief", "/mActionSaveAsPDF.svg", tr("Export briefing pack…"),
-                         tr("A PDF briefing pack from the latest coverage"),
-                         lambda: self._open_algorithm("hotspotpatrol:exportbriefing"), TOOLBAR)
+        self._add_action(
+            "sample",
+            "/mActionAddLayer.svg",
+            tr("Load sample data"),
+            tr("Add the bundled sample: Leeds crime, officer pings, zones and waypoints"),
+            self._load_sample,
+            MENU_ONLY,
+        )
+        self._add_action(
+            "identify",
+            "/mIconHeatmap.svg",
+            tr("Identify hot spots…"),
+            tr("Gi* hot spots from a crime layer, cut into zones to patrol"),
+            lambda: self._open_algorithm("hotspotpatrol:identifyhotspots"),
+            TOOLBAR,
+        )
+        self._add_action(
+            "zones",
+            "/mIconPolygonLayer.svg",
+            tr("Open the Zones panel"),
+            tr("The patrol workspace's zones: create, import, draw and check them"),
+            lambda: self._show_dock(self.planner.zones_dock),
+            None,
+        )
+        self._add_action(
+            "plan",
+            "/mIconTemporal.svg",
+            tr("Plan patrols…"),
+            tr("Randomised Koper patrol schedules for the workspace zones, with a briefing pack"),
+            lambda: self.planner.plan_patrols(),
+            TOOLBAR,
+        )
+        self._add_action(
+            "import",
+            "import_tracks.svg",
+            tr("Import officer tracks…"),
+            tr("Read GPS exports (CSV, GPX, GeoJSON, NMEA) into one layer of pings"),
+            self._import_tracks,
+            TOOLBAR,
+        )
+        self._add_action(
+            "match",
+            "hotspot_patrol.svg",
+            tr("Match officer tracks…"),
+            tr("Match officer tracks to hot spots: visits, dwell and coverage per zone"),
+            lambda: self._open_algorithm("hotspotpatrol:matchtracks"),
+            TOOLBAR,
+        )
+        self._add_action(
+            "brief",
+            "/mActionSaveAsPDF.svg",
+            tr("Export briefing pack…"),
+            tr("A PDF briefing pack from the latest coverage"),
+            lambda: self._open_algorithm("hotspotpatrol:exportbriefing"),
+            TOOLBAR,
+        )
         self._add_shift_dock()
-        self._add_action("evaluate", "/mActionCalculateField.svg", tr("Evaluate hot spot patrols…"),
-                         tr("Did it work? WDD/WDQ against comparison areas, displacement, dosage and ROI"),
-                         lambda: self._open_algorithm("hotspotpatrol:evaluate"), MENU_ONLY)
-        self._add_action("report", "/mActionFileSaveAs.svg", tr("Public patrol report…"),
-                         tr("A public HTML and PDF report: no officer ids, small counts suppressed"),
-                         lambda: self._open_algorithm("hotspotpatrol:transparencyreport"), MENU_ONLY)
-        self._add_action("start", "/mActionHelpContents.svg", tr("Start here"),
-                         tr("The order of work, with a button for each step"),
-                         lambda: self._show_dock(self.start_dock), MENU_ONLY)
+        self._add_action(
+            "evaluate",
+            "/mActionCalculateField.svg",
+            tr("Evaluate hot spot patrols…"),
+            tr("Did it work? WDD/WDQ against comparison areas, displacement, dosage and ROI"),
+            lambda: self._open_algorithm("hotspotpatrol:evaluate"),
+            MENU_ONLY,
+        )
+        self._add_action(
+            "report",
+            "/mActionFileSaveAs.svg",
+            tr("Public patrol report…"),
+            tr("A public HTML and PDF report: no officer ids, small counts suppressed"),
+            lambda: self._open_algorithm("hotspotpatrol:transparencyreport"),
+            MENU_ONLY,
+        )
+        self._add_action(
+            "start",
+            "/mActionHelpContents.svg",
+            tr("Start here"),
+            tr("The order of work, with a button for each step"),
+            lambda: self._show_dock(self.start_dock),
+            MENU_ONLY,
+        )
         self._first_start()
 
     # --- wiring helpers: one call per action or dock ---------------------------------------------------
@@ -213,8 +264,11 @@ class HotspotPatrolPlugin:
         canvas.setExtent(extent)
         canvas.refresh()
         self.iface.messageBar().pushMessage(
-            LOG_TAG, tr("Sample loaded: try Identify hot spots on the crimes, then Match officer tracks."),
-            Qgis.MessageLevel.Success, 8)
+            LOG_TAG,
+            tr("Sample loaded: try Identify hot spots on the crimes, then Match officer tracks."),
+            Qgis.MessageLevel.Success,
+            8,
+        )
 
     def check_dependencies(self) -> list[str]:
         """One message (bar + log) naming the command that installs what is missing."""

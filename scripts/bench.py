@@ -35,6 +35,7 @@ MovingPandas is not a plugin dependency: when missing it is installed into .venv
 file pinning numpy, shapely and pyproj to the versions already there (and geopandas<1.1, which
 still accepts Debian's pyproj 3.4), so nothing the plugin uses is replaced.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -155,20 +156,33 @@ def pings_npz(size: int, zones_npz: Path) -> Path:
     if path.exists():
         return path
     started = time.perf_counter()
-    unit, t, x, y = _synth().make_tracks(load_zones(zones_npz), N_UNITS, hours_for(size), PING_S,
-                                         seed=TRACK_SEED, dropout=DROPOUT)
+    unit, t, x, y = _synth().make_tracks(
+        load_zones(zones_npz), N_UNITS, hours_for(size), PING_S, seed=TRACK_SEED, dropout=DROPOUT
+    )
     order = np.lexsort((unit, t))  # an export is in time order, all units interleaved
     np.savez(path, unit=unit[order].astype(np.int32), t=t[order].astype(np.int64), x=x[order], y=y[order])
-    log(f"generated {len(t):,} pings ({hours_for(size):.2f} h of {N_UNITS} units) in "
-        f"{time.perf_counter() - started:.1f} s")
+    log(
+        f"generated {len(t):,} pings ({hours_for(size):.2f} h of {N_UNITS} units) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return path
 
 
 def gpkg_point_blobs(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """GeoPackage geometry blobs of 2D points, one 29-byte row each: 'GP', version 0, flags
     0b00000001 (little-endian, no envelope), srs_id int32, then the little-endian WKB point."""
-    rec = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
-                    ("order", "u1"), ("wkb_type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+    rec = np.dtype(
+        [
+            ("magic", "S2"),
+            ("version", "u1"),
+            ("flags", "u1"),
+            ("srs", "<i4"),
+            ("order", "u1"),
+            ("wkb_type", "<u4"),
+            ("x", "<f8"),
+            ("y", "<f8"),
+        ]
+    )
     assert rec.itemsize == 29
     out = np.empty(len(x), dtype=rec)
     out["magic"], out["version"], out["flags"], out["srs"] = b"GP", 0, 0b00000001, SRS_ID
@@ -208,13 +222,16 @@ def write_pings_gpkg(path: Path, arrays, time_format: str, chunk: int = 500_000)
     for lo in range(0, n, chunk):
         hi = min(lo + chunk, n)
         raw = blobs[lo:hi].tobytes()
-        geoms = [raw[i:i + 29] for i in range(0, len(raw), 29)]
+        geoms = [raw[i : i + 29] for i in range(0, len(raw), 29)]
         times = t[lo:hi].tolist() if time_format == "epoch" else iso_local(t[lo:hi]).tolist()
-        con.executemany("INSERT INTO pings (geom, unit, t) VALUES (?, ?, ?)",
-                        zip(geoms, labels[unit[lo:hi]].tolist(), times))
+        con.executemany(
+            "INSERT INTO pings (geom, unit, t) VALUES (?, ?, ?)", zip(geoms, labels[unit[lo:hi]].tolist(), times)
+        )
     con.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE table_name = 'pings'", (n,))
-    con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = 'pings'",
-                (float(x.min()), float(y.min()), float(x.max()), float(y.max())))
+    con.execute(
+        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = 'pings'",
+        (float(x.min()), float(y.min()), float(x.max()), float(y.max())),
+    )
     for _, sql in triggers:
         con.execute(sql)
     con.commit()
@@ -257,8 +274,10 @@ def pings_gpkg(size: int, npz: Path, time_format: str) -> Path:
     written = time.perf_counter() - started
     verify_pings_gpkg(tmp, arrays)
     tmp.rename(path)
-    log(f"wrote {path.name} ({path.stat().st_size / 2**20:,.0f} MB) in {written:.1f} s, "
-        f"verified through OGR in {time.perf_counter() - started - written:.1f} s")
+    log(
+        f"wrote {path.name} ({path.stat().st_size / 2**20:,.0f} MB) in {written:.1f} s, "
+        f"verified through OGR in {time.perf_counter() - started - written:.1f} s"
+    )
     return path
 
 
@@ -297,8 +316,12 @@ def core_child(pings: str, zones: str, out: str) -> None:
     cov = M.coverage(visits, len(geoms), params)
     t3 = time.perf_counter()
     result = {
-        "pings": len(t), "visits": len(visits), "build_s": t1 - t0, "match_s": t2 - t1,
-        "coverage_s": t3 - t2, "seconds": t3 - t0,
+        "pings": len(t),
+        "visits": len(visits),
+        "build_s": t1 - t0,
+        "match_s": t2 - t1,
+        "coverage_s": t3 - t2,
+        "seconds": t3 - t0,
         "coverage": {k: np.asarray(getattr(cov, k)).tolist() for k in COVERAGE_COUNTS + COVERAGE_MINUTES},
     }
     Path(out).write_text(json.dumps(result))
@@ -306,8 +329,9 @@ def core_child(pings: str, zones: str, out: str) -> None:
 
 def measure_core(size: int, pings: Path, zones: Path) -> dict:
     out = RUNS / f"core_{size}.json"
-    usage = run_measured([sys.executable, __file__, "--core-child", str(pings), str(zones), str(out)],
-                         RUNS / f"core_{size}")
+    usage = run_measured(
+        [sys.executable, __file__, "--core-child", str(pings), str(zones), str(out)], RUNS / f"core_{size}"
+    )
     res = json.loads(out.read_text())
     res.update(peak_mb=usage["peak_mb"], pings_per_s=res["pings"] / res["seconds"])
     return res
@@ -319,9 +343,12 @@ def qgis_env() -> dict:
     profile = ROOT / "out" / "qgis-profile"
     profile.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
-    env.update(QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"), QGIS_PLUGINPATH=str(ROOT / "build"),
-               QGIS_CUSTOM_CONFIG_PATH=env.get("QGIS_CUSTOM_CONFIG_PATH", str(profile)),
-               PYTHONPATH=venv_site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""))
+    env.update(
+        QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
+        QGIS_PLUGINPATH=str(ROOT / "build"),
+        QGIS_CUSTOM_CONFIG_PATH=env.get("QGIS_CUSTOM_CONFIG_PATH", str(profile)),
+        PYTHONPATH=venv_site + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""),
+    )
     return env
 
 
@@ -339,8 +366,13 @@ def prepare_qgis(build: bool) -> tuple[str, dict]:
         subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True)
     env = qgis_env()
     qp = qgis_process(env)
-    subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [qp, "plugins", "enable", "hotspot_patrol_plugin"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return qp, env
 
 
@@ -348,16 +380,31 @@ def measure_qgis(size: int, n_pings: int, pings: Path, zones: Path, qp: str, env
     out_dir = RUNS / f"qgis_{size}"
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
-    cmd = [qp, "--json", "run", "hotspotpatrol:matchtracks", f"--TRACKS={pings}|layername=pings",
-           "--UNIT_FIELD=unit", "--TIME_FIELD=t", f"--ZONES={zones}|layername=zones",
-           f"--VISITS={out_dir / 'visits.gpkg'}", f"--COVERAGE={out_dir / 'coverage.gpkg'}"]
+    cmd = [
+        qp,
+        "--json",
+        "run",
+        "hotspotpatrol:matchtracks",
+        f"--TRACKS={pings}|layername=pings",
+        "--UNIT_FIELD=unit",
+        "--TIME_FIELD=t",
+        f"--ZONES={zones}|layername=zones",
+        f"--VISITS={out_dir / 'visits.gpkg'}",
+        f"--COVERAGE={out_dir / 'coverage.gpkg'}",
+    ]
     usage = run_measured(cmd, out_dir / "qgis", env)
     report = json.loads((out_dir / "qgis.out").read_text())
     info = report.get("log", {}).get("info", [])
-    res = {"seconds": usage["wall_s"], "peak_mb": usage["peak_mb"], "pings_per_s": n_pings / usage["wall_s"],
-           "visits": report["results"].get("VISIT_COUNT"), "log": info,
-           "read_s": _logged(info, "Read ", " in ", " s;"), "total_s": _logged(info, "Total time", "time ", " s."),
-           "pings_read": _logged(info, "Read ", "Read ", " pings", int)}
+    res = {
+        "seconds": usage["wall_s"],
+        "peak_mb": usage["peak_mb"],
+        "pings_per_s": n_pings / usage["wall_s"],
+        "visits": report["results"].get("VISIT_COUNT"),
+        "log": info,
+        "read_s": _logged(info, "Read ", " in ", " s;"),
+        "total_s": _logged(info, "Total time", "time ", " s."),
+        "pings_read": _logged(info, "Read ", "Read ", " pings", int),
+    }
     res["coverage"] = read_coverage(out_dir / "coverage.gpkg")
     return res
 
@@ -377,8 +424,10 @@ def read_coverage(path: Path) -> dict:
 
     ogr.UseExceptions()
     ds = ogr.Open(str(path))  # keep it alive while the layer is read
-    rows = sorted(((f.GetField("zone_id"), [f.GetField(k) for k in COVERAGE_COUNTS + COVERAGE_MINUTES])
-                   for f in ds.GetLayer(0)), key=lambda r: r[0])
+    rows = sorted(
+        ((f.GetField("zone_id"), [f.GetField(k) for k in COVERAGE_COUNTS + COVERAGE_MINUTES]) for f in ds.GetLayer(0)),
+        key=lambda r: r[0],
+    )
     cols = list(zip(*(r[1] for r in rows)))
     return {k: list(c) for k, c in zip(COVERAGE_COUNTS + COVERAGE_MINUTES, cols)}
 
@@ -411,11 +460,24 @@ def ensure_movingpandas() -> None:
 
     BENCH.mkdir(exist_ok=True)
     constraints = BENCH / "constraints.txt"
-    constraints.write_text(f"numpy=={numpy.__version__}\nshapely=={shapely.__version__}\n"
-                           f"pyproj=={pyproj.__version__}\ngeopandas<1.1\n")
+    constraints.write_text(
+        f"numpy=={numpy.__version__}\nshapely=={shapely.__version__}\npyproj=={pyproj.__version__}\ngeopandas<1.1\n"
+    )
     log("installing movingpandas into .venv for the baseline (numpy, shapely, pyproj pinned)")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                    "-c", str(constraints), "movingpandas"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-c",
+            str(constraints),
+            "movingpandas",
+        ],
+        check=True,
+    )
 
 
 def baseline_child(pings: str, zones: str, cap: str, budget: str, out: str) -> None:
@@ -438,7 +500,9 @@ def baseline_child(pings: str, zones: str, cap: str, budget: str, out: str) -> N
     t0 = time.perf_counter()
     gdf = gpd.GeoDataFrame(
         {"unit": unit[sel], "t": pd.to_datetime(t[sel], unit="s")},
-        geometry=gpd.points_from_xy(x[sel], y[sel]), crs=f"EPSG:{SRS_ID}")
+        geometry=gpd.points_from_xy(x[sel], y[sel]),
+        crs=f"EPSG:{SRS_ID}",
+    )
     tc = mpd.TrajectoryCollection(gdf, traj_id_col="unit", t="t")
     tc = mpd.ObservationGapSplitter(tc).split(gap=timedelta(seconds=MAX_GAP_S))
     build_s = time.perf_counter() - t0
@@ -451,17 +515,30 @@ def baseline_child(pings: str, zones: str, cap: str, budget: str, out: str) -> N
         if clip_s > float(budget):
             break
     est_s = build_s + clip_s / zones_done * len(geoms)
-    Path(out).write_text(json.dumps({
-        "pings": int(sel.sum()), "units": n_units, "trajectories": len(tc), "build_s": build_s,
-        "zones_done": zones_done, "zones": len(geoms), "clip_s": clip_s, "pieces": pieces,
-        "seconds_all_zones": est_s, "extrapolated": zones_done < len(geoms),
-    }))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "pings": int(sel.sum()),
+                "units": n_units,
+                "trajectories": len(tc),
+                "build_s": build_s,
+                "zones_done": zones_done,
+                "zones": len(geoms),
+                "clip_s": clip_s,
+                "pieces": pieces,
+                "seconds_all_zones": est_s,
+                "extrapolated": zones_done < len(geoms),
+            }
+        )
+    )
 
 
 def measure_baseline(size: int, pings: Path, zones: Path, cap: int, budget: float) -> dict:
     out = RUNS / f"baseline_{size}.json"
-    usage = run_measured([sys.executable, __file__, "--baseline-child", str(pings), str(zones), str(cap),
-                          str(budget), str(out)], RUNS / f"baseline_{size}")
+    usage = run_measured(
+        [sys.executable, __file__, "--baseline-child", str(pings), str(zones), str(cap), str(budget), str(out)],
+        RUNS / f"baseline_{size}",
+    )
     res = json.loads(out.read_text())
     res.update(peak_mb=usage["peak_mb"], pings_per_s=res["pings"] / res["seconds_all_zones"])
     return res
@@ -477,36 +554,67 @@ def evaluate_targets(rows: list[dict]) -> list[dict]:
     whole = next((r for r in rows if r["size"] == TARGET_WHOLE_SIZE), None)
     worst_ratio = min(rows, key=lambda r: r["ratio"])
     return [
-        {"target": f"core >= {TARGET_CORE_PPS:,} pings/s (at the largest size, {largest['size']:,})",
-         "value": f"{largest['core']['pings_per_s']:,.0f} pings/s",
-         "result": verdict(largest["core"]["pings_per_s"] >= TARGET_CORE_PPS)},
-        {"target": f"whole algorithm, {TARGET_WHOLE_SIZE:,} pings: < {TARGET_WHOLE_S:.0f} s",
-         "value": f"{whole['qgis']['seconds']:.1f} s" if whole else "not run",
-         "result": verdict(whole["qgis"]["seconds"] < TARGET_WHOLE_S if whole else None)},
-        {"target": f"whole algorithm, {TARGET_WHOLE_SIZE:,} pings: peak memory < {TARGET_WHOLE_MB / 1024:.0f} GB",
-         "value": f"{whole['qgis']['peak_mb']:,.0f} MB" if whole else "not run",
-         "result": verdict(whole["qgis"]["peak_mb"] < TARGET_WHOLE_MB if whole else None)},
-        {"target": f"core >= {TARGET_RATIO:.0f}x the MovingPandas baseline (pings/s, worst size)",
-         "value": f"{worst_ratio['ratio']:,.0f}x at {worst_ratio['size']:,}",
-         "result": verdict(worst_ratio["ratio"] >= TARGET_RATIO)},
+        {
+            "target": f"core >= {TARGET_CORE_PPS:,} pings/s (at the largest size, {largest['size']:,})",
+            "value": f"{largest['core']['pings_per_s']:,.0f} pings/s",
+            "result": verdict(largest["core"]["pings_per_s"] >= TARGET_CORE_PPS),
+        },
+        {
+            "target": f"whole algorithm, {TARGET_WHOLE_SIZE:,} pings: < {TARGET_WHOLE_S:.0f} s",
+            "value": f"{whole['qgis']['seconds']:.1f} s" if whole else "not run",
+            "result": verdict(whole["qgis"]["seconds"] < TARGET_WHOLE_S if whole else None),
+        },
+        {
+            "target": f"whole algorithm, {TARGET_WHOLE_SIZE:,} pings: peak memory < {TARGET_WHOLE_MB / 1024:.0f} GB",
+            "value": f"{whole['qgis']['peak_mb']:,.0f} MB" if whole else "not run",
+            "result": verdict(whole["qgis"]["peak_mb"] < TARGET_WHOLE_MB if whole else None),
+        },
+        {
+            "target": f"core >= {TARGET_RATIO:.0f}x the MovingPandas baseline (pings/s, worst size)",
+            "value": f"{worst_ratio['ratio']:,.0f}x at {worst_ratio['size']:,}",
+            "result": verdict(worst_ratio["ratio"] >= TARGET_RATIO),
+        },
     ]
 
 
 def print_report(rows: list[dict], targets: list[dict], time_format: str, code: str) -> None:
-    head = ("size", "core pings/s", "core MB", "whole s", "whole pings/s", "whole MB",
-            "baseline pings/s", "baseline subset", "ratio core/base", "ratio whole/base")
+    head = (
+        "size",
+        "core pings/s",
+        "core MB",
+        "whole s",
+        "whole pings/s",
+        "whole MB",
+        "baseline pings/s",
+        "baseline subset",
+        "ratio core/base",
+        "ratio whole/base",
+    )
     lines = [head]
     for r in rows:
         c, q, b = r["core"], r["qgis"], r["baseline"]
         subset = f"{b['pings']:,} ({b['units']} u, {b['zones_done']}/{b['zones']} z)"
-        lines.append((f"{r['pings']:,}", f"{c['pings_per_s']:,.0f}", f"{c['peak_mb']:,.0f}",
-                      f"{q['seconds']:.1f}", f"{q['pings_per_s']:,.0f}", f"{q['peak_mb']:,.0f}",
-                      f"{b['pings_per_s']:,.0f}", subset, f"{r['ratio']:,.0f}x", f"{r['ratio_whole']:,.0f}x"))
+        lines.append(
+            (
+                f"{r['pings']:,}",
+                f"{c['pings_per_s']:,.0f}",
+                f"{c['peak_mb']:,.0f}",
+                f"{q['seconds']:.1f}",
+                f"{q['pings_per_s']:,.0f}",
+                f"{q['peak_mb']:,.0f}",
+                f"{b['pings_per_s']:,.0f}",
+                subset,
+                f"{r['ratio']:,.0f}x",
+                f"{r['ratio_whole']:,.0f}x",
+            )
+        )
     widths = [max(len(str(line[i])) for line in lines) for i in range(len(head))]
     print()
-    print(f"Hotspot Patrol speed benchmark: {N_UNITS} units every {PING_S:.0f} s, {N_ZONES} zones, "
-          f"times as {'epoch seconds (integer)' if time_format == 'epoch' else 'ISO text (naive local)'}; "
-          f"plugin code {code}")
+    print(
+        f"Hotspot Patrol speed benchmark: {N_UNITS} units every {PING_S:.0f} s, {N_ZONES} zones, "
+        f"times as {'epoch seconds (integer)' if time_format == 'epoch' else 'ISO text (naive local)'}; "
+        f"plugin code {code}"
+    )
     for i, line in enumerate(lines):
         print("  ".join(str(v).rjust(w) for v, w in zip(line, widths)))
         if i == 0:
@@ -514,20 +622,28 @@ def print_report(rows: list[dict], targets: list[dict], time_format: str, code: 
     print()
     for r in rows:
         c, q, b = r["core"], r["qgis"], r["baseline"]
-        print(f"{r['pings']:,} pings: core build {c['build_s']:.2f} s + match {c['match_s']:.2f} s + coverage "
-              f"{c['coverage_s']:.2f} s; qgis_process {q['seconds']:.1f} s wall = read {q['read_s']} s, "
-              f"then match+write {q['total_s'] - q['read_s']:.1f} s (algorithm total {q['total_s']} s), "
-              f"start-up/exit {q['seconds'] - q['total_s']:.1f} s")
-        how = (f"extrapolated from {b['zones_done']} of {b['zones']} zones" if b["extrapolated"] else "all zones")
+        print(
+            f"{r['pings']:,} pings: core build {c['build_s']:.2f} s + match {c['match_s']:.2f} s + coverage "
+            f"{c['coverage_s']:.2f} s; qgis_process {q['seconds']:.1f} s wall = read {q['read_s']} s, "
+            f"then match+write {q['total_s'] - q['read_s']:.1f} s (algorithm total {q['total_s']} s), "
+            f"start-up/exit {q['seconds'] - q['total_s']:.1f} s"
+        )
+        how = f"extrapolated from {b['zones_done']} of {b['zones']} zones" if b["extrapolated"] else "all zones"
         sub = "all pings" if b["pings"] == r["pings"] else f"subset: the first {b['units']} units' whole tracks"
-        print(f"    baseline: {b['pings']:,} pings ({sub}), {b['trajectories']} trajectories, build "
-              f"{b['build_s']:.1f} s, clip {b['clip_s']:.1f} s for {b['zones_done']} zones; "
-              f"{b['seconds_all_zones']:.1f} s for all zones ({how})")
+        print(
+            f"    baseline: {b['pings']:,} pings ({sub}), {b['trajectories']} trajectories, build "
+            f"{b['build_s']:.1f} s, clip {b['clip_s']:.1f} s for {b['zones_done']} zones; "
+            f"{b['seconds_all_zones']:.1f} s for all zones ({how})"
+        )
         ph = r["phases"]
-        print(f"    bench phases: data {ph['data_s']:.1f} s, core {ph['core_s']:.1f} s, qgis_process "
-              f"{ph['qgis_s']:.1f} s, baseline {ph['baseline_s']:.1f} s")
-        print(f"    check core vs qgis_process: {'AGREE' if r['agree'] else 'DISAGREE'} ({r['agree_detail']}; "
-              f"visits {c['visits']:,} vs {q['visits']:,}; pings read by QGIS {q['pings_read']:,})")
+        print(
+            f"    bench phases: data {ph['data_s']:.1f} s, core {ph['core_s']:.1f} s, qgis_process "
+            f"{ph['qgis_s']:.1f} s, baseline {ph['baseline_s']:.1f} s"
+        )
+        print(
+            f"    check core vs qgis_process: {'AGREE' if r['agree'] else 'DISAGREE'} ({r['agree_detail']}; "
+            f"visits {c['visits']:,} vs {q['visits']:,}; pings read by QGIS {q['pings_read']:,})"
+        )
     print()
     for t in targets:
         print(f"  {t['result']:4}  {t['target']}: {t['value']}")
@@ -536,6 +652,7 @@ def print_report(rows: list[dict], targets: list[dict], time_format: str, code: 
 # =========================================================================== main
 def code_version() -> str:
     """The commit the plugin code was measured at (``-dirty`` when it has uncommitted changes)."""
+
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -550,8 +667,12 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="100000,1000000,10000000", help="comma-separated ping counts")
     p.add_argument("--quick", action="store_true", help="100000 pings only")
-    p.add_argument("--time-format", choices=("epoch", "iso"), default="epoch",
-                   help="how t is stored in the pings GeoPackage (default: epoch seconds, integer)")
+    p.add_argument(
+        "--time-format",
+        choices=("epoch", "iso"),
+        default="epoch",
+        help="how t is stored in the pings GeoPackage (default: epoch seconds, integer)",
+    )
     p.add_argument("--baseline-cap", type=int, default=100_000, help="most pings given to MovingPandas")
     p.add_argument("--baseline-budget", type=float, default=60.0, help="seconds of MovingPandas clipping per size")
     p.add_argument("--no-build", action="store_true", help="do not run `make build` first")
@@ -590,21 +711,49 @@ def main(argv=None) -> int:
         log(f"{size:,}: baseline {base['pings_per_s']:,.0f} pings/s")
         agree, detail = compare_coverage(core.pop("coverage"), qgis.pop("coverage"))
         agree &= core["visits"] == qgis["visits"] and qgis["pings_read"] == core["pings"]
-        rows.append({"size": size, "pings": core["pings"], "hours": hours_for(size), "core": core, "qgis": qgis,
-                     "baseline": base, "ratio": core["pings_per_s"] / base["pings_per_s"],
-                     "ratio_whole": qgis["pings_per_s"] / base["pings_per_s"], "agree": agree,
-                     "agree_detail": detail, "phases": ph})
+        rows.append(
+            {
+                "size": size,
+                "pings": core["pings"],
+                "hours": hours_for(size),
+                "core": core,
+                "qgis": qgis,
+                "baseline": base,
+                "ratio": core["pings_per_s"] / base["pings_per_s"],
+                "ratio_whole": qgis["pings_per_s"] / base["pings_per_s"],
+                "agree": agree,
+                "agree_detail": detail,
+                "phases": ph,
+            }
+        )
     targets = evaluate_targets(rows)
     print_report(rows, targets, args.time_format, code)
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps({
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "code": code,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "city": {"units": N_UNITS, "zones": N_ZONES, "ping_s": PING_S, "dropout": DROPOUT,
-                 "time_format": args.time_format, "fingerprint": city_fingerprint()},
-        "baseline": {"cap": args.baseline_cap, "budget_s": args.baseline_budget},
-        "rows": rows, "targets": targets}, indent=2))
+    args.results.write_text(
+        json.dumps(
+            {
+                "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "code": code,
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                },
+                "city": {
+                    "units": N_UNITS,
+                    "zones": N_ZONES,
+                    "ping_s": PING_S,
+                    "dropout": DROPOUT,
+                    "time_format": args.time_format,
+                    "fingerprint": city_fingerprint(),
+                },
+                "baseline": {"cap": args.baseline_cap, "budget_s": args.baseline_budget},
+                "rows": rows,
+                "targets": targets,
+            },
+            indent=2,
+        )
+    )
     log(f"results in {args.results}")
     return 0 if all(r["agree"] for r in rows) else 1
 

@@ -16,6 +16,7 @@ For each export it reports the wall time, the time the algorithm itself logs (wi
 the pages the algorithm reports and the pages ``pdfinfo`` counts (they must agree), and writes
 everything to out/bench/briefing/results.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,26 @@ OUT = ROOT / "out" / "bench" / "briefing"
 sys.path.insert(0, str(ROOT / "scripts"))
 import bench  # noqa: E402  (shares the qgis_process helpers)
 
-STREETS = ["Market Street", "Bus Station", "Park Entrance", "Kirkgate", "Briggate", "Station Square",
-           "Riverside Walk", "Corn Exchange", "Vicar Lane", "Boar Lane", "Call Lane", "Duncan Street",
-           "Albion Place", "Merrion Centre", "Millennium Square", "Woodhouse Lane", "Eastgate", "The Headrow"]
+STREETS = [
+    "Market Street",
+    "Bus Station",
+    "Park Entrance",
+    "Kirkgate",
+    "Briggate",
+    "Station Square",
+    "Riverside Walk",
+    "Corn Exchange",
+    "Vicar Lane",
+    "Boar Lane",
+    "Call Lane",
+    "Duncan Street",
+    "Albion Place",
+    "Merrion Centre",
+    "Millennium Square",
+    "Woodhouse Lane",
+    "Eastgate",
+    "The Headrow",
+]
 
 
 def log(msg: str) -> None:
@@ -125,8 +143,13 @@ def main(argv=None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     env = bench.qgis_env()
     qp = bench.qgis_process(env)
-    subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [qp, "plugins", "enable", "hotspot_patrol_plugin"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
     city = OUT / "city.gpkg"
     t0 = time.perf_counter()
@@ -134,17 +157,32 @@ def main(argv=None) -> int:
     log(f"city: {args.zones} zones, {args.units} units, {n_pings:,} pings ({time.perf_counter() - t0:.1f} s)")
 
     results = {"zones": args.zones, "units": args.units, "pings": n_pings, "runs": {}}
-    report, wall = run(qp, env, "hotspotpatrol:matchtracks", {
-        "TRACKS": f"{city}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
-        "ZONES": f"{city}|layername=zones", "WAYPOINTS": f"{city}|layername=waypoints",
-        "VISITS": OUT / "visits.gpkg", "COVERAGE": OUT / "coverage.gpkg",
-        "WAYPOINT_VISITS": OUT / "waypoint_visits.gpkg"})
+    report, wall = run(
+        qp,
+        env,
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": f"{city}|layername=pings",
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": f"{city}|layername=zones",
+            "WAYPOINTS": f"{city}|layername=waypoints",
+            "VISITS": OUT / "visits.gpkg",
+            "COVERAGE": OUT / "coverage.gpkg",
+            "WAYPOINT_VISITS": OUT / "waypoint_visits.gpkg",
+        },
+    )
     results["runs"]["matchtracks"] = {"wall_s": round(wall, 2), "visits": report["results"].get("VISIT_COUNT")}
     log(f"matchtracks: {report['results'].get('VISIT_COUNT')} visits, {wall:.1f} s")
 
-    common = {"COVERAGE": OUT / "coverage.gpkg", "VISITS": OUT / "visits.gpkg",
-              "WAYPOINTS": f"{city}|layername=waypoints", "TITLE": "Synthetic city: evening patrols",
-              "AREA": f"{args.zones} hot spots", "PSEUDONYMISE_KEY": "bench-key"}
+    common = {
+        "COVERAGE": OUT / "coverage.gpkg",
+        "VISITS": OUT / "visits.gpkg",
+        "WAYPOINTS": f"{city}|layername=waypoints",
+        "TITLE": "Synthetic city: evening patrols",
+        "AREA": f"{args.zones} hot spots",
+        "PSEUDONYMISE_KEY": "bench-key",
+    }
     cases = {
         "pdf": {"PAPER": "A4", "OUTPUT": OUT / "pack_a4.pdf"},
         "pdf+png": {"PAPER": "A4", "OUTPUT": OUT / "pack_a4_png.pdf", "PNG_FOLDER": OUT / "png"},
@@ -162,11 +200,18 @@ def main(argv=None) -> int:
             m = re.search(r"Briefing pack: .* in ([\d.]+) s\.", line)
             if m:
                 inner = float(m.group(1))
-        results["runs"][name] = {"pages": pages, "pdfinfo_pages": counted, "wall_s": round(wall, 2),
-                                 "algorithm_s": inner, "png_files": report["results"].get("PNG_FILES")}
+        results["runs"][name] = {
+            "pages": pages,
+            "pdfinfo_pages": counted,
+            "wall_s": round(wall, 2),
+            "algorithm_s": inner,
+            "png_files": report["results"].get("PNG_FILES"),
+        }
         ok &= counted in (None, pages)
-        log(f"{name:<10}{pages:>7}{counted if counted is not None else '-':>9}{wall:>9.1f}"
-            f"{inner if inner is not None else float('nan'):>11.1f}{(inner or wall) / max(pages, 1):>8.2f}")
+        log(
+            f"{name:<10}{pages:>7}{counted if counted is not None else '-':>9}{wall:>9.1f}"
+            f"{inner if inner is not None else float('nan'):>11.1f}{(inner or wall) / max(pages, 1):>8.2f}"
+        )
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
     log(f"results: {OUT / 'results.json'}")
     if not ok:

@@ -24,6 +24,7 @@ Then, each in a fresh process whose peak resident memory is taken from ``os.wait
 The table, the ratio and the targets (plugin < 30 s and < 2 GB) go to stdout and to
 out/bench/hotspots.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,10 +56,20 @@ TARGET_S = 30.0
 TARGET_MB = 2048.0
 #: police.uk, West Yorkshire, July 2018 (the shares of the sample's source month)
 TYPES = {
-    "Violence and sexual offences": 10358, "Anti-social behaviour": 5442, "Public order": 3043,
-    "Criminal damage and arson": 2716, "Other theft": 2242, "Burglary": 2029, "Vehicle crime": 1955,
-    "Shoplifting": 1485, "Other crime": 667, "Drugs": 525, "Robbery": 327, "Theft from the person": 317,
-    "Bicycle theft": 303, "Possession of weapons": 226,
+    "Violence and sexual offences": 10358,
+    "Anti-social behaviour": 5442,
+    "Public order": 3043,
+    "Criminal damage and arson": 2716,
+    "Other theft": 2242,
+    "Burglary": 2029,
+    "Vehicle crime": 1955,
+    "Shoplifting": 1485,
+    "Other crime": 667,
+    "Drugs": 525,
+    "Robbery": 327,
+    "Theft from the person": 317,
+    "Bicycle theft": 303,
+    "Possession of weapons": 226,
 }
 
 
@@ -79,8 +90,9 @@ def generate(size: int) -> tuple[np.ndarray, np.ndarray]:
     """BNG x, y of ``size`` crimes: clustered in towns and hot spots, plus a scattered background."""
     rng = np.random.default_rng(SEED)
     x0, y0 = ORIGIN
-    towns = np.column_stack([rng.uniform(x0 + 3000, x0 + WIDTH - 3000, 12),
-                             rng.uniform(y0 + 3000, y0 + HEIGHT - 3000, 12)])
+    towns = np.column_stack(
+        [rng.uniform(x0 + 3000, x0 + WIDTH - 3000, 12), rng.uniform(y0 + 3000, y0 + HEIGHT - 3000, 12)]
+    )
     town_sd = rng.uniform(1500, 5000, 12)
     n_clusters = 4000
     town_of = rng.integers(0, 12, n_clusters)
@@ -110,8 +122,18 @@ def generate(size: int) -> tuple[np.ndarray, np.ndarray]:
 def gpkg_point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> np.ndarray:
     """GeoPackage blobs of 2D points (29 bytes each): 'GP', version 0, flags 1 (little-endian, no
     envelope), srs_id, then the little-endian WKB point."""
-    rec = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
-                    ("order", "u1"), ("wkb_type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+    rec = np.dtype(
+        [
+            ("magic", "S2"),
+            ("version", "u1"),
+            ("flags", "u1"),
+            ("srs", "<i4"),
+            ("order", "u1"),
+            ("wkb_type", "<u4"),
+            ("x", "<f8"),
+            ("y", "<f8"),
+        ]
+    )
     out = np.empty(len(x), dtype=rec)
     out["magic"], out["version"], out["flags"], out["srs"] = b"GP", 0, 1, srs_id
     out["order"], out["wkb_type"], out["x"], out["y"] = 1, 1, x, y
@@ -145,12 +167,16 @@ def write_gpkg(path: Path, lon: np.ndarray, lat: np.ndarray, chunk: int = 250_00
     for lo in range(0, len(lon), chunk):
         hi = min(lo + chunk, len(lon))
         raw = blobs[lo:hi].tobytes()
-        geoms = [raw[i:i + 29] for i in range(0, len(raw), 29)]
-        con.executemany("INSERT INTO crimes (geom, month, crime_type) VALUES (?, ?, ?)",
-                        zip(geoms, months[lo:hi].tolist(), kinds[lo:hi].tolist()))
+        geoms = [raw[i : i + 29] for i in range(0, len(raw), 29)]
+        con.executemany(
+            "INSERT INTO crimes (geom, month, crime_type) VALUES (?, ?, ?)",
+            zip(geoms, months[lo:hi].tolist(), kinds[lo:hi].tolist()),
+        )
     con.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE table_name = 'crimes'", (len(lon),))
-    con.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = 'crimes'",
-                (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())))
+    con.execute(
+        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? WHERE table_name = 'crimes'",
+        (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())),
+    )
     for _, sql in triggers:
         con.execute(sql)
     con.commit()
@@ -183,8 +209,10 @@ def prepare(size: int) -> tuple[Path, Path]:
     np.savez(npz, x=np.asarray(bx), y=np.asarray(by))
     write_gpkg(gpkg, np.asarray(lon), np.asarray(lat))
     meta.write_text(json.dumps({"fingerprint": fp}))
-    log(f"generated {size:,} crimes and {gpkg.name} ({gpkg.stat().st_size / 1e6:.0f} MB) in "
-        f"{time.perf_counter() - started:.1f} s")
+    log(
+        f"generated {size:,} crimes and {gpkg.name} ({gpkg.stat().st_size / 1e6:.0f} MB) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return npz, gpkg
 
 
@@ -220,11 +248,19 @@ def core_child(npz: str, cell: str, out: str) -> None:
     t0 = time.perf_counter()
     res = H.analyse(x, y, None, H.Lattice(H.HEXAGON, float(cell)))
     seconds = time.perf_counter() - t0
-    Path(out).write_text(json.dumps({
-        "seconds": seconds, "cells": len(res.grid), "zones": len(res.zones), "points": res.points_used,
-        "timings": res.timings, "half_area_pct": res.concentration.half_area_pct,
-        "hot_cells": int(((res.z > 0) & (res.p_fdr <= 0.05)).sum()),
-    }))
+    Path(out).write_text(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cells": len(res.grid),
+                "zones": len(res.zones),
+                "points": res.points_used,
+                "timings": res.timings,
+                "half_area_pct": res.concentration.half_area_pct,
+                "hot_cells": int(((res.z > 0) & (res.p_fdr <= 0.05)).sum()),
+            }
+        )
+    )
 
 
 def logged(lines: list, marker: str, before: str, after: str):
@@ -241,18 +277,33 @@ def measure_plugin(gpkg: Path, cell: float, qp: str, env: dict) -> dict:
     out = RUNS / "plugin"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    cmd = [qp, "--json", "run", "hotspotpatrol:identifyhotspots", f"--INPUT={gpkg}|layername=crimes",
-           f"--CELL_SIZE={cell:g}", f"--GRID={out / 'grid.gpkg'}", f"--HOTSPOTS={out / 'hotspots.gpkg'}",
-           f"--CONCENTRATION={out / 'concentration.gpkg'}"]
+    cmd = [
+        qp,
+        "--json",
+        "run",
+        "hotspotpatrol:identifyhotspots",
+        f"--INPUT={gpkg}|layername=crimes",
+        f"--CELL_SIZE={cell:g}",
+        f"--GRID={out / 'grid.gpkg'}",
+        f"--HOTSPOTS={out / 'hotspots.gpkg'}",
+        f"--CONCENTRATION={out / 'concentration.gpkg'}",
+    ]
     usage = run_measured(cmd, out / "qgis", env)
     report = json.loads((out / "qgis.out").read_text())
     info = report.get("log", {}).get("info", []) or report.get("log", {}).get("msg", "").splitlines()
     res = report["results"]
-    return {"seconds": usage["wall_s"], "peak_mb": usage["peak_mb"], "cells": int(res["CELL_COUNT"]),
-            "zones": int(res["HOTSPOT_COUNT"]), "points": int(res["CRIMES_USED"]), "headline": res["HEADLINE"],
-            "read_s": logged(info, "Read ", " in ", " s;"), "total_s": logged(info, "Total time", "time ", " s."),
-            "method": "gdal-arrow" if any("(gdal-arrow)" in line for line in info) else "features",
-            "grid_sum": grid_sum(out / "grid.gpkg", "crimes")}
+    return {
+        "seconds": usage["wall_s"],
+        "peak_mb": usage["peak_mb"],
+        "cells": int(res["CELL_COUNT"]),
+        "zones": int(res["HOTSPOT_COUNT"]),
+        "points": int(res["CRIMES_USED"]),
+        "headline": res["HEADLINE"],
+        "read_s": logged(info, "Read ", " in ", " s;"),
+        "total_s": logged(info, "Total time", "time ", " s."),
+        "method": "gdal-arrow" if any("(gdal-arrow)" in line for line in info) else "features",
+        "grid_sum": grid_sum(out / "grid.gpkg", "crimes"),
+    }
 
 
 def grid_sum(path: Path, field: str) -> int:
@@ -277,17 +328,48 @@ def measure_native(gpkg: Path, npz: Path, cell: float, qp: str, env: dict, timeo
     extent = f"{x.min()},{x.max()},{y.min()},{y.max()} [EPSG:27700]"
     # QGIS's hexagons with HSPACING = VSPACING = d are flat-topped with d between vertically adjacent
     # centres: the same size as the plugin's (pointy-topped) cells of centre spacing d
-    grid = run_measured([qp, "run", "native:creategrid", "--TYPE=4", f"--EXTENT={extent}", f"--HSPACING={cell:g}",
-                         f"--VSPACING={cell:g}", "--HOVERLAY=0", "--VOVERLAY=0", "--CRS=EPSG:27700",
-                         f"--OUTPUT={out / 'grid.gpkg'}"], out / "creategrid", env, timeout)
+    grid = run_measured(
+        [
+            qp,
+            "run",
+            "native:creategrid",
+            "--TYPE=4",
+            f"--EXTENT={extent}",
+            f"--HSPACING={cell:g}",
+            f"--VSPACING={cell:g}",
+            "--HOVERLAY=0",
+            "--VOVERLAY=0",
+            "--CRS=EPSG:27700",
+            f"--OUTPUT={out / 'grid.gpkg'}",
+        ],
+        out / "creategrid",
+        env,
+        timeout,
+    )
     if grid["timed_out"]:
         return {"seconds": None, "grid_s": None, "count_s": None, "peak_mb": grid["peak_mb"], "timed_out": True}
     left = timeout - grid["wall_s"]
-    count = run_measured([qp, "run", "native:countpointsinpolygon", f"--POLYGONS={out / 'grid.gpkg'}",
-                          f"--POINTS={gpkg}|layername=crimes", "--FIELD=NUMPOINTS", f"--OUTPUT={out / 'count.gpkg'}"],
-                         out / "countpoints", env, left)
-    res = {"grid_s": grid["wall_s"], "count_s": count["wall_s"], "peak_mb": max(grid["peak_mb"], count["peak_mb"]),
-           "timed_out": count["timed_out"], "cells": grid_sum(out / "grid.gpkg", "id")[1]}
+    count = run_measured(
+        [
+            qp,
+            "run",
+            "native:countpointsinpolygon",
+            f"--POLYGONS={out / 'grid.gpkg'}",
+            f"--POINTS={gpkg}|layername=crimes",
+            "--FIELD=NUMPOINTS",
+            f"--OUTPUT={out / 'count.gpkg'}",
+        ],
+        out / "countpoints",
+        env,
+        left,
+    )
+    res = {
+        "grid_s": grid["wall_s"],
+        "count_s": count["wall_s"],
+        "peak_mb": max(grid["peak_mb"], count["peak_mb"]),
+        "timed_out": count["timed_out"],
+        "cells": grid_sum(out / "grid.gpkg", "id")[1],
+    }
     res["seconds"] = None if count["timed_out"] else grid["wall_s"] + count["wall_s"]
     if not count["timed_out"]:
         res["grid_sum"] = grid_sum(out / "count.gpkg", "NUMPOINTS")[0]
@@ -301,22 +383,44 @@ def fmt_s(v) -> str:
 
 def report(size: int, cell: float, core: dict, plugin: dict, native: dict | None, timeout: float) -> list:
     rows = [("route", "cells", "seconds", "peak MB", "crimes/s", "what it does")]
-    rows.append(("core: hotspots.analyse (arrays in memory)", f"{core['cells']:,}", fmt_s(core["seconds"]),
-                 f"{core['peak_mb']:.0f}", f"{size / core['seconds']:,.0f}",
-                 "grid, counts, Gi*, p, FDR, classes, zones, concentration"))
-    rows.append(("plugin: qgis_process hotspotpatrol:identifyhotspots", f"{plugin['cells']:,}",
-                 fmt_s(plugin["seconds"]), f"{plugin['peak_mb']:.0f}", f"{size / plugin['seconds']:,.0f}",
-                 "the above + start-up, read 1M rows, WGS 84 -> BNG, write 3 GeoPackages"))
+    rows.append(
+        (
+            "core: hotspots.analyse (arrays in memory)",
+            f"{core['cells']:,}",
+            fmt_s(core["seconds"]),
+            f"{core['peak_mb']:.0f}",
+            f"{size / core['seconds']:,.0f}",
+            "grid, counts, Gi*, p, FDR, classes, zones, concentration",
+        )
+    )
+    rows.append(
+        (
+            "plugin: qgis_process hotspotpatrol:identifyhotspots",
+            f"{plugin['cells']:,}",
+            fmt_s(plugin["seconds"]),
+            f"{plugin['peak_mb']:.0f}",
+            f"{size / plugin['seconds']:,.0f}",
+            "the above + start-up, read 1M rows, WGS 84 -> BNG, write 3 GeoPackages",
+        )
+    )
     if native is not None:
         secs = native["seconds"]
-        rows.append(("QGIS: native:creategrid + native:countpointsinpolygon",
-                     f"{native.get('cells', 0):,}", fmt_s(secs) if secs else f"> {timeout:.0f}",
-                     f"{native['peak_mb']:.0f}", "-" if not secs else f"{size / secs:,.0f}",
-                     f"counts only (grid {fmt_s(native['grid_s'])} s + count {fmt_s(native['count_s'])} s)"))
+        rows.append(
+            (
+                "QGIS: native:creategrid + native:countpointsinpolygon",
+                f"{native.get('cells', 0):,}",
+                fmt_s(secs) if secs else f"> {timeout:.0f}",
+                f"{native['peak_mb']:.0f}",
+                "-" if not secs else f"{size / secs:,.0f}",
+                f"counts only (grid {fmt_s(native['grid_s'])} s + count {fmt_s(native['count_s'])} s)",
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print()
-    print(f"Hot spot benchmark: {size:,} synthetic crimes (WGS 84 GeoPackage) over {WIDTH * HEIGHT / 1e6:,.0f} km², "
-          f"{cell:g} m hexagons")
+    print(
+        f"Hot spot benchmark: {size:,} synthetic crimes (WGS 84 GeoPackage) over {WIDTH * HEIGHT / 1e6:,.0f} km², "
+        f"{cell:g} m hexagons"
+    )
     for i, r in enumerate(rows):
         print("  ".join(v.rjust(w) if 0 < j < 5 else v.ljust(w) for j, (v, w) in enumerate(zip(r, widths))))
         if i == 0:
@@ -330,10 +434,14 @@ def report(size: int, cell: float, core: dict, plugin: dict, native: dict | None
             ratio = timeout / plugin["seconds"]
             print(f"ratio QGIS native / plugin (wall time): > {ratio:.1f}x (native stopped after {timeout:.0f} s)")
     t = core["timings"]
-    print(f"core phases: grid {t['grid']:.2f} s, count {t['count']:.2f} s, Gi*+FDR {t['gi_star']:.2f} s, "
-          f"zones {t['zones']:.2f} s; {core['hot_cells']:,} hot cells, {core['zones']} zones")
-    print(f"plugin: read {plugin['read_s']} s ({plugin['method']}), algorithm total {plugin['total_s']} s; "
-          f"{plugin['zones']} zones; {plugin['headline']}")
+    print(
+        f"core phases: grid {t['grid']:.2f} s, count {t['count']:.2f} s, Gi*+FDR {t['gi_star']:.2f} s, "
+        f"zones {t['zones']:.2f} s; {core['hot_cells']:,} hot cells, {core['zones']} zones"
+    )
+    print(
+        f"plugin: read {plugin['read_s']} s ({plugin['method']}), algorithm total {plugin['total_s']} s; "
+        f"{plugin['zones']} zones; {plugin['headline']}"
+    )
     checks = [f"plugin GRID holds {plugin['grid_sum'][0]:,} crimes in {plugin['grid_sum'][1]:,} cells"]
     if native is not None and native.get("grid_sum") is not None:
         checks.append(f"QGIS counted {native['grid_sum']:,} points in {native['cells']:,} cells")
@@ -365,12 +473,16 @@ def main(argv=None) -> int:
         subprocess.run(["make", "-s", "build"], cwd=ROOT, check=True)
     env = bench.qgis_env()
     qp = bench.qgis_process(env)
-    subprocess.run([qp, "plugins", "enable", "hotspot_patrol_plugin"], env=env, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [qp, "plugins", "enable", "hotspot_patrol_plugin"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     log("core ...")
     out = RUNS / "core.json"
-    usage = run_measured([sys.executable, __file__, "--core-child", str(npz), str(args.cell), str(out)],
-                         RUNS / "core")
+    usage = run_measured([sys.executable, __file__, "--core-child", str(npz), str(args.cell), str(out)], RUNS / "core")
     core = json.loads(out.read_text())
     core["peak_mb"] = usage["peak_mb"]
     log(f"core {core['seconds']:.1f} s; plugin through qgis_process ...")
@@ -381,8 +493,20 @@ def main(argv=None) -> int:
         native = measure_native(gpkg, npz, args.cell, qp, env, args.native_timeout)
     targets = report(args.size, args.cell, core, plugin, native, args.native_timeout)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"size": args.size, "cell": args.cell, "core": core, "plugin": plugin,
-                                   "native": native, "targets": targets}, indent=1, default=str))
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "size": args.size,
+                "cell": args.cell,
+                "core": core,
+                "plugin": plugin,
+                "native": native,
+                "targets": targets,
+            },
+            indent=1,
+            default=str,
+        )
+    )
     return 0 if all(t.get("pass", True) for t in targets) else 1
 
 

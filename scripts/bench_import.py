@@ -5,6 +5,7 @@ rows is imported to a GeoPackage through qgis_process, and in the same run the s
 way a user would otherwise take: QGIS's delimited-text provider + native:savefeatures to a
 GeoPackage. Wall time and peak memory of each; targets: 10M rows < 60 s and < 4 GB.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,11 +69,15 @@ def make_csv(rows: int) -> Path:
     uk[:, 10] = ord(" ")
     import pandas as pd
 
-    frame = pd.DataFrame({
-        "callsign": np.char.add("U", np.char.zfill(unit.astype(str), 4)),
-        "datetime": uk.view("S19").ravel().astype(str),
-        "easting": np.round(x, 1), "northing": np.round(y, 1), "speed": 4.0,
-    })
+    frame = pd.DataFrame(
+        {
+            "callsign": np.char.add("U", np.char.zfill(unit.astype(str), 4)),
+            "datetime": uk.view("S19").ravel().astype(str),
+            "easting": np.round(x, 1),
+            "northing": np.round(y, 1),
+            "speed": 4.0,
+        }
+    )
     frame.to_csv(path, index=False, chunksize=1_000_000)
     bench.log(f"wrote {path.name} ({rows:,} rows) in {time.perf_counter() - started:.1f} s")
     return path
@@ -83,9 +88,19 @@ def measure_import(csv: Path, qp: str, env: dict) -> dict:
     run_dir.mkdir(parents=True, exist_ok=True)
     out = run_dir / f"{csv.stem}.gpkg"
     out.unlink(missing_ok=True)
-    res = bench.run_measured([qp, "--json", "run", "hotspotpatrol:importtracks", f"--INPUT={csv}",
-                              f"--OUTPUT={out}", f"--REPORT={run_dir / (csv.stem + '.html')}"],
-                             run_dir / f"{csv.stem}_import", env)
+    res = bench.run_measured(
+        [
+            qp,
+            "--json",
+            "run",
+            "hotspotpatrol:importtracks",
+            f"--INPUT={csv}",
+            f"--OUTPUT={out}",
+            f"--REPORT={run_dir / (csv.stem + '.html')}",
+        ],
+        run_dir / f"{csv.stem}_import",
+        env,
+    )
     result = json.loads((run_dir / f"{csv.stem}_import.out").read_text())["results"]
     res.update(rows_read=result["ROWS_READ"], rows_kept=result["ROWS_KEPT"], dropped=result.get("ROWS_DROPPED"))
     return res
@@ -114,11 +129,14 @@ def main(argv=None) -> int:
         imp = measure_import(csv, qp, env)
         base = None if args.no_baseline else measure_baseline(csv, env)
         rows.append({"rows": size, "import": imp, "baseline": base})
-        bench.log(f"{size:,}: import {imp['wall_s']:.1f} s / {imp['peak_mb']:.0f} MB"
-                  + ("" if base is None else f"; baseline {base['wall_s']:.1f} s / {base['peak_mb']:.0f} MB"))
+        bench.log(
+            f"{size:,}: import {imp['wall_s']:.1f} s / {imp['peak_mb']:.0f} MB"
+            + ("" if base is None else f"; baseline {base['wall_s']:.1f} s / {base['peak_mb']:.0f} MB")
+        )
     print()
-    print(f"{'rows':>12} {'import s':>9} {'rows/s':>11} {'peak MB':>8} "
-          f"{'QGIS route s':>13} {'peak MB':>8} {'ratio':>6}")
+    print(
+        f"{'rows':>12} {'import s':>9} {'rows/s':>11} {'peak MB':>8} {'QGIS route s':>13} {'peak MB':>8} {'ratio':>6}"
+    )
     for r in rows:
         imp, base = r["import"], r["baseline"]
         line = f"{r['rows']:>12,} {imp['wall_s']:>9.1f} {r['rows'] / imp['wall_s']:>11,.0f} {imp['peak_mb']:>8.0f}"
@@ -128,8 +146,10 @@ def main(argv=None) -> int:
     big = [r for r in rows if r["rows"] >= 10_000_000]
     if big:
         imp = big[0]["import"]
-        print(f"target 10M rows < 60 s: {'PASS' if imp['wall_s'] < 60 else 'FAIL'} ({imp['wall_s']:.1f} s); "
-              f"< 4 GB: {'PASS' if imp['peak_mb'] < 4096 else 'FAIL'} ({imp['peak_mb']:.0f} MB)")
+        print(
+            f"target 10M rows < 60 s: {'PASS' if imp['wall_s'] < 60 else 'FAIL'} ({imp['wall_s']:.1f} s); "
+            f"< 4 GB: {'PASS' if imp['peak_mb'] < 4096 else 'FAIL'} ({imp['peak_mb']:.0f} MB)"
+        )
     (OUT / "import_results.json").write_text(json.dumps(rows, indent=2, default=str))
     return 0
 

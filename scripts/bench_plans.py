@@ -9,6 +9,7 @@ one re-plans the day with one more patrol and with longer shifts) and the round-
 comparison are all in the time. Prints the best of --repeat runs and the plan's summary; the
 target is "a couple of seconds".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,16 @@ TARGET_S = 2.0
 
 def instance(n_zones: int, n_patrols: int, seed: int = 17):
     rng = np.random.default_rng(seed)
-    zones = [P.PlanZone(f"HS-{i + 1:03d}", float(rng.uniform(0, 3000)), float(rng.uniform(0, 3000)),
-                        priority=int(rng.integers(1, 6)), visits_per_day=int(rng.integers(3, 5)))
-             for i in range(n_zones)]
+    zones = [
+        P.PlanZone(
+            f"HS-{i + 1:03d}",
+            float(rng.uniform(0, 3000)),
+            float(rng.uniform(0, 3000)),
+            priority=int(rng.integers(1, 6)),
+            visits_per_day=int(rng.integers(3, 5)),
+        )
+        for i in range(n_zones)
+    ]
     patrols = [P.Patrol(f"P{i + 1}", P.VEHICLE if i % 2 else P.FOOT) for i in range(n_patrols)]
     return zones, patrols
 
@@ -51,9 +59,11 @@ def main() -> int:
         t = time.perf_counter()
         result = P.plan(zones, patrols, params)
         best = min(best, time.perf_counter() - t)
-    print(f"plans: {args.zones} zones x {args.patrols} patrols x {args.days} days: {len(result.schedule)} visits "
-          f"planned in {best:.2f} s (best of {args.repeat}; target < {TARGET_S:g} s)")
-    for line in result.summary_lines()[:3 + len(result.shortfalls)]:
+    print(
+        f"plans: {args.zones} zones x {args.patrols} patrols x {args.days} days: {len(result.schedule)} visits "
+        f"planned in {best:.2f} s (best of {args.repeat}; target < {TARGET_S:g} s)"
+    )
+    for line in result.summary_lines()[: 3 + len(result.shortfalls)]:
         print("  " + line)
     return 0 if best < TARGET_S else 1
 

@@ -14,6 +14,7 @@ median and the worst are reported; a refresh is ``update`` plus ``zone_board``, 
 before drawing), with the tail size (pings kept to carry on) and the process's peak memory. Core
 only: no QGIS, no I/O. Results go to stdout and out/bench/shift.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,37 +89,57 @@ def main() -> int:
     started = time.perf_counter()
     geoms, cx, cy = make_zones(rng, args.zones)
     unit, t, x, y = make_pings(rng, args.units, args.pings + max(sizes) * args.repeat, cx, cy)
-    print(f"data: {len(t):,} pings of {args.units:,} units, {args.zones} zones "
-          f"({time.perf_counter() - started:.1f} s)", flush=True)
+    print(
+        f"data: {len(t):,} pings of {args.units:,} units, {args.zones} zones ({time.perf_counter() - started:.1f} s)",
+        flush=True,
+    )
 
     n = args.pings
     engine = S.ShiftEngine(M.PolygonAreas(geoms), len(geoms), M.MatchParams(), args.late_tolerance)
     started = time.perf_counter()
     engine.update(unit[:n], t[:n], x[:n], y[:n])
     build_s = time.perf_counter() - started
-    print(f"state from {n:,} pings: {build_s:.1f} s; {len(engine.visits()):,} visits, tail {len(engine.tail):,} "
-          f"pings", flush=True)
+    print(
+        f"state from {n:,} pings: {build_s:.1f} s; {len(engine.visits()):,} visits, tail {len(engine.tail):,} pings",
+        flush=True,
+    )
 
-    zones = S.ZoneInfo.build([f"HS-{i:04d}" for i in range(len(geoms))], priority=rng.integers(1, 6, len(geoms)),
-                             visits_per_day=np.full(len(geoms), 6))
+    zones = S.ZoneInfo.build(
+        [f"HS-{i:04d}" for i in range(len(geoms))],
+        priority=rng.integers(1, 6, len(geoms)),
+        visits_per_day=np.full(len(geoms), 6),
+    )
     shift_start = float(t[0])
-    results = {"units": args.units, "state_pings": n, "zones": args.zones, "build_s": round(build_s, 2),
-               "tail_pings": len(engine.tail), "late_tolerance_s": args.late_tolerance, "refresh": {}}
+    results = {
+        "units": args.units,
+        "state_pings": n,
+        "zones": args.zones,
+        "build_s": round(build_s, 2),
+        "tail_pings": len(engine.tail),
+        "late_tolerance_s": args.late_tolerance,
+        "refresh": {},
+    }
     for size in sizes:
         times, reran = [], []
         for r in range(args.repeat):
             e = copy.deepcopy(engine)
             lo = n + r * size
             started = time.perf_counter()
-            rep = e.update(unit[lo:lo + size], t[lo:lo + size], x[lo:lo + size], y[lo:lo + size])
+            rep = e.update(unit[lo : lo + size], t[lo : lo + size], x[lo : lo + size], y[lo : lo + size])
             S.zone_board(e, zones, e.watermark, shift_start, e.watermark + 3600.0)
             times.append(time.perf_counter() - started)
             reran.append(rep.pings_rerun)
         ms = np.array(times) * 1000
-        results["refresh"][size] = {"median_ms": round(float(np.median(ms)), 2), "max_ms": round(float(ms.max()), 2),
-                                    "pings_rerun": int(np.median(reran))}
-        print(f"refresh with {size:>6,} new pings: median {np.median(ms):7.1f} ms, worst {ms.max():7.1f} ms "
-              f"(re-matched {int(np.median(reran)):,} tail pings; zone board included)", flush=True)
+        results["refresh"][size] = {
+            "median_ms": round(float(np.median(ms)), 2),
+            "max_ms": round(float(ms.max()), 2),
+            "pings_rerun": int(np.median(reran)),
+        }
+        print(
+            f"refresh with {size:>6,} new pings: median {np.median(ms):7.1f} ms, worst {ms.max():7.1f} ms "
+            f"(re-matched {int(np.median(reran)):,} tail pings; zone board included)",
+            flush=True,
+        )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results["peak_mb"] = round(peak_mb)
     print(f"peak memory {peak_mb:,.0f} MB")

@@ -20,6 +20,7 @@ The pings and zones are bench.py's seeded synthetic city (cached under .bench/ci
 Every figure, the reader each run used (from the algorithm's log) and the ratios go to stdout and
 to out/bench/sources.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,15 @@ def gpkg_datetime(size: int, arrays) -> Path:
     srs.ImportFromEPSG(bench.SRS_ID)
     labels = bench.unit_labels()[arrays["unit"]]
     tmp = path.with_suffix(".tmp.gpkg")
-    W.write_points(str(tmp), "pings", srs.ExportToWkt(), arrays["x"], arrays["y"],
-                   [("unit", "string", labels), ("t", "utc", arrays["t"].astype(float))], replace=True)
+    W.write_points(
+        str(tmp),
+        "pings",
+        srs.ExportToWkt(),
+        arrays["x"],
+        arrays["y"],
+        [("unit", "string", labels), ("t", "utc", arrays["t"].astype(float))],
+        replace=True,
+    )
     tmp.rename(path)
     return path
 
@@ -71,8 +79,14 @@ def csv_file(size: int, arrays) -> Path:
     import pandas as pd
 
     t = np.datetime_as_string(arrays["t"].astype("datetime64[s]"), unit="s")
-    frame = pd.DataFrame({"unit": bench.unit_labels()[arrays["unit"]], "t": np.char.add(t.astype(str), "Z"),
-                          "x": arrays["x"], "y": arrays["y"]})
+    frame = pd.DataFrame(
+        {
+            "unit": bench.unit_labels()[arrays["unit"]],
+            "t": np.char.add(t.astype(str), "Z"),
+            "x": arrays["x"],
+            "y": arrays["y"],
+        }
+    )
     tmp = path.with_suffix(".tmp")
     frame.to_csv(tmp, index=False, float_format="%.3f")
     tmp.rename(path)
@@ -80,8 +94,10 @@ def csv_file(size: int, arrays) -> Path:
 
 
 def csv_uri(path: Path) -> str:
-    return (path.as_uri() + "?type=csv&detectTypes=yes&xField=x&yField=y&crs=EPSG:27700"
-            "&spatialIndex=no&subsetIndex=no&watchFile=no")
+    return (
+        path.as_uri() + "?type=csv&detectTypes=yes&xField=x&yField=y&crs=EPSG:27700"
+        "&spatialIndex=no&subsetIndex=no&watchFile=no"
+    )
 
 
 OPEN_CHILD = r"""
@@ -106,16 +122,30 @@ def run_qgis(name: str, tracks: str, zones: Path, n: int, qp: str, env: dict) ->
 
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
-    cmd = [qp, "--json", "run", "hotspotpatrol:matchtracks", f"--TRACKS={tracks}", "--UNIT_FIELD=unit",
-           "--TIME_FIELD=t", f"--ZONES={zones}|layername=zones", f"--VISITS={out_dir / 'visits.gpkg'}",
-           f"--COVERAGE={out_dir / 'coverage.gpkg'}"]
+    cmd = [
+        qp,
+        "--json",
+        "run",
+        "hotspotpatrol:matchtracks",
+        f"--TRACKS={tracks}",
+        "--UNIT_FIELD=unit",
+        "--TIME_FIELD=t",
+        f"--ZONES={zones}|layername=zones",
+        f"--VISITS={out_dir / 'visits.gpkg'}",
+        f"--COVERAGE={out_dir / 'coverage.gpkg'}",
+    ]
     usage = bench.run_measured(cmd, out_dir / "qgis", env)
     report = json.loads((out_dir / "qgis.out").read_text())
     info = report.get("log", {}).get("info", [])
     reader = next((line for line in info if "read by the" in line or "read feature by feature" in line), "")
-    return {"seconds": usage["wall_s"], "peak_mb": usage["peak_mb"], "pings_per_s": n / usage["wall_s"],
-            "read_s": bench._logged(info, "Read ", " in ", " s;"), "reader": reader,
-            "visits": report["results"].get("VISIT_COUNT")}
+    return {
+        "seconds": usage["wall_s"],
+        "peak_mb": usage["peak_mb"],
+        "pings_per_s": n / usage["wall_s"],
+        "read_s": bench._logged(info, "Read ", " in ", " s;"),
+        "reader": reader,
+        "visits": report["results"].get("VISIT_COUNT"),
+    }
 
 
 DUCK_CHILD = r"""
@@ -187,9 +217,14 @@ def main() -> None:
             import pandas as pd
 
             t0 = time.perf_counter()
-            frame = pd.DataFrame({"unit": bench.unit_labels()[arrays["unit"]],
-                                  "t": pd.to_datetime(arrays["t"], unit="s", utc=True),
-                                  "x": arrays["x"], "y": arrays["y"]})
+            frame = pd.DataFrame(
+                {
+                    "unit": bench.unit_labels()[arrays["unit"]],
+                    "t": pd.to_datetime(arrays["t"], unit="s", utc=True),
+                    "x": arrays["x"],
+                    "y": arrays["y"],
+                }
+            )
             server.load_points("pings", frame, bench.SRS_ID, index=False)
             log(f"loaded {n:,} pings into PostGIS in {time.perf_counter() - t0:.1f} s")
             sources["postgis"] = "postgres://" + pg_uri(server)
@@ -237,8 +272,10 @@ def start_postgis():
 
 
 def pg_uri(server) -> str:
-    return (f"dbname='{server.dbname}' host={server.host} port={server.port} user='{server.user}' "
-            f"key='fid' srid={bench.SRS_ID} type=Point table=\"public\".\"pings\" (geom)")
+    return (
+        f"dbname='{server.dbname}' host={server.host} port={server.port} user='{server.user}' "
+        f'key=\'fid\' srid={bench.SRS_ID} type=Point table="public"."pings" (geom)'
+    )
 
 
 def report(r: dict) -> None:
@@ -248,16 +285,22 @@ def report(r: dict) -> None:
     for k in ("gpkg-datetime", "csv", "postgis"):
         if k in r:
             v = r[k]
-            print(f"{k:<16}{v['seconds']:>9.1f}{(v['read_s'] or float('nan')):>8.1f}{v['pings_per_s']:>11,.0f}"
-                  f"{v['peak_mb']:>9,.0f}  {v['reader'][:90]}")
+            print(
+                f"{k:<16}{v['seconds']:>9.1f}{(v['read_s'] or float('nan')):>8.1f}{v['pings_per_s']:>11,.0f}"
+                f"{v['peak_mb']:>9,.0f}  {v['reader'][:90]}"
+            )
     if "csv" in r:
-        print(f"{'':<16}QGIS's own opening of the CSV layer string: {r['csv'].get('qgis_open_s', float('nan')):.1f} s "
-              "(not counted above)")
+        print(
+            f"{'':<16}QGIS's own opening of the CSV layer string: {r['csv'].get('qgis_open_s', float('nan')):.1f} s "
+            "(not counted above)"
+        )
     for k in ("duckdb-2t", "duckdb-1t"):
         if k in r:
             v = r[k]
-            print(f"{k:<16}{v['wall_s']:>9.1f}{'':>8}{v['pings_per_s']:>11,.0f}{v['peak_mb']:>9,.0f}  "
-                  f"{v['visits']:,} ping-snapped visits")
+            print(
+                f"{k:<16}{v['wall_s']:>9.1f}{'':>8}{v['pings_per_s']:>11,.0f}{v['peak_mb']:>9,.0f}  "
+                f"{v['visits']:,} ping-snapped visits"
+            )
     base = r.get("gpkg-datetime", {}).get("seconds")
     if base:
         print("\nratios (lower is faster):")

@@ -21,6 +21,7 @@ Where both ran, the visits are compared row by row (zone, unit, entry and exit t
 dwell, pings, band) and the coverage zone by zone. Results go to stdout and to
 .bench/spark/results.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -81,9 +82,14 @@ def make_city(n_pings: int, n_zones: int) -> tuple[Path, Path]:
         unit, t, x, y = unit[keep], t[keep], x[keep], y[keep]
         order = np.argsort(t, kind="stable")  # an AVL export: time order, units interleaved
         names = np.char.add("U", np.char.zfill((unit[order] + lo).astype(str), 6))
-        table = pa.table({"unit": pa.array(names.astype(object), pa.string()),
-                          "time": pa.array(np.round(t[order] * 1000).astype(np.int64)),
-                          "x": pa.array(x[order]), "y": pa.array(y[order])})
+        table = pa.table(
+            {
+                "unit": pa.array(names.astype(object), pa.string()),
+                "time": pa.array(np.round(t[order] * 1000).astype(np.int64)),
+                "x": pa.array(x[order]),
+                "y": pa.array(y[order]),
+            }
+        )
         pq.write_table(table, pings / f"part-{k:05d}.parquet", row_group_size=1_000_000)
         written += len(t)
         if written >= n_pings:
@@ -153,13 +159,21 @@ def child_core(pings: str, zones: str, out: str, result: str) -> None:
     lines = S.clip_paths(shapely.linestrings(visits.path_xy, indices=index), visits.area, zt.geoms)
     t2 = time.perf_counter()
     ids = np.asarray(zt.ids, dtype=object)
-    rows = pd.DataFrame({
-        "zone_id": ids[visits.area], "unit_id": np.asarray(labels, dtype=object)[visits.unit],
-        "entry_time": S.output_ms(visits.entry), "exit_time": S.output_ms(visits.exit),
-        "dwell_min": np.round(visits.dwell / 60.0, 4), "pings": visits.pings, "band": visits.band.astype(str)})
+    rows = pd.DataFrame(
+        {
+            "zone_id": ids[visits.area],
+            "unit_id": np.asarray(labels, dtype=object)[visits.unit],
+            "entry_time": S.output_ms(visits.entry),
+            "exit_time": S.output_ms(visits.exit),
+            "dwell_min": np.round(visits.dwell / 60.0, 4),
+            "pings": visits.pings,
+            "band": visits.band.astype(str),
+        }
+    )
     rows.to_parquet(os.path.join(out, "core_visits.parquet"))
     pd.DataFrame([{"zone_id": z, **S.coverage_row(cov, i)} for i, z in enumerate(zt.ids)]).to_parquet(
-        os.path.join(out, "core_coverage.parquet"))
+        os.path.join(out, "core_coverage.parquet")
+    )
     del lines
     Path(result).write_text(json.dumps({"read_s": t1 - t0, "match_s": t2 - t1, "visits": len(visits)}))
 
@@ -239,11 +253,22 @@ def compare(out: Path) -> str:
     same_visits = a.equals(b.astype(a.dtypes.to_dict()))
     cs = pd.read_parquet(out / "coverage").sort_values("zone_id").reset_index(drop=True)
     cc = pd.read_parquet(out / "core_coverage.parquet").sort_values("zone_id").reset_index(drop=True)
-    cols = ["visits", "visits_short", "visits_target", "visits_long", "dwell_total_min", "dwell_median_min",
-            "presence_min", "units", "status"]
+    cols = [
+        "visits",
+        "visits_short",
+        "visits_target",
+        "visits_long",
+        "dwell_total_min",
+        "dwell_median_min",
+        "presence_min",
+        "units",
+        "status",
+    ]
     same_cov = cs[cols].astype(str).equals(cc[cols].astype(str))
-    return (f"visits {'IDENTICAL' if same_visits else 'DIFFER'} ({len(a):,} vs {len(b):,} rows), "
-            f"coverage {'IDENTICAL' if same_cov else 'DIFFERS'} ({len(cs)} zones)")
+    return (
+        f"visits {'IDENTICAL' if same_visits else 'DIFFER'} ({len(a):,} vs {len(b):,} rows), "
+        f"coverage {'IDENTICAL' if same_cov else 'DIFFERS'} ({len(cs)} zones)"
+    )
 
 
 def main() -> int:
@@ -272,23 +297,42 @@ def main() -> int:
         shutil.rmtree(out, ignore_errors=True)
         out.mkdir(parents=True)
         print(f"\n== {label(n)} pings ({rows:,} rows, {a.zones} zones; data ready in {gen:.0f} s)", flush=True)
-        res, wall, rss, smp = run_child(["_spark", str(pings), str(zones), str(out), a.master,
-                                         str(out / "spark.json")], sample=True)
-        row = {"pings": rows, "zones": a.zones, "spark_wall_s": round(wall, 1),
-               "spark_start_s": round(res["start_s"], 1),
-               "spark_job_s": round(res["job_s"], 1), "driver_peak_gb": round(rss / 1e9, 2),
-               "jvm_peak_gb": round(smp.jvm / 1e9, 2), "python_workers_peak_gb": round(smp.workers / 1e9, 2),
-               "visits": res["summary"]["visits"]}
-        print(f"spark {a.master}: {wall:.1f} s wall ({res['job_s']:.1f} s job), "
-              f"{rows / res['job_s'] / 1e6:.2f} M pings/s; "
-              f"peak RSS: JVM {smp.jvm / 1e9:.2f} GB, Python workers {smp.workers / 1e9:.2f} GB, driver Python "
-              f"{rss / 1e9:.2f} GB; {res['summary']['visits']:,} visits", flush=True)
+        res, wall, rss, smp = run_child(
+            ["_spark", str(pings), str(zones), str(out), a.master, str(out / "spark.json")], sample=True
+        )
+        row = {
+            "pings": rows,
+            "zones": a.zones,
+            "spark_wall_s": round(wall, 1),
+            "spark_start_s": round(res["start_s"], 1),
+            "spark_job_s": round(res["job_s"], 1),
+            "driver_peak_gb": round(rss / 1e9, 2),
+            "jvm_peak_gb": round(smp.jvm / 1e9, 2),
+            "python_workers_peak_gb": round(smp.workers / 1e9, 2),
+            "visits": res["summary"]["visits"],
+        }
+        print(
+            f"spark {a.master}: {wall:.1f} s wall ({res['job_s']:.1f} s job), "
+            f"{rows / res['job_s'] / 1e6:.2f} M pings/s; "
+            f"peak RSS: JVM {smp.jvm / 1e9:.2f} GB, Python workers {smp.workers / 1e9:.2f} GB, driver Python "
+            f"{rss / 1e9:.2f} GB; {res['summary']['visits']:,} visits",
+            flush=True,
+        )
         if n <= size(a.core_max):
             cres, cwall, crss, _ = run_child(["_core", str(pings), str(zones), str(out), str(out / "core.json")])
-            row.update({"core_wall_s": round(cwall, 1), "core_match_s": round(cres["match_s"], 1),
-                        "core_read_s": round(cres["read_s"], 1), "core_peak_gb": round(crss / 1e9, 2)})
-            print(f"core in-process: {cwall:.1f} s wall (read {cres['read_s']:.1f} s, match+coverage+paths "
-                  f"{cres['match_s']:.1f} s), peak RSS {crss / 1e9:.2f} GB", flush=True)
+            row.update(
+                {
+                    "core_wall_s": round(cwall, 1),
+                    "core_match_s": round(cres["match_s"], 1),
+                    "core_read_s": round(cres["read_s"], 1),
+                    "core_peak_gb": round(crss / 1e9, 2),
+                }
+            )
+            print(
+                f"core in-process: {cwall:.1f} s wall (read {cres['read_s']:.1f} s, match+coverage+paths "
+                f"{cres['match_s']:.1f} s), peak RSS {crss / 1e9:.2f} GB",
+                flush=True,
+            )
             row["check"] = compare(out)
             print(f"check: {row['check']}", flush=True)
         results.append(row)
@@ -298,8 +342,11 @@ def main() -> int:
         last = results[-1]
         rate = last["pings"] / last["spark_job_s"]
         year = 2e9
-        print(f"\nforce-year projection (2 billion pings) at {rate / 1e6:.2f} M pings/s on 2 cores: "
-              f"{year / rate / 3600:.1f} h; on 64 cores (~32x): {year / rate / 32 / 60:.0f} min", flush=True)
+        print(
+            f"\nforce-year projection (2 billion pings) at {rate / 1e6:.2f} M pings/s on 2 cores: "
+            f"{year / rate / 3600:.1f} h; on 64 cores (~32x): {year / rate / 32 / 60:.0f} min",
+            flush=True,
+        )
     return 0
 
 

@@ -8,6 +8,7 @@ synthetic (scripts/synth.py): six units patrolling those hot spots for an evenin
 Run once with `make sample` (the outputs are committed; they are small). Seeded: the same files
 every time. Times are local Europe/London wall-clock text, as UK force exports usually are.
 """
+
 from __future__ import annotations
 
 import sys
@@ -36,7 +37,8 @@ def hot_spot_zones():
 
     crimes = pd.read_csv(CRIMES)
     x, y = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform(
-        crimes["Longitude"].to_numpy(), crimes["Latitude"].to_numpy())
+        crimes["Longitude"].to_numpy(), crimes["Latitude"].to_numpy()
+    )
     result = H.analyse(np.asarray(x), np.asarray(y), None, H.Lattice(H.HEXAGON, CELL_SIZE))
     zone_of = result.zones.cell_zone[result.grid.cell_of(x, y)]
     names = []

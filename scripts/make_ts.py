@@ -9,6 +9,7 @@ shown later through ``tr``) or
     python3 resources/i18n/make_ts.py            # rewrites resources/i18n/hotspot_patrol.ts
     lrelease resources/i18n/hotspot_patrol_cy.ts # a translator's Welsh file -> .qm the plugin loads
 """
+
 from __future__ import annotations
 
 import ast
@@ -57,12 +58,21 @@ def messages(root: Path = PACKAGE) -> list[tuple[str, str, int]]:
 
 
 def ts(items) -> str:
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", '<TS version="2.1">', "<context>",
-             f"    <name>{CONTEXT}</name>"]
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<!DOCTYPE TS>",
+        '<TS version="2.1">',
+        "<context>",
+        f"    <name>{CONTEXT}</name>",
+    ]
     for text, file, line in items:
-        lines += ["    <message>", f'        <location filename="../../{file}" line="{line}"/>',
-                  f"        <source>{escape(text)}</source>", '        <translation type="unfinished"></translation>',
-                  "    </message>"]
+        lines += [
+            "    <message>",
+            f'        <location filename="../../{file}" line="{line}"/>',
+            f"        <source>{escape(text)}</source>",
+            '        <translation type="unfinished"></translation>',
+            "    </message>",
+        ]
     lines += ["</context>", "</TS>", ""]
     return "\n".join(lines)
 

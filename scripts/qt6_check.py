@@ -21,6 +21,7 @@ Run it with ``scripts/qt6_check.sh`` (builds .qt6-venv with PyQt6 from PyPI). Ex
 1 with one ``file:line: problem`` line per problem, 2 when PyQt6 or the package is missing.
 The collection (1) and the rules (2) are plain Python, tested in tests/unit/test_qt6_check.py.
 """
+
 from __future__ import annotations
 
 import ast
@@ -74,7 +75,7 @@ def _qt_module(modname: str | None) -> str | None:
     if modname == QT_PREFIX:
         return ""
     if modname and modname.startswith(QT_PREFIX + "."):
-        return modname[len(QT_PREFIX) + 1:]
+        return modname[len(QT_PREFIX) + 1 :]
     return None
 
 
@@ -88,8 +89,7 @@ def _handler_imports(tree: ast.AST) -> tuple[set[int], set[int]]:
         body = [n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.ImportFrom)]
         if not any(_qt_module(n.module) is not None for n in body):
             continue
-        gui_first = any(n.module == QT_PREFIX + ".QtGui" and "QAction" in {a.name for a in n.names}
-                        for n in body)
+        gui_first = any(n.module == QT_PREFIX + ".QtGui" and "QAction" in {a.name for a in n.names} for n in body)
         for handler in node.handlers:
             for n in ast.walk(handler):
                 if isinstance(n, (ast.Import, ast.ImportFrom)):
@@ -251,8 +251,7 @@ def main(argv: list[str]) -> int:
     for file, line, msg in problems:
         print(f"{file}:{line}: {msg}")
     names = len({u.name for u in scan.uses})
-    head = (f"qt6-check: {names} Qt names in {scan.files} files"
-            f" resolved against PyQt6 {PYQT_VERSION_STR}")
+    head = f"qt6-check: {names} Qt names in {scan.files} files resolved against PyQt6 {PYQT_VERSION_STR}"
     print(f"{head}: {len(problems)} problem(s)" if problems else f"{head}: OK")
     return 1 if problems else 0
 

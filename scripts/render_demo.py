@@ -1,4 +1,5 @@
 """Renders the demo's outputs, styled as the plugin styles them, to docs/demo_coverage.png."""
+
 import sys
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 Used for the bundled sample data (scripts/make_sample.py) and the benchmark (scripts/bench.py).
 Pure numpy + shapely; coordinates are British National Grid metres around Leeds.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,8 +43,15 @@ def make_zones(n_zones: int, seed: int = 1, extent: float | None = None) -> np.n
     return np.array(zones, dtype=object)
 
 
-def make_tracks(zones: np.ndarray, n_units: int, hours: float, ping_s: float = 30.0, seed: int = 2,
-                start: float = 1795168800.0, dropout: float = 0.01):
+def make_tracks(
+    zones: np.ndarray,
+    n_units: int,
+    hours: float,
+    ping_s: float = 30.0,
+    seed: int = 2,
+    start: float = 1795168800.0,
+    dropout: float = 0.01,
+):
     """Pings of units moving between zones: (unit, t, x, y) arrays sorted by unit then time.
 
     Each unit alternates: travel to a random zone (walking 1.4 m/s or driving 9 m/s), loiter near

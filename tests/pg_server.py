@@ -17,6 +17,7 @@ Connection details: ``.host`` is the socket directory (libpq and QGIS accept a d
 ``.password_user``/``.password`` is a role that must log in with a password over TCP (for tests
 of QGIS's authentication configurations).
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,9 +52,11 @@ def find_binaries() -> tuple[Path | None, str]:
         bindir = Path(initdb).parent
         if (bindir / "pg_ctl").exists() and (bindir / "postgres").exists():
             return bindir, ""
-    return None, (f"no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin "
-                  f"or on PATH: install the Debian package {DEBIAN_PACKAGE} (apt-get install -y "
-                  f"{DEBIAN_PACKAGE}), which brings the server and PostGIS")
+    return None, (
+        f"no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin "
+        f"or on PATH: install the Debian package {DEBIAN_PACKAGE} (apt-get install -y "
+        f"{DEBIAN_PACKAGE}), which brings the server and PostGIS"
+    )
 
 
 def _server_version(bindir: Path) -> str:
@@ -113,8 +116,9 @@ class PostgisServer:
             cmd = ["runuser", "-u", self.run_as, "--", *cmd]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         if check and done.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}): "
-                               f"{done.stderr.strip() or done.stdout.strip()}")
+            raise RuntimeError(
+                f"{' '.join(cmd)} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+            )
         return done
 
     def start(self) -> None:
@@ -125,18 +129,21 @@ class PostgisServer:
                 os.chown(p, entry.pw_uid, entry.pw_gid)
         self.root.chmod(0o755)
         self.socket_dir.chmod(0o755)
-        self._run("initdb", "-D", self.data, "-U", self.user, "--auth=trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
+        self._run("initdb", "-D", self.data, "-U", self.user, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync")
         with open(self.data / "pg_hba.conf", "w") as f:  # written by the owner of the directory tree
-            f.write("local all all trust\n"
-                    f"host all {self.password_user} 127.0.0.1/32 scram-sha-256\n"
-                    "host all all 127.0.0.1/32 trust\n")
+            f.write(
+                "local all all trust\n"
+                f"host all {self.password_user} 127.0.0.1/32 scram-sha-256\n"
+                "host all all 127.0.0.1/32 trust\n"
+            )
         with open(self.data / "postgresql.conf", "a") as f:
-            f.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
-                    f"unix_socket_directories = '{self.socket_dir}'\n"
-                    "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
-                    "shared_buffers = 64MB\nmax_connections = 40\nlogging_collector = off\n"
-                    "password_encryption = 'scram-sha-256'\n")
+            f.write(
+                f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\n"
+                f"unix_socket_directories = '{self.socket_dir}'\n"
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                "shared_buffers = 64MB\nmax_connections = 40\nlogging_collector = off\n"
+                "password_encryption = 'scram-sha-256'\n"
+            )
         if self.run_as:
             entry = pwd.getpwnam(self.run_as)
             for p in ("pg_hba.conf", "postgresql.conf"):
@@ -177,8 +184,7 @@ class PostgisServer:
     def _connect(self, dbname):
         import psycopg2
 
-        conn = psycopg2.connect(host=self.host, port=self.port, dbname=dbname, user=self.user,
-                                connect_timeout=10)
+        conn = psycopg2.connect(host=self.host, port=self.port, dbname=dbname, user=self.user, connect_timeout=10)
         conn.autocommit = True
         return conn
 
@@ -196,8 +202,16 @@ class PostgisServer:
         finally:
             conn.close()
 
-    def qgis_uri(self, table: str, geometry: str = "geom", key: str = "fid", sql: str = "",
-                 schema: str = "public", tcp: bool = False, authcfg: str = "") -> str:
+    def qgis_uri(
+        self,
+        table: str,
+        geometry: str = "geom",
+        key: str = "fid",
+        sql: str = "",
+        schema: str = "public",
+        tcp: bool = False,
+        authcfg: str = "",
+    ) -> str:
         """A QgsDataSourceUri string for a postgres layer on ``schema.table``."""
         from qgis.core import QgsDataSourceUri
 
@@ -211,8 +225,17 @@ class PostgisServer:
         return uri.uri(False)
 
     # --- data --------------------------------------------------------------------------------
-    def load_points(self, table: str, df, srid: int, x: str = "x", y: str = "y",
-                    geometry: str = "geom", key: str = "fid", index: bool = True) -> int:
+    def load_points(
+        self,
+        table: str,
+        df,
+        srid: int,
+        x: str = "x",
+        y: str = "y",
+        geometry: str = "geom",
+        key: str = "fid",
+        index: bool = True,
+    ) -> int:
         """Create ``table`` (replacing it) from a DataFrame: its ``x``/``y`` columns become a Point
         geometry in ``srid`` (NaN coordinates -> NULL geometry), a ``key`` column (bigint primary
         key) is taken from the frame when present, 1..n otherwise; every other column keeps a
@@ -233,8 +256,10 @@ class PostgisServer:
         wkt[ok] = [f"SRID={srid};POINT({a!r} {b!r})" for a, b in zip(xs[ok].tolist(), ys[ok].tolist())]
         frame[geometry] = wkt
         cols = ", ".join(f'"{c}" {_pg_type(df[c])}' for c in attrs)
-        ddl = (f'DROP TABLE IF EXISTS "{table}"; CREATE TABLE "{table}" ("{key}" bigint PRIMARY KEY'
-               f'{", " + cols if cols else ""}, "{geometry}" geometry(Point, {int(srid)}))')
+        ddl = (
+            f'DROP TABLE IF EXISTS "{table}"; CREATE TABLE "{table}" ("{key}" bigint PRIMARY KEY'
+            f'{", " + cols if cols else ""}, "{geometry}" geometry(Point, {int(srid)}))'
+        )
         buf = io.StringIO()
         frame.to_csv(buf, index=False, header=False, na_rep="\\N", quoting=csv.QUOTE_MINIMAL)
         buf.seek(0)
@@ -274,8 +299,10 @@ def postgis_server(tmp_path_factory):
         try:
             run_as = pwd.getpwnam("postgres").pw_name
         except KeyError:
-            _skip_or_fail("running as root and there is no 'postgres' OS user to own the cluster: "
-                          f"install the Debian package {DEBIAN_PACKAGE} (postgresql-common creates it)")
+            _skip_or_fail(
+                "running as root and there is no 'postgres' OS user to own the cluster: "
+                f"install the Debian package {DEBIAN_PACKAGE} (postgresql-common creates it)"
+            )
         # pytest's own temp tree is private to root (0700); the cluster's owner must reach its dir
         root = Path(tempfile.mkdtemp(prefix="hp-pg-"))
     else:
@@ -291,8 +318,10 @@ def postgis_server(tmp_path_factory):
         server.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     except Exception as exc:  # noqa: BLE001
         server.stop()
-        _skip_or_fail(f"the postgis extension is not installed for PostgreSQL {server.version} "
-                      f"({str(exc).strip().splitlines()[0]}): install the Debian package "
-                      f"postgresql-{server.version}-postgis-3 (or {DEBIAN_PACKAGE})")
+        _skip_or_fail(
+            f"the postgis extension is not installed for PostgreSQL {server.version} "
+            f"({str(exc).strip().splitlines()[0]}): install the Debian package "
+            f"postgresql-{server.version}-postgis-3 (or {DEBIAN_PACKAGE})"
+        )
     yield server
     server.stop()

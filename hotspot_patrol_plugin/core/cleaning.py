@@ -7,6 +7,7 @@ threshold; exact duplicates (same unit, time and place); a second position at th
 impossible jumps (a single ping faster than the limit both ways, whose neighbours agree).
 Out-of-order rows are sorted, not dropped, and counted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -34,8 +35,21 @@ class Cleaned:
         return {k: int(len(v)) for k, v in self.dropped.items() if len(v)}
 
 
-def clean(unit, t, x, y, *, zero=None, inside=None, accuracy=None, max_accuracy=None, now=None,
-          max_speed_kmh=200.0, future_slack_s=300.0, duplicates=True) -> Cleaned:
+def clean(
+    unit,
+    t,
+    x,
+    y,
+    *,
+    zero=None,
+    inside=None,
+    accuracy=None,
+    max_accuracy=None,
+    now=None,
+    max_speed_kmh=200.0,
+    future_slack_s=300.0,
+    duplicates=True,
+) -> Cleaned:
     """``unit`` int codes, ``t`` UTC seconds, ``x``/``y`` metres. ``zero``/``inside`` are boolean
     masks computed by the caller in source/geographic coordinates; None skips a step, and so does
     ``duplicates=False`` (rows at the same time then all stay, in input order)."""
@@ -148,13 +162,17 @@ def far_from_zones(x, y, zones, distance: float = 10_000.0, sample: int = 200_00
     # only pings inside the zones' box grown by ``distance`` can be near a zone: a vectorised test,
     # then the nearest zone of the candidates in chunks, stopping at the first one near enough (a
     # "dwithin" query would list every ping-zone pair: 40M pairs for 200k pings in a city of zones)
-    near_box = ok & (px >= xmin - distance) & (px <= xmax + distance) & (py >= ymin - distance) & (py <= ymax + distance)
+    near_box = (
+        ok & (px >= xmin - distance) & (px <= xmax + distance) & (py >= ymin - distance) & (py <= ymax + distance)
+    )
     candidates = np.flatnonzero(near_box)
     tree = shapely.STRtree(zones)
     for start in range(0, len(candidates), 5_000):
-        chunk = candidates[start:start + 5_000]
+        chunk = candidates[start : start + 5_000]
         hit = tree.query_nearest(shapely.points(px[chunk], py[chunk]), max_distance=distance, all_matches=False)
         if hit.shape[1]:
             return ""
-    return (f"None of the {len(x):,} pings lies within {distance / 1000:g} km of any zone: check the pings "
-            "layer's coordinate reference system, and that longitude/x and latitude/y are not swapped.")
+    return (
+        f"None of the {len(x):,} pings lies within {distance / 1000:g} km of any zone: check the pings "
+        "layer's coordinate reference system, and that longitude/x and latitude/y are not swapped."
+    )

@@ -4,6 +4,7 @@ Detection looks at the names first (the words AVL, telematics and body-worn came
 and then checks the values (latitudes within +-90, British National Grid eastings 0-700 km ...).
 Every choice can be overridden by the user; ``Detected.describe()`` says what was chosen and why.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,13 +13,57 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-UNIT_NAMES = ("callsign", "call_sign", "unit", "unit_id", "unitid", "officer", "officer_id", "collar",
-              "collar_number", "collar_no", "shoulder_number", "device", "device_id", "deviceid", "issi",
-              "radio", "radio_id", "tei", "vehicle", "vehicle_id", "vehicle_reg", "registration", "resource",
-              "resource_id", "imei", "serial", "name", "track_name", "id")
-TIME_NAMES = ("timestamp", "datetime", "date_time", "time_stamp", "gps_time", "gpstime", "utc", "time_utc",
-              "utc_time", "event_time", "recorded", "recorded_at", "fix_time", "position_time", "logtime",
-              "log_time", "time", "date")
+UNIT_NAMES = (
+    "callsign",
+    "call_sign",
+    "unit",
+    "unit_id",
+    "unitid",
+    "officer",
+    "officer_id",
+    "collar",
+    "collar_number",
+    "collar_no",
+    "shoulder_number",
+    "device",
+    "device_id",
+    "deviceid",
+    "issi",
+    "radio",
+    "radio_id",
+    "tei",
+    "vehicle",
+    "vehicle_id",
+    "vehicle_reg",
+    "registration",
+    "resource",
+    "resource_id",
+    "imei",
+    "serial",
+    "name",
+    "track_name",
+    "id",
+)
+TIME_NAMES = (
+    "timestamp",
+    "datetime",
+    "date_time",
+    "time_stamp",
+    "gps_time",
+    "gpstime",
+    "utc",
+    "time_utc",
+    "utc_time",
+    "event_time",
+    "recorded",
+    "recorded_at",
+    "fix_time",
+    "position_time",
+    "logtime",
+    "log_time",
+    "time",
+    "date",
+)
 DATE_ONLY_NAMES = ("date", "gps_date", "fix_date", "day")
 TIME_ONLY_NAMES = ("time", "gps_time", "fix_time", "clock")
 LAT_NAMES = ("lat", "latitude", "lat_deg", "gps_lat", "y_lat")
@@ -28,8 +73,18 @@ NORTH_NAMES = ("northing", "northings", "north", "y", "y_coord", "ycoord", "os_y
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "location_wkt")
 SPEED_NAMES = ("speed", "speed_kmh", "speed_kph", "speed_mph", "speed_ms", "velocity", "spd")
 HEADING_NAMES = ("heading", "bearing", "course", "direction", "hdg", "cog")
-ACCURACY_NAMES = ("accuracy", "accuracy_m", "horizontal_accuracy", "hacc", "h_acc", "precision", "error",
-                  "hdop", "pdop", "eph")
+ACCURACY_NAMES = (
+    "accuracy",
+    "accuracy_m",
+    "horizontal_accuracy",
+    "hacc",
+    "h_acc",
+    "precision",
+    "error",
+    "hdop",
+    "pdop",
+    "eph",
+)
 
 
 def normalise(name: str) -> str:
@@ -88,8 +143,9 @@ def coords_kind(vx: np.ndarray, vy: np.ndarray, named_lonlat: bool) -> tuple[str
     if _share(within) > 0.9:
         return "lonlat", ""
     if named_lonlat:
-        return "bng", ("the longitude/latitude columns hold values beyond ±180/±90: read as projected "
-                       "coordinates (set SOURCE_CRS)")
+        return "bng", (
+            "the longitude/latitude columns hold values beyond ±180/±90: read as projected coordinates (set SOURCE_CRS)"
+        )
     return "bng", ""
 
 
@@ -187,7 +243,8 @@ def _position_by_values(head: pd.DataFrame, candidates) -> tuple[str | None, str
 
 
 _DATE_LIKE = re.compile(
-    r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}/\d{1,2}/\d{1,2}|\d{10}(\d{3})?)")
+    r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}/\d{1,2}/\d{1,2}|\d{10}(\d{3})?)"
+)
 
 
 def _time_by_values(head: pd.DataFrame, exclude) -> str | None:

@@ -12,6 +12,7 @@ late / early (offset beyond ``late_min``), or on plan. Per zone, per patrol and 
 planned visits made and made on target, and the presence delivered against planned (minutes).
 Counted visits that made no planned visit are listed per zone as unplanned.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ class ComplianceParams:
 
 @dataclass
 class ComplianceResult:
-    planned: pd.DataFrame        # one row per planned visit
+    planned: pd.DataFrame  # one row per planned visit
     by_zone: pd.DataFrame
     by_patrol_day: pd.DataFrame
 
@@ -54,16 +55,20 @@ class ComplianceResult:
         n, made, on = self.totals()
         counts = self.planned["status"].value_counts()
         parts = ", ".join(f"{int(counts.get(s, 0))} {s}" for s in STATUSES if counts.get(s, 0))
-        return (f"{made} of {n} planned visits made ({made / n:.0%}), {on} on target ({on / n:.0%}); {parts}."
-                if n else "No planned visits.")
+        return (
+            f"{made} of {n} planned visits made ({made / n:.0%}), {on} on target ({on / n:.0%}); {parts}."
+            if n
+            else "No planned visits."
+        )
 
 
 def _share(a, b):
     return np.where(b > 0, a / np.maximum(b, 1), np.nan)
 
 
-def check(planned: pd.DataFrame, visits: pd.DataFrame, unit_patrol: dict | None = None,
-          params: ComplianceParams | None = None) -> ComplianceResult:
+def check(
+    planned: pd.DataFrame, visits: pd.DataFrame, unit_patrol: dict | None = None, params: ComplianceParams | None = None
+) -> ComplianceResult:
     """``planned``: day, patrol, seq, zone_id, arrive_utc, leave_utc (epoch seconds);
     ``visits``: zone_id, unit_id, entry_utc, exit_utc, dwell_min, band, pass_through."""
     params = params or ComplianceParams()
@@ -75,7 +80,8 @@ def check(planned: pd.DataFrame, visits: pd.DataFrame, unit_patrol: dict | None 
     vis["zone_id"] = vis["zone_id"].astype(str)
     plan["zone_id"] = plan["zone_id"].astype(str)
     pairs = plan[["pid", "zone_id", "patrol", "arrive_utc", "leave_utc"]].merge(
-        vis[["vid", "zone_id", "unit_id", "entry_utc", "exit_utc"]], on="zone_id")
+        vis[["vid", "zone_id", "unit_id", "entry_utc", "exit_utc"]], on="zone_id"
+    )
     if unit_patrol is not None and len(pairs):
         mapped = pairs["unit_id"].astype(str).map({str(k): str(v) for k, v in unit_patrol.items()})
         pairs = pairs[mapped == pairs["patrol"].astype(str)]
@@ -123,8 +129,13 @@ def check(planned: pd.DataFrame, visits: pd.DataFrame, unit_patrol: dict | None 
 
     def summarise(keys):
         g = plan.groupby(keys, sort=True)
-        out = g.agg(planned=("made", "size"), made=("made", "sum"), on_target=("on_target", "sum"),
-                    planned_min=("planned_min", "sum"), delivered_min=("dwell_min", "sum")).reset_index()
+        out = g.agg(
+            planned=("made", "size"),
+            made=("made", "sum"),
+            on_target=("on_target", "sum"),
+            planned_min=("planned_min", "sum"),
+            delivered_min=("dwell_min", "sum"),
+        ).reset_index()
         out["share_made"] = _share(out["made"].to_numpy(float), out["planned"].to_numpy(float))
         out["share_on_target"] = _share(out["on_target"].to_numpy(float), out["planned"].to_numpy(float))
         out["delivered_share"] = _share(out["delivered_min"].to_numpy(float), out["planned_min"].to_numpy(float))
@@ -134,8 +145,9 @@ def check(planned: pd.DataFrame, visits: pd.DataFrame, unit_patrol: dict | None 
     unplanned = vis[~vis["vid"].isin(used)].groupby("zone_id").size()
     extra = sorted(set(unplanned.index) - set(by_zone["zone_id"]))
     if extra:  # zones visited without a plan: listed with nothing planned
-        rows = pd.DataFrame({"zone_id": extra, "planned": 0, "made": 0, "on_target": 0, "planned_min": 0.0,
-                             "delivered_min": 0.0})
+        rows = pd.DataFrame(
+            {"zone_id": extra, "planned": 0, "made": 0, "on_target": 0, "planned_min": 0.0, "delivered_min": 0.0}
+        )
         by_zone = pd.concat([by_zone, rows], ignore_index=True).sort_values("zone_id", kind="mergesort")
         by_zone = by_zone.reset_index(drop=True)
     by_zone["unplanned"] = by_zone["zone_id"].map(unplanned).fillna(0).astype(int)

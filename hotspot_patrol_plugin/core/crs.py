@@ -1,4 +1,5 @@
 """Choosing a metric CRS for distances when the zones are in a geographic CRS; transforming arrays."""
+
 from __future__ import annotations
 
 #: lon/lat box of Great Britain (with its islands) where British National Grid is the natural choice

@@ -4,6 +4,7 @@
 Statuses and bands live in ``core/status.py`` (the one status function); field names in
 ``core/fields.py``.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,39 +34,97 @@ def visits_schema(id_name: str, zone_name: bool = False) -> tuple[tuple[str, str
     """One visit per row: the visits and waypoint visits layers (``id_name``: zone_id/waypoint_id;
     ``zone_name``: the zone's name beside its id)."""
     head = ((F.VISIT_ID, "int"), (id_name, "string")) + ((("zone_name", "string"),) if zone_name else ())
-    return head + ((F.UNIT_ID, "string"), (F.ENTRY_TIME, "utc"), (F.EXIT_TIME, "utc"), (F.DWELL_MIN, "real"),
-                   (F.PINGS, "int"), (F.BAND, "string"), (F.PASS_THROUGH, "bool"))
+    return head + (
+        (F.UNIT_ID, "string"),
+        (F.ENTRY_TIME, "utc"),
+        (F.EXIT_TIME, "utc"),
+        (F.DWELL_MIN, "real"),
+        (F.PINGS, "int"),
+        (F.BAND, "string"),
+        (F.PASS_THROUGH, "bool"),
+    )
 
 
 #: the coverage fields that follow the zone's own
 COVERAGE_SCHEMA = (
-    (F.VISITS, "int32"), (F.VISITS_SHORT, "int32"), (F.VISITS_TARGET, "int32"), (F.VISITS_LONG, "int32"),
-    (F.DWELL_TOTAL_MIN, "real"), (F.DWELL_MEDIAN_MIN, "real"), (F.PRESENCE_MIN, "real"), (F.UNITS, "int32"),
-    (F.FIRST_ENTRY, "utc"), (F.LAST_EXIT, "utc"), (F.STATUS, "string"),
+    (F.VISITS, "int32"),
+    (F.VISITS_SHORT, "int32"),
+    (F.VISITS_TARGET, "int32"),
+    (F.VISITS_LONG, "int32"),
+    (F.DWELL_TOTAL_MIN, "real"),
+    (F.DWELL_MEDIAN_MIN, "real"),
+    (F.PRESENCE_MIN, "real"),
+    (F.UNITS, "int32"),
+    (F.FIRST_ENTRY, "utc"),
+    (F.LAST_EXIT, "utc"),
+    (F.STATUS, "string"),
 )
 #: coverage fields beside the zone's plan: the band its status used (minutes), the days of the period
 #: it is patrolled, and its counted visits per day over them
 COVERAGE_PLAN_SCHEMA = (("band_min", "real"), ("band_max", "real"), ("days", "int32"), ("per_day", "real"))
 #: the dwell histogram (a table)
-HISTOGRAM_SCHEMA = (("zone_id", "string"), ("minute_from", "int32"), ("minute_to", "int32"), ("dwell", "string"),
-                    ("visits", "int32"), ("share_pct", "real"), ("band", "string"))
+HISTOGRAM_SCHEMA = (
+    ("zone_id", "string"),
+    ("minute_from", "int32"),
+    ("minute_to", "int32"),
+    ("dwell", "string"),
+    ("visits", "int32"),
+    ("share_pct", "real"),
+    ("band", "string"),
+)
 #: the import's summary table: one row per unit
-IMPORT_SUMMARY_SCHEMA = (("unit_id", "string"), ("pings", "int"), ("first", "utc"), ("last", "utc"),
-                         ("median_interval_s", "real"), ("longest_gap_s", "real"), ("share_dropped", "real"))
+IMPORT_SUMMARY_SCHEMA = (
+    ("unit_id", "string"),
+    ("pings", "int"),
+    ("first", "utc"),
+    ("last", "utc"),
+    ("median_interval_s", "real"),
+    ("longest_gap_s", "real"),
+    ("share_dropped", "real"),
+)
 #: hot spot analysis: the grid of cells, the zones, the concentration table
-GRID_SCHEMA = ((H.CELL_ID, "int"), (H.CRIMES, "int32"), (H.HARM, "real"), (H.GI_Z, "real"), (H.GI_P, "real"),
-               (H.GI_P_FDR, "real"), (H.CLASS, "string"))
-HOTSPOTS_SCHEMA = ((H.ZONE_ID, "string"), (H.NAME, "string"), (F.PRIORITY, "int32"), (H.CRIMES, "int32"),
-                   (H.HARM, "real"), (H.AREA_M2, "real"), (H.CELLS, "int32"), (H.PEAK_GI_Z, "real"))
-CONCENTRATION_SCHEMA = ((H.HARM_PER_CELL, "real"), (H.CELLS, "int"), (H.CUM_CELLS, "int"), (H.AREA_PCT, "real"),
-                        (H.AREA_KM2, "real"), (H.HARM_PCT, "real"))
+GRID_SCHEMA = (
+    (H.CELL_ID, "int"),
+    (H.CRIMES, "int32"),
+    (H.HARM, "real"),
+    (H.GI_Z, "real"),
+    (H.GI_P, "real"),
+    (H.GI_P_FDR, "real"),
+    (H.CLASS, "string"),
+)
+HOTSPOTS_SCHEMA = (
+    (H.ZONE_ID, "string"),
+    (H.NAME, "string"),
+    (F.PRIORITY, "int32"),
+    (H.CRIMES, "int32"),
+    (H.HARM, "real"),
+    (H.AREA_M2, "real"),
+    (H.CELLS, "int32"),
+    (H.PEAK_GI_Z, "real"),
+)
+CONCENTRATION_SCHEMA = (
+    (H.HARM_PER_CELL, "real"),
+    (H.CELLS, "int"),
+    (H.CUM_CELLS, "int"),
+    (H.AREA_PCT, "real"),
+    (H.AREA_KM2, "real"),
+    (H.HARM_PCT, "real"),
+)
 #: imported tracks (points)
-TRACKS_SCHEMA = (("unit_id", "string"), ("time", "utc"), ("speed", "real"), ("heading", "real"),
-                 ("accuracy", "real"), ("source_file", "string"), ("source_row", "int"))
+TRACKS_SCHEMA = (
+    ("unit_id", "string"),
+    ("time", "utc"),
+    ("speed", "real"),
+    ("heading", "real"),
+    ("accuracy", "real"),
+    ("source_file", "string"),
+    ("source_row", "int"),
+)
 
 
-def period_label(start: float | None, end: float | None, timezone: str = DEFAULT_TIMEZONE,
-                 end_exclusive: bool = False) -> str:
+def period_label(
+    start: float | None, end: float | None, timezone: str = DEFAULT_TIMEZONE, end_exclusive: bool = False
+) -> str:
     """A period (UTC epoch seconds) as people say it, in local dates.
 
     A whole calendar month is "July 2018"; one day "20 Nov 2026"; else "20–22 Nov 2026",

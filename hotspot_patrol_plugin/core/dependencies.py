@@ -2,6 +2,7 @@
 
 Pure Python: the caller passes QGIS's GEOS version, so this runs (and is tested) without QGIS.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -28,8 +29,10 @@ def bundles_proj(pyproj_module) -> bool:
     QGIS's process). Versions cannot tell: QGIS reports the PROJ it was built with, pyproj the
     one it runs, and a distribution may update PROJ without rebuilding QGIS."""
     here = os.path.dirname(getattr(pyproj_module, "__file__", "") or "")
-    return bool(here) and (os.path.isdir(os.path.join(here, "proj_dir"))
-                           or os.path.isdir(os.path.join(os.path.dirname(here), "pyproj.libs")))
+    return bool(here) and (
+        os.path.isdir(os.path.join(here, "proj_dir"))
+        or os.path.isdir(os.path.join(os.path.dirname(here), "pyproj.libs"))
+    )
 
 
 def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.platform) -> list[str]:
@@ -56,7 +59,8 @@ def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.
                 found.append(
                     "shapely uses GEOS {} but QGIS uses GEOS {}, which crashes QGIS; rebuild shapely "
                     "against the system GEOS with: {}".format(
-                        ".".join(map(str, mine)), ".".join(map(str, qgis_geos)),
+                        ".".join(map(str, mine)),
+                        ".".join(map(str, qgis_geos)),
                         pip_command(repr("shapely>=2"), from_source=True),
                     )
                 )
@@ -70,5 +74,6 @@ def problems(qgis_geos: tuple[int, int, int] | None = None, platform: str = sys.
             found.append(
                 "pyproj is a PyPI wheel with its own copy of PROJ, which crashes QGIS; use the "
                 "system's pyproj (Debian/Ubuntu: sudo apt-get install python3-pyproj) and remove "
-                f"the wheel with: {python_command()} -m pip uninstall pyproj")
+                f"the wheel with: {python_command()} -m pip uninstall pyproj"
+            )
     return found

@@ -23,6 +23,7 @@ p-value is from the normal approximation; Benjamini-Hochberg adjusts them across
 **Zones**: hot cells (``gi_z > 0`` and adjusted p <= alpha) that share an edge are dissolved;
 zones with fewer than ``min_crimes`` crimes are dropped; the rest are ranked by harm.
 """
+
 from __future__ import annotations
 
 import csv
@@ -164,7 +165,7 @@ def polygon_wkb(rings: np.ndarray) -> list:
     out["xy"] = rings
     raw = out.tobytes()
     size = rec.itemsize
-    return [raw[i:i + size] for i in range(0, n * size, size)]
+    return [raw[i : i + size] for i in range(0, n * size, size)]
 
 
 @dataclass
@@ -199,7 +200,8 @@ class Grid:
         if shape[0] * shape[1] > MAX_CELLS:
             raise ValueError(
                 f"the grid would span {shape[0] * shape[1]:,} cells (at most {MAX_CELLS:,}): use bigger cells "
-                f"or a smaller study area, or look for crimes far from the others (wrong coordinates)")
+                f"or a smaller study area, or look for crimes far from the others (wrong coordinates)"
+            )
         return cls(lattice, int(row_min), int(col_min), np.ones(shape, dtype=bool))
 
     @classmethod
@@ -501,7 +503,7 @@ def split_at_peaks(comp: np.ndarray, z: np.ndarray, a: np.ndarray, b: np.ndarray
     cells = np.flatnonzero(big)
     for c in cells[np.lexsort((-cells, -z[cells]))].tolist():  # highest z first, ties: higher number
         best, best_key = -1, None
-        for d in dst[starts[c]:starts[c + 1]].tolist():
+        for d in dst[starts[c] : starts[c + 1]].tolist():
             r = zone[d]
             if r >= 0 and size[r] < max_cells and (best_key is None or (z[d], d) > best_key):
                 best, best_key = r, (z[d], d)
@@ -515,8 +517,16 @@ def split_at_peaks(comp: np.ndarray, z: np.ndarray, a: np.ndarray, b: np.ndarray
     return labels.reshape(-1)
 
 
-def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, min_crimes: float = 5,
-                  max_area_m2: float | None = None) -> Zones:
+def hotspot_zones(
+    grid: Grid,
+    crimes,
+    harm,
+    z,
+    p_adjusted,
+    alpha: float = 0.05,
+    min_crimes: float = 5,
+    max_area_m2: float | None = None,
+) -> Zones:
     """Dissolve edge-sharing hot cells (z > 0, adjusted p <= alpha) into zones ranked by harm.
 
     With ``max_area_m2``, a cluster larger than that is cut at its local Gi* peaks
@@ -530,8 +540,17 @@ def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, 
     hot_idx = np.flatnonzero(hot)
     cell_zone = np.full(len(grid), -1, dtype=np.int64)
     if len(hot_idx) == 0:
-        return Zones([], np.zeros(0, dtype=object), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64),
-                     np.zeros(0), np.zeros(0), cell_zone, 0)
+        return Zones(
+            [],
+            np.zeros(0, dtype=object),
+            np.zeros(0, np.int64),
+            np.zeros(0),
+            np.zeros(0, np.int64),
+            np.zeros(0),
+            np.zeros(0),
+            cell_zone,
+            0,
+        )
     a, b = grid.edge_pairs()
     both = hot[a] & hot[b]
     local = np.full(len(grid), -1, dtype=np.int64)
@@ -561,7 +580,7 @@ def hotspot_zones(grid: Grid, crimes, harm, z, p_adjusted, alpha: float = 0.05, 
     starts = np.r_[0, np.cumsum(z_cells)]
     geoms = np.empty(len(order), dtype=object)
     for r, c in enumerate(order):  # one union per zone
-        members = polys[by_comp[starts[c]:starts[c + 1]]]
+        members = polys[by_comp[starts[c] : starts[c + 1]]]
         g = shapely.coverage_union_all(members) if len(members) > 1 else members[0]
         geoms[r] = shapely.normalize(g)
     return Zones(
@@ -628,8 +647,10 @@ def concentration(harm, cell_area: float) -> Concentration:
 def headline(conc: Concentration, cell_area: float, what: str = "harm") -> str:
     pct = conc.half_area_pct
     shown = f"{pct:.1f}" if pct >= 0.95 else f"{pct:.2f}"
-    return (f"{shown}% of the area ({conc.half_cells:,} of {conc.n_cells:,} cells, "
-            f"{conc.half_cells * cell_area / 1e6:.2f} km²) holds 50% of the {what}")
+    return (
+        f"{shown}% of the area ({conc.half_cells:,} of {conc.n_cells:,} cells, "
+        f"{conc.half_cells * cell_area / 1e6:.2f} km²) holds 50% of the {what}"
+    )
 
 
 # =========================================================================== harm table
@@ -675,15 +696,19 @@ def read_harm_table(path: str) -> dict:
                 if header:
                     continue
                 raise ValueError(
-                    f"Harm table {path}, line {line_no}: the weight '{cells[1]}' of "
-                    f"'{cells[0]}' is not a number.") from None
+                    f"Harm table {path}, line {line_no}: the weight '{cells[1]}' of '{cells[0]}' is not a number."
+                ) from None
             if not math.isfinite(w) or w < 0:
-                raise ValueError(f"Harm table {path}, line {line_no}: the weight of '{cells[0]}' must be "
-                                 f"zero or more, not {cells[1]}.")
+                raise ValueError(
+                    f"Harm table {path}, line {line_no}: the weight of '{cells[0]}' must be "
+                    f"zero or more, not {cells[1]}."
+                )
             key = cells[0].casefold()
             if key in weights and weights[key] != w:
-                raise ValueError(f"Harm table {path}, line {line_no}: '{cells[0]}' appears twice with "
-                                 f"different weights ({shown[key]}: {weights[key]:g}, then {w:g}).")
+                raise ValueError(
+                    f"Harm table {path}, line {line_no}: '{cells[0]}' appears twice with "
+                    f"different weights ({shown[key]}: {weights[key]:g}, then {w:g})."
+                )
             weights[key] = w
             shown[key] = cells[0]
     if not weights:
@@ -724,8 +749,17 @@ class HotspotResult:
         return {c: int(found.get(c, 0)) for c in CLASSES}
 
 
-def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha: float = 0.05,
-            min_crimes: float = 5, grid: Grid | None = None, max_area_m2: float | None = None) -> HotspotResult:
+def analyse(
+    x,
+    y,
+    weights=None,
+    lattice: Lattice | None = None,
+    area=None,
+    alpha: float = 0.05,
+    min_crimes: float = 5,
+    grid: Grid | None = None,
+    max_area_m2: float | None = None,
+) -> HotspotResult:
     """The whole analysis on projected points (metres). ``area``: optional shapely study area."""
     import time
 
@@ -752,8 +786,10 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
             grid = Grid.covering_area(lattice, area)
         elif len(x):
             if len(x) > 1 and np.ptp(x) == 0 and np.ptp(y) == 0:
-                raise ValueError(f"all {len(x):,} crimes are at one location ({x[0]:.1f}, {y[0]:.1f}), so there is "
-                                 "no pattern to find: check the layer's coordinates, or give a study area")
+                raise ValueError(
+                    f"all {len(x):,} crimes are at one location ({x[0]:.1f}, {y[0]:.1f}), so there is "
+                    "no pattern to find: check the layer's coordinates, or give a study area"
+                )
             grid = Grid.covering_points(lattice, x, y)
         else:
             raise ValueError("there are no crimes to analyse")
@@ -775,8 +811,10 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
     with np.errstate(over="ignore", invalid="ignore"):
         too_big = not np.isfinite(np.sum(harm * harm) * n)
     if too_big:  # Gi* squares and sums harm: beyond ~1e150 per cell that overflows
-        raise ValueError(f"the harm weights are too large to analyse (a cell holds {np.max(harm):.3g}): "
-                         "rescale them, e.g. to days of custody or units of 1,000")
+        raise ValueError(
+            f"the harm weights are too large to analyse (a cell holds {np.max(harm):.3g}): "
+            "rescale them, e.g. to days of custody or units of 1,000"
+        )
     t = time.perf_counter()
     z = getis_ord_gi_star(grid, harm)
     p = normal_p_two_sided(z)
@@ -787,5 +825,17 @@ def analyse(x, y, weights=None, lattice: Lattice | None = None, area=None, alpha
     zones = hotspot_zones(grid, crimes, harm, z, p_fdr, alpha, min_crimes, max_area_m2)
     timings["zones"] = time.perf_counter() - t
     conc = concentration(harm, grid.cell_area)
-    return HotspotResult(grid, crimes, harm, z, p, p_fdr, classes, zones, conc,
-                         points_used=int(found.sum()), outside=outside, timings=timings)
+    return HotspotResult(
+        grid,
+        crimes,
+        harm,
+        z,
+        p,
+        p_fdr,
+        classes,
+        zones,
+        conc,
+        points_used=int(found.sum()),
+        outside=outside,
+        timings=timings,
+    )

@@ -5,6 +5,7 @@ and HDOP but no date, so a GGA fix takes the date of the RMC sentences around it
 time-of-day) and lends its HDOP to the matching RMC fix. Sentences with a bad checksum or no fix
 are counted, not used.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,11 @@ def _checksum_ok(lines: pd.Series) -> np.ndarray:
     if has.any():
         raw = body[0][has].to_numpy()
         want = body[1][has].map(lambda h: int(h, 16)).to_numpy()
-        got = np.fromiter((np.bitwise_xor.reduce(np.frombuffer(s.encode("ascii", "replace"), np.uint8))
-                           if s else 0 for s in raw), dtype=np.int64, count=len(raw))
+        got = np.fromiter(
+            (np.bitwise_xor.reduce(np.frombuffer(s.encode("ascii", "replace"), np.uint8)) if s else 0 for s in raw),
+            dtype=np.int64,
+            count=len(raw),
+        )
         ok[has] = got == want
     return ok
 
@@ -53,8 +57,11 @@ def parse_nmea(lines) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
         mask = np.asarray(mask, dtype=bool)
         if mask.any():
             dropped[reason] = dropped.get(reason, 0) + int(mask.sum())
-            examples.append(pd.DataFrame({"reason": reason, "source_row": row[mask].to_numpy()[:5],
-                                          "raw": text[mask].to_numpy()[:5]}))
+            examples.append(
+                pd.DataFrame(
+                    {"reason": reason, "source_row": row[mask].to_numpy()[:5], "raw": text[mask].to_numpy()[:5]}
+                )
+            )
 
     good = _checksum_ok(text)
     drop(BAD_CHECKSUM, ~good)
@@ -75,31 +82,49 @@ def parse_nmea(lines) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
     r_rows = row[rmc].to_numpy()[r_ok]
     date = r[9].fillna("")
     clock = r[1].fillna("")
-    century = pd.Series(np.where(pd.to_numeric(date.str[4:6], errors="coerce").fillna(0).to_numpy() >= 80,
-                                 "19", "20"), index=date.index)  # two-digit years: 1980-2079
-    r_time = (century + date.str[4:6] + "-" + date.str[2:4] + "-" + date.str[0:2] + "T"
-              + clock.str[0:2] + ":" + clock.str[2:4] + ":" + clock.str[4:] + "Z")
-    rmc_df = pd.DataFrame({
-        "clock": clock.to_numpy(),
-        "time": r_time.to_numpy(),
-        "lat": _degrees(r[3], r[4]),
-        "lon": _degrees(r[5], r[6]),
-        "speed_kmh": pd.to_numeric(r[7], errors="coerce").to_numpy() * KNOT_KMH,
-        "heading": pd.to_numeric(r[8], errors="coerce").to_numpy(),
-        "source_row": r_rows,
-    })
+    century = pd.Series(
+        np.where(pd.to_numeric(date.str[4:6], errors="coerce").fillna(0).to_numpy() >= 80, "19", "20"), index=date.index
+    )  # two-digit years: 1980-2079
+    r_time = (
+        century
+        + date.str[4:6]
+        + "-"
+        + date.str[2:4]
+        + "-"
+        + date.str[0:2]
+        + "T"
+        + clock.str[0:2]
+        + ":"
+        + clock.str[2:4]
+        + ":"
+        + clock.str[4:]
+        + "Z"
+    )
+    rmc_df = pd.DataFrame(
+        {
+            "clock": clock.to_numpy(),
+            "time": r_time.to_numpy(),
+            "lat": _degrees(r[3], r[4]),
+            "lon": _degrees(r[5], r[6]),
+            "speed_kmh": pd.to_numeric(r[7], errors="coerce").to_numpy() * KNOT_KMH,
+            "heading": pd.to_numeric(r[8], errors="coerce").to_numpy(),
+            "source_row": r_rows,
+        }
+    )
     # GGA: time, lat, N/S, lon, E/W, quality, satellites, hdop
     g = f[gga]
     g_ok = pd.to_numeric(g[6], errors="coerce").fillna(0).to_numpy() > 0
     drop(NO_FIX, _scatter(len(text), np.flatnonzero(gga)[~g_ok]))
     g = g[g_ok]
-    gga_df = pd.DataFrame({
-        "clock": g[1].fillna("").to_numpy(),
-        "lat": _degrees(g[2], g[3]),
-        "lon": _degrees(g[4], g[5]),
-        "hdop": pd.to_numeric(g[8], errors="coerce").to_numpy(),
-        "source_row": row[gga].to_numpy()[g_ok],
-    })
+    gga_df = pd.DataFrame(
+        {
+            "clock": g[1].fillna("").to_numpy(),
+            "lat": _degrees(g[2], g[3]),
+            "lon": _degrees(g[4], g[5]),
+            "hdop": pd.to_numeric(g[8], errors="coerce").to_numpy(),
+            "source_row": row[gga].to_numpy()[g_ok],
+        }
+    )
     # HDOP onto RMC fixes of the same second; GGA fixes with no RMC twin need a date from one
     hdop = gga_df.drop_duplicates("clock").set_index("clock")["hdop"]
     rmc_df["hdop"] = rmc_df["clock"].map(hdop).to_numpy()
@@ -112,12 +137,17 @@ def parse_nmea(lines) -> tuple[pd.DataFrame, dict, pd.DataFrame]:
             day = dates[np.clip(pos, 0, len(dates) - 1)]
             c = gga_df["clock"][lonely]
             clock = c.str[0:2].to_numpy() + ":" + c.str[2:4].to_numpy() + ":" + c.str[4:].to_numpy()
-            extra = pd.DataFrame({
-                "time": day + "T" + clock + "Z",
-                "lat": gga_df["lat"].to_numpy()[lonely], "lon": gga_df["lon"].to_numpy()[lonely],
-                "speed_kmh": np.nan, "heading": np.nan, "hdop": gga_df["hdop"].to_numpy()[lonely],
-                "source_row": gga_df["source_row"].to_numpy()[lonely],
-            })
+            extra = pd.DataFrame(
+                {
+                    "time": day + "T" + clock + "Z",
+                    "lat": gga_df["lat"].to_numpy()[lonely],
+                    "lon": gga_df["lon"].to_numpy()[lonely],
+                    "speed_kmh": np.nan,
+                    "heading": np.nan,
+                    "hdop": gga_df["hdop"].to_numpy()[lonely],
+                    "source_row": gga_df["source_row"].to_numpy()[lonely],
+                }
+            )
             rmc_df = pd.concat([rmc_df, extra], ignore_index=True)
         else:
             dropped[NO_DATE] = dropped.get(NO_DATE, 0) + int(lonely.sum())
@@ -132,8 +162,9 @@ def _scatter(n, idx):
 
 
 def _empty() -> pd.DataFrame:
-    return pd.DataFrame({"time": [], "lat": [], "lon": [], "speed_kmh": [], "heading": [], "hdop": [],
-                         "source_row": []})
+    return pd.DataFrame(
+        {"time": [], "lat": [], "lon": [], "speed_kmh": [], "heading": [], "hdop": [], "source_row": []}
+    )
 
 
 def _examples(parts) -> pd.DataFrame:

@@ -22,6 +22,7 @@ Times inside are whole minutes from the day's shift start; shift start and end a
 times in the plan's time zone (a shift may cross midnight; daylight-saving changes give a longer
 or shorter night, not a wrong one).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,11 +40,11 @@ FOOT, VEHICLE = "foot", "vehicle"
 DEFAULT_SPEEDS_KMH = {FOOT: 4.5, VEHICLE: 25.0}
 DEFAULT_DETOUR = 1.3
 DEFAULT_PRIORITY = 3
-ENTROPY_BIN_MIN = 15           # start times are binned by quarter hour for the entropy
-REPEAT_WINDOW_MIN = 15         # "same time as yesterday": within a quarter of an hour
+ENTROPY_BIN_MIN = 15  # start times are binned by quarter hour for the entropy
+REPEAT_WINDOW_MIN = 15  # "same time as yesterday": within a quarter of an hour
 FIX_SHIFT_STEP_MIN = 15
 FIX_SHIFT_MAX_MIN = 240
-AWAY_PENALTY_MIN = 30.0        # a patrol takes a zone outside its own area only if it is this much sooner
+AWAY_PENALTY_MIN = 30.0  # a patrol takes a zone outside its own area only if it is this much sooner
 _TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 _DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
@@ -59,19 +60,19 @@ class PlanZone:
     x: float
     y: float
     name: str = ""
-    priority: int | None = None          # 1 (highest) .. 5; empty = 3
-    visits_per_day: int | None = None    # empty: one more than the fewest that keep gaps within max_spacing
-    target_min: float | None = None      # the dwell is DWELL kept inside the zone's band
+    priority: int | None = None  # 1 (highest) .. 5; empty = 3
+    visits_per_day: int | None = None  # empty: one more than the fewest that keep gaps within max_spacing
+    target_min: float | None = None  # the dwell is DWELL kept inside the zone's band
     target_max: float | None = None
-    active_from: str | None = None       # HH:MM (time of day), or YYYY-MM-DD (first date planned)
-    active_to: str | None = None         # HH:MM, or YYYY-MM-DD (last date planned)
+    active_from: str | None = None  # HH:MM (time of day), or YYYY-MM-DD (first date planned)
+    active_to: str | None = None  # HH:MM, or YYYY-MM-DD (last date planned)
 
 
 @dataclass(frozen=True)
 class Patrol:
     patrol_id: str
     mode: str = FOOT
-    x: float | None = None               # start location (metres); None: starts at its first stop
+    x: float | None = None  # start location (metres); None: starts at its first stop
     y: float | None = None
 
     @property
@@ -111,7 +112,7 @@ class PlanParams:
     min_spacing: float = 60.0
     max_spacing: float = 120.0
     seed: int | None = None
-    extra_minutes: int = 0               # the shift made longer (used to find what covers a shortfall)
+    extra_minutes: int = 0  # the shift made longer (used to find what covers a shortfall)
 
     def days(self) -> list[dt.date]:
         last = self.last_day or self.first_day
@@ -132,8 +133,9 @@ class PlanParams:
         if self.min_spacing < 0 or self.max_spacing <= 0:
             raise PlanError("The minimum and maximum spacing must be positive minutes.")
         if self.min_spacing > self.max_spacing:
-            raise PlanError(f"The minimum spacing ({self.min_spacing:g} min) is above the maximum "
-                            f"({self.max_spacing:g} min).")
+            raise PlanError(
+                f"The minimum spacing ({self.min_spacing:g} min) is above the maximum ({self.max_spacing:g} min)."
+            )
         try:
             pd.Timestamp(0).tz_localize(self.timezone)
         except Exception:
@@ -211,14 +213,18 @@ def travel_matrix(zones: list[PlanZone], patrols: list[Patrol], travel: Travel, 
     if travel.matrices is not None and mode in travel.matrices:
         m = np.asarray(travel.matrices[mode], dtype=float)
         if m.shape[0] < n_n or m.shape[1] < n_z:
-            raise PlanError(f"The {mode} travel-time matrix is {m.shape[0]}x{m.shape[1]}; it needs {n_n} rows "
-                            f"(zones, then patrol starts) and {n_z} columns.")
+            raise PlanError(
+                f"The {mode} travel-time matrix is {m.shape[0]}x{m.shape[1]}; it needs {n_n} rows "
+                f"(zones, then patrol starts) and {n_z} columns."
+            )
         minutes = m[:n_n, :n_z]
         if not np.all(np.isfinite(minutes)):
             bad = np.argwhere(~np.isfinite(minutes))[0]
             name = zones[bad[0]].zone_id if bad[0] < n_z else starts[bad[0] - n_z].patrol_id
-            raise PlanError(f"No {mode} route from {name} to {zones[bad[1]].zone_id} on the network: "
-                            "connect it, or plan with straight-line travel.")
+            raise PlanError(
+                f"No {mode} route from {name} to {zones[bad[1]].zone_id} on the network: "
+                "connect it, or plan with straight-line travel."
+            )
     else:
         xs = np.array([z.x for z in zones] + [p.x for p in starts], dtype=float)
         ys = np.array([z.y for z in zones] + [p.y for p in starts], dtype=float)
@@ -237,12 +243,12 @@ def straight_minutes(x0, y0, x1, y1, speed_kmh: float, detour: float) -> float:
 @dataclass
 class _DayProblem:
     window: _Window
-    zone_index: np.ndarray       # indices (into all zones) of the zones planned this day
-    a: np.ndarray                # window start/end per planned zone (minutes from shift start)
+    zone_index: np.ndarray  # indices (into all zones) of the zones planned this day
+    a: np.ndarray  # window start/end per planned zone (minutes from shift start)
     b: np.ndarray
     dwell: np.ndarray
-    wanted: np.ndarray           # visits asked for
-    cap: np.ndarray              # visits that fit min_spacing apart in the window
+    wanted: np.ndarray  # visits asked for
+    cap: np.ndarray  # visits that fit min_spacing apart in the window
     priority: np.ndarray
 
     @property
@@ -252,12 +258,12 @@ class _DayProblem:
 
 @dataclass
 class _DayPlan:
-    patrol: np.ndarray           # per stop
-    zone: np.ndarray             # index into all zones
-    start: np.ndarray            # minutes from shift start
+    patrol: np.ndarray  # per stop
+    zone: np.ndarray  # index into all zones
+    start: np.ndarray  # minutes from shift start
     end: np.ndarray
-    travel: np.ndarray           # minutes from the previous stop (NaN: no start location)
-    delivered: np.ndarray        # per planned zone of the day problem
+    travel: np.ndarray  # minutes from the previous stop (NaN: no start location)
+    delivered: np.ndarray  # per planned zone of the day problem
 
 
 def _visits_needed(a: int, b: int, dwell: int, mx: float) -> int:
@@ -298,7 +304,7 @@ def _targets(a: int, b: int, k: int, dwell: int, mn: float, mx: float, rng) -> n
     lo = np.array([0.0] + [mn] * (k - 1) + [float(dwell)])
     hi = np.full(k + 1, float(mx))
     alpha = 2.0
-    if hi.sum() < total:          # too few visits for max_spacing: spread them about evenly
+    if hi.sum() < total:  # too few visits for max_spacing: spread them about evenly
         hi = np.full(k + 1, np.inf)
         alpha = 25.0
     slack = min(15.0, (mx - mn) / 4.0)
@@ -312,8 +318,16 @@ def _targets(a: int, b: int, k: int, dwell: int, mn: float, mx: float, rng) -> n
     return np.floor(a + np.cumsum(gaps[:-1]) + 1e-9)
 
 
-def _dispatch(prob: _DayProblem, demand: np.ndarray, zones, patrols: list[Patrol], mats: dict,
-              start_node: np.ndarray, params: PlanParams, rng) -> _DayPlan:
+def _dispatch(
+    prob: _DayProblem,
+    demand: np.ndarray,
+    zones,
+    patrols: list[Patrol],
+    mats: dict,
+    start_node: np.ndarray,
+    params: PlanParams,
+    rng,
+) -> _DayPlan:
     """Place the day's visits. Each zone gets random target times (random gaps within the spacing
     limits); then, again and again, the patrol that is free soonest takes the zone visit it can
     start soonest, counting travel half again (so patrols work nearby zones), a visit starting no
@@ -321,21 +335,20 @@ def _dispatch(prob: _DayProblem, demand: np.ndarray, zones, patrols: list[Patrol
     n = len(prob.a)
     mn, mx = float(params.min_spacing), float(params.max_spacing)
     end_of_duty = prob.window.length
-    early = min(15.0, (mx - mn) / 4.0)   # the slack the targets keep inside the spacing limits
+    early = min(15.0, (mx - mn) / 4.0)  # the slack the targets keep inside the spacing limits
     k = np.minimum(demand, prob.fit).astype(int)
-    targets = [_targets(int(prob.a[i]), int(prob.b[i]), int(k[i]), int(prob.dwell[i]), mn, mx, rng)
-               for i in range(n)]
+    targets = [_targets(int(prob.a[i]), int(prob.b[i]), int(k[i]), int(prob.dwell[i]), mn, mx, rng) for i in range(n)]
     width = int(k.max()) if n and k.max() > 0 else 1
     tgt = np.full((n, width + 1), np.inf)
     for i, t in enumerate(targets):
-        tgt[i, :len(t)] = t
+        tgt[i, : len(t)] = t
     n_p = len(patrols)
     free = np.zeros(n_p)
     loc = start_node.copy()
     active = np.ones(n_p, dtype=bool)
     modes = sorted(mats)
     mode_of = np.array([modes.index(p.mode) for p in patrols])
-    stacked = np.stack([mats[m] for m in modes])[:, :, prob.zone_index]   # (modes, nodes, planned zones)
+    stacked = np.stack([mats[m] for m in modes])[:, :, prob.zone_index]  # (modes, nodes, planned zones)
     nowhere = stacked.shape[1] - 1
     last = np.full(n, -np.inf)
     done = np.zeros(n, dtype=int)
@@ -371,8 +384,14 @@ def _dispatch(prob: _DayProblem, demand: np.ndarray, zones, patrols: list[Patrol
     zone_arr = np.array(out_z, dtype=int)
     dwell_of = np.zeros(int(prob.zone_index.max()) + 1 if n else 1)
     dwell_of[prob.zone_index] = prob.dwell
-    return _DayPlan(np.array(out_p, dtype=int), zone_arr, start_arr,
-                    start_arr + (dwell_of[zone_arr] if len(zone_arr) else 0), np.array(out_t, dtype=float), done)
+    return _DayPlan(
+        np.array(out_p, dtype=int),
+        zone_arr,
+        start_arr,
+        start_arr + (dwell_of[zone_arr] if len(zone_arr) else 0),
+        np.array(out_t, dtype=float),
+        done,
+    )
 
 
 def patrol_areas(xy: np.ndarray, work: np.ndarray, patrols: list[Patrol], rng, rounds: int = 12) -> np.ndarray:
@@ -443,8 +462,8 @@ def _covers(prob, zones, patrols, mats, start_node, params, seed, day_no) -> boo
 @dataclass
 class Shortfall:
     day: dt.date
-    zones: list                  # [(zone_id, planned, wanted)]
-    extra_patrol: list           # modes of which one more patrol covers the day
+    zones: list  # [(zone_id, planned, wanted)]
+    extra_patrol: list  # modes of which one more patrol covers the day
     longer_shift_min: int | None  # the shortest extension (minutes) that covers it, None if <= 4 h does not
     sentence: str = ""
 
@@ -454,15 +473,15 @@ class Measures:
     """What a sergeant compares between two plans (the randomised plan and the round-robin rota)."""
 
     zone_days: int = 0
-    zone_days_covered: int = 0   # zone-days with every requested visit
-    zones_visited: int = 0       # zones with at least one visit in the plan
+    zone_days_covered: int = 0  # zone-days with every requested visit
+    zones_visited: int = 0  # zones with at least one visit in the plan
     visits_wanted: int = 0
     visits_delivered: int = 0
     idle_min: float = 0.0
     duty_min: float = 0.0
-    entropy_bits: float = 0.0    # mean over zones of the entropy of start times (quarter-hour bins)
+    entropy_bits: float = 0.0  # mean over zones of the entropy of start times (quarter-hour bins)
     repeat_share: float | None = None  # visits at the same time (+-15 min) as the zone's visit the day before
-    long_gaps: int = 0           # gaps over max_spacing
+    long_gaps: int = 0  # gaps over max_spacing
 
     @property
     def idle_share(self) -> float:
@@ -471,9 +490,9 @@ class Measures:
 
 @dataclass
 class PlanResult:
-    schedule: pd.DataFrame       # day, patrol, seq, zone_id, zone_name, mode, arrive, leave, travel_min, ...
-    feasibility: pd.DataFrame    # per zone and day: wanted, planned, shortfall, longest gap ...
-    routes: list                 # [(day, patrol_id, mode, [(x, y), ...], [zone_id ...])]
+    schedule: pd.DataFrame  # day, patrol, seq, zone_id, zone_name, mode, arrive, leave, travel_min, ...
+    feasibility: pd.DataFrame  # per zone and day: wanted, planned, shortfall, longest gap ...
+    routes: list  # [(day, patrol_id, mode, [(x, y), ...], [zone_id ...])]
     shortfalls: list
     warnings: list
     seed: int
@@ -488,12 +507,16 @@ class PlanResult:
             f"Plan: {m.visits_delivered} of {m.visits_wanted} visits, {m.zone_days_covered} of {m.zone_days} "
             f"zone-days fully covered, {m.long_gaps} gaps over the maximum spacing, idle {m.idle_share:.0%} "
             f"of patrol time, start-time entropy {m.entropy_bits:.2f} bits per zone"
-            + (f", {m.repeat_share:.0%} of visits at yesterday's time" if m.repeat_share is not None else "") + ".")
+            + (f", {m.repeat_share:.0%} of visits at yesterday's time" if m.repeat_share is not None else "")
+            + "."
+        )
         lines.append(
             f"Round-robin rota: {r.visits_delivered} of {r.visits_wanted} visits, {r.zone_days_covered} of "
             f"{r.zone_days} zone-days fully covered, {r.long_gaps} gaps over the maximum spacing, idle "
             f"{r.idle_share:.0%}, entropy {r.entropy_bits:.2f} bits"
-            + (f", {r.repeat_share:.0%} of visits at yesterday's time" if r.repeat_share is not None else "") + ".")
+            + (f", {r.repeat_share:.0%} of visits at yesterday's time" if r.repeat_share is not None else "")
+            + "."
+        )
         if not self.shortfalls:
             lines.append("Every zone gets its visits on every day.")
         lines.extend(s.sentence for s in self.shortfalls)
@@ -527,8 +550,10 @@ def shortfall_sentence(s: Shortfall) -> str:
     if fixes:
         tail = f"{' or '.join(fixes)} covers {them}"
     else:
-        tail = (f"neither one more patrol nor a shift up to {FIX_SHIFT_MAX_MIN // 60} hours longer covers {them}: "
-                "lower visits_per_day, shorten the dwell or the spacing, or add patrols")
+        tail = (
+            f"neither one more patrol nor a shift up to {FIX_SHIFT_MAX_MIN // 60} hours longer covers {them}: "
+            "lower visits_per_day, shorten the dwell or the spacing, or add patrols"
+        )
     return f"{s.day.strftime('%a')} {s.day.day} {s.day.strftime('%b')}: {'; '.join(parts)}: {tail}."
 
 
@@ -575,8 +600,10 @@ def _day_problem(zones, win, params, warnings, wanted: dict | None = None) -> _D
         if k and k > k_fit:
             warnings.add(f"{z.zone_id}: {k} visits do not fit {mn:g} minutes apart in its window; at most {k_fit} do.")
         if k and k < _visits_needed(w[0], w[1], d, mx):
-            warnings.add(f"{z.zone_id}: {k} visit{'s' if k != 1 else ''} a day leave gaps over {mx:g} minutes in "
-                         f"its {w[1] - w[0]}-minute window; {_visits_needed(w[0], w[1], d, mx)} would not.")
+            warnings.add(
+                f"{z.zone_id}: {k} visit{'s' if k != 1 else ''} a day leave gaps over {mx:g} minutes in "
+                f"its {w[1] - w[0]}-minute window; {_visits_needed(w[0], w[1], d, mx)} would not."
+            )
         idx.append(i)
         a.append(w[0])
         b.append(w[1])
@@ -585,8 +612,7 @@ def _day_problem(zones, win, params, warnings, wanted: dict | None = None) -> _D
         cap.append(int(k_fit))
         prio.append(int(z.priority) if z.priority is not None else DEFAULT_PRIORITY)
     as_int = lambda v: np.array(v, dtype=int)  # noqa: E731
-    return _DayProblem(win, as_int(idx), as_int(a), as_int(b), as_int(dwell), as_int(want), as_int(cap),
-                       as_int(prio))
+    return _DayProblem(win, as_int(idx), as_int(a), as_int(b), as_int(dwell), as_int(want), as_int(cap), as_int(prio))
 
 
 def _start_nodes(zones, patrols) -> np.ndarray:
@@ -615,13 +641,20 @@ def _with_patrol(zones, patrols, travel, mode):
         base = travel_matrix(zones, patrols, travel, m)
         if more[-1].has_start:
             src = _start_nodes(zones, patrols)[patrols.index(next(p for p in patrols if p.mode == mode))]
-            base = np.vstack([base[:-1], base[src:src + 1], base[-1:]])
+            base = np.vstack([base[:-1], base[src : src + 1], base[-1:]])
         mats[m] = base
     return more, mats
 
 
-def plan(zones: list[PlanZone], patrols: list[Patrol], params: PlanParams, travel: Travel | None = None,
-         progress=None, explain: bool = True, cancelled=None) -> PlanResult:
+def plan(
+    zones: list[PlanZone],
+    patrols: list[Patrol],
+    params: PlanParams,
+    travel: Travel | None = None,
+    progress=None,
+    explain: bool = True,
+    cancelled=None,
+) -> PlanResult:
     """The plan for every day from ``params.first_day`` to ``params.last_day``. ``progress(percent)``
     is called after each day; ``cancelled()`` returning True stops after the day being planned
     (the days planned so far are returned)."""
@@ -648,26 +681,33 @@ def plan(zones: list[PlanZone], patrols: list[Patrol], params: PlanParams, trave
         plans.append(day_plan)
         short = prob.wanted - day_plan.delivered
         if short.any() and explain:
-            shortfalls.append(_explain(day, day_no, prob, day_plan, zones, patrols, travel, mats, start_node,
-                                       params, seed))
+            shortfalls.append(
+                _explain(day, day_no, prob, day_plan, zones, patrols, travel, mats, start_node, params, seed)
+            )
         if progress is not None:
             progress(100.0 * (day_no + 1) / len(days))
     schedule, routes = _schedule_frame(plans, problems, zones, patrols, params)
     feas = _feasibility(plans, problems, zones, params)
-    rota_plans = [_round_robin(prob, zones, patrols, mats, start_node, params) if len(prob.a) else None
-                  for prob in problems]
+    rota_plans = [
+        _round_robin(prob, zones, patrols, mats, start_node, params) if len(prob.a) else None for prob in problems
+    ]
     rota_schedule, _ = _schedule_frame(rota_plans, problems, zones, patrols, params)
     return PlanResult(
-        schedule=schedule, feasibility=feas, routes=routes, shortfalls=shortfalls, warnings=sorted(warnings),
-        seed=seed, measures=measure(plans, problems, zones, params, len(patrols)),
+        schedule=schedule,
+        feasibility=feas,
+        routes=routes,
+        shortfalls=shortfalls,
+        warnings=sorted(warnings),
+        seed=seed,
+        measures=measure(plans, problems, zones, params, len(patrols)),
         rota=measure(rota_plans, problems, zones, params, len(patrols)),
-        rota_schedule=rota_schedule)
+        rota_schedule=rota_schedule,
+    )
 
 
 def _explain(day, day_no, prob, day_plan, zones, patrols, travel, mats, start_node, params, seed) -> Shortfall:
     short = np.flatnonzero(prob.wanted > day_plan.delivered)
-    listed = [(zones[int(prob.zone_index[i])].zone_id, int(day_plan.delivered[i]), int(prob.wanted[i]))
-              for i in short]
+    listed = [(zones[int(prob.zone_index[i])].zone_id, int(day_plan.delivered[i]), int(prob.wanted[i])) for i in short]
     modes = []
     for mode in (FOOT, VEHICLE):
         if not any(p.mode == mode for p in patrols):
@@ -681,7 +721,8 @@ def _explain(day, day_no, prob, day_plan, zones, patrols, travel, mats, start_no
         wanted = dict(zip(prob.zone_index.tolist(), prob.wanted.tolist()))
         prob2 = _day_problem(zones, shift_window(day, p2), p2, set(), wanted)
         if set(prob2.zone_index.tolist()) >= set(wanted) and _covers(
-                prob2, zones, patrols, mats, start_node, p2, seed, day_no):
+            prob2, zones, patrols, mats, start_node, p2, seed, day_no
+        ):
             longer = extra
             break
     s = Shortfall(day, listed, modes, longer)
@@ -730,8 +771,14 @@ def _round_robin(prob: _DayProblem, zones, patrols, mats, start_node, params) ->
     zone = np.array(out_z, dtype=int)
     dwell_of = np.zeros(len(zones))
     dwell_of[prob.zone_index] = prob.dwell
-    return _DayPlan(np.array(out_p, dtype=int), zone, start, start + (dwell_of[zone] if len(zone) else 0),
-                    np.array(out_t, dtype=float), done)
+    return _DayPlan(
+        np.array(out_p, dtype=int),
+        zone,
+        start,
+        start + (dwell_of[zone] if len(zone) else 0),
+        np.array(out_t, dtype=float),
+        done,
+    )
 
 
 # ----------------------------------------------------------------------------- tables and measures
@@ -750,18 +797,41 @@ def _schedule_frame(plans, problems, zones, patrols, params):
             ids = []
             for seq, k in enumerate(sel, start=1):
                 z = zones[int(day_plan.zone[k])]
-                rows.append({
-                    "day": prob.window.day, "patrol": patrol.patrol_id, "seq": seq, "zone_id": z.zone_id,
-                    "zone_name": z.name or "", "mode": patrol.mode,
-                    "arrive_utc": t0 + 60.0 * day_plan.start[k], "leave_utc": t0 + 60.0 * day_plan.end[k],
-                    "travel_min": day_plan.travel[k], "dwell_min": day_plan.end[k] - day_plan.start[k],
-                    "x": z.x, "y": z.y,
-                })
+                rows.append(
+                    {
+                        "day": prob.window.day,
+                        "patrol": patrol.patrol_id,
+                        "seq": seq,
+                        "zone_id": z.zone_id,
+                        "zone_name": z.name or "",
+                        "mode": patrol.mode,
+                        "arrive_utc": t0 + 60.0 * day_plan.start[k],
+                        "leave_utc": t0 + 60.0 * day_plan.end[k],
+                        "travel_min": day_plan.travel[k],
+                        "dwell_min": day_plan.end[k] - day_plan.start[k],
+                        "x": z.x,
+                        "y": z.y,
+                    }
+                )
                 pts.append((z.x, z.y))
                 ids.append(z.zone_id)
             routes.append((prob.window.day, patrol.patrol_id, patrol.mode, pts, ids))
-    cols = ["day", "patrol", "seq", "zone_id", "zone_name", "mode", "arrive", "leave", "travel_min", "dwell_min",
-            "arrive_utc", "leave_utc", "x", "y"]
+    cols = [
+        "day",
+        "patrol",
+        "seq",
+        "zone_id",
+        "zone_name",
+        "mode",
+        "arrive",
+        "leave",
+        "travel_min",
+        "dwell_min",
+        "arrive_utc",
+        "leave_utc",
+        "x",
+        "y",
+    ]
     if not rows:
         return pd.DataFrame(columns=cols), routes
     df = pd.DataFrame(rows)
@@ -787,13 +857,33 @@ def _feasibility(plans, problems, zones, params) -> pd.DataFrame:
             note = "" if got >= want else f"gets {got} of {want} visits"
             if len(gaps) and gaps.max() > params.max_spacing:
                 note = "; ".join(filter(None, [note, f"a gap of {gaps.max():.0f} min"]))
-            rows.append({"day": prob.window.day, "zone_id": z.zone_id, "priority": int(prob.priority[i]),
-                         "wanted": want, "planned": got, "shortfall": max(0, want - got),
-                         "longest_gap_min": float(gaps.max()) if len(gaps) else None,
-                         "shortest_spacing_min": float(spacing.min()) if len(spacing) else None,
-                         "note": note})
-    return pd.DataFrame(rows, columns=["day", "zone_id", "priority", "wanted", "planned", "shortfall",
-                                       "longest_gap_min", "shortest_spacing_min", "note"])
+            rows.append(
+                {
+                    "day": prob.window.day,
+                    "zone_id": z.zone_id,
+                    "priority": int(prob.priority[i]),
+                    "wanted": want,
+                    "planned": got,
+                    "shortfall": max(0, want - got),
+                    "longest_gap_min": float(gaps.max()) if len(gaps) else None,
+                    "shortest_spacing_min": float(spacing.min()) if len(spacing) else None,
+                    "note": note,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "day",
+            "zone_id",
+            "priority",
+            "wanted",
+            "planned",
+            "shortfall",
+            "longest_gap_min",
+            "shortest_spacing_min",
+            "note",
+        ],
+    )
 
 
 def entropy_bits(offsets_min: np.ndarray, bin_min: int = ENTROPY_BIN_MIN) -> float:

@@ -4,6 +4,7 @@ The same id and key always give the same short pseudonym (``U-3f9a2c``), so an o
 followed across months without being named; without the key nobody can reverse it or recompute
 it from a list of collar numbers. The key is never stored by the plugin.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -20,6 +20,7 @@ ones are counted and left out. A unit's repeated pings (same time) count once, t
 hour included, and ``zone_board`` ranks the zones: minutes since the last qualifying visit, presence
 this shift against the plan, units inside now and a due-now score.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -54,8 +55,15 @@ _VISIT_COLUMNS = ("area", "unit", "entry", "exit", "pings", "band", "pass_throug
 
 def empty_visits() -> M.Visits:
     z = np.zeros(0)
-    return M.Visits(area=z.astype(np.int64), unit=z.astype(np.int64), entry=z, exit=z,
-                    pings=z.astype(np.int64), band=np.zeros(0, dtype=object), pass_through=z.astype(bool))
+    return M.Visits(
+        area=z.astype(np.int64),
+        unit=z.astype(np.int64),
+        entry=z,
+        exit=z,
+        pings=z.astype(np.int64),
+        band=np.zeros(0, dtype=object),
+        pass_through=z.astype(bool),
+    )
 
 
 def take_visits(v: M.Visits, rows: np.ndarray) -> M.Visits:
@@ -121,8 +129,9 @@ class ShiftEngine:
     ``areas`` is a ``matching.PolygonAreas`` (or ``DiscAreas``) in a metric CRS, ``params`` the
     matching parameters (the analysis period must be left open: the engine follows all pings)."""
 
-    def __init__(self, areas, n_areas: int, params: M.MatchParams,
-                 late_tolerance: float = DEFAULT_LATE_TOLERANCE, qualify_s=None):
+    def __init__(
+        self, areas, n_areas: int, params: M.MatchParams, late_tolerance: float = DEFAULT_LATE_TOLERANCE, qualify_s=None
+    ):
         params.check()
         if params.period_start is not None or params.period_end is not None:
             raise ValueError("the shift engine follows every ping: leave the analysis period open")
@@ -145,8 +154,9 @@ class ShiftEngine:
         # per area, kept as visits freeze: the dwell that makes a visit qualify (seconds), the end of
         # the last qualifying frozen visit, and the presence of frozen counted visits as disjoint
         # intervals (area, start, end) sorted by area then start
-        self.qualify_s = np.full(self.n_areas, params.target_min) if qualify_s is None else \
-            np.asarray(qualify_s, dtype=float).copy()
+        self.qualify_s = (
+            np.full(self.n_areas, params.target_min) if qualify_s is None else np.asarray(qualify_s, dtype=float).copy()
+        )
         self.frozen_last_qualifying = np.full(self.n_areas, np.nan)
         self.presence_iv = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
 
@@ -265,7 +275,7 @@ class ShiftEngine:
         running = M._group_cummax(value[order], group)  # latest exit of the visits begun so far
         reach = np.empty(len(order))
         reach[order] = running
-        reach = reach[len(visits):]  # per ping
+        reach = reach[len(visits) :]  # per ping
         free = (tracks.t > reach) & (tracks.t >= reach + mg)
         free &= tracks.t <= self.watermark - self.late_tolerance
         # per unit: its last free ping, else its first ping (the old checkpoint: nothing new frozen)
@@ -375,7 +385,7 @@ class WallClock:
             last = self.last.get(u)
             if len(before):
                 last = max(float(seconds[before].max()), -np.inf if last is None else last)
-            for r in rows[lo:hi + 1]:  # only a unit's pings of the repeated hour pass here
+            for r in rows[lo : hi + 1]:  # only a unit's pings of the repeated hour pass here
                 if amb[r]:
                     pick = dsec[r] if last is None or abs(dsec[r] - last) <= abs(ssec[r] - last) else ssec[r]
                     seconds[r] = pick
@@ -398,8 +408,15 @@ class ZoneInfo:
     target_min: np.ndarray
 
     @classmethod
-    def build(cls, ids, names=None, priority=None, visits_per_day=None, target_min_s=None,
-              default_target_min_s: float = TARGET_MIN_MIN * 60.0) -> ZoneInfo:
+    def build(
+        cls,
+        ids,
+        names=None,
+        priority=None,
+        visits_per_day=None,
+        target_min_s=None,
+        default_target_min_s: float = TARGET_MIN_MIN * 60.0,
+    ) -> ZoneInfo:
         n = len(ids)
 
         def num(v, default):
@@ -408,10 +425,16 @@ class ZoneInfo:
             a = pd.to_numeric(pd.Series(list(v)), errors="coerce").to_numpy(dtype=float)
             return np.where(np.isfinite(a), a, default)
 
-        names = np.array(["" if s is None else str(s) for s in (names if names is not None else [""] * n)],
-                         dtype=object)
-        return cls(np.asarray(ids, dtype=object), names, num(priority, DEFAULT_PRIORITY),
-                   num(visits_per_day, DEFAULT_VISITS_PER_DAY), num(target_min_s, default_target_min_s))
+        names = np.array(
+            ["" if s is None else str(s) for s in (names if names is not None else [""] * n)], dtype=object
+        )
+        return cls(
+            np.asarray(ids, dtype=object),
+            names,
+            num(priority, DEFAULT_PRIORITY),
+            num(visits_per_day, DEFAULT_VISITS_PER_DAY),
+            num(target_min_s, default_target_min_s),
+        )
 
 
 def priority_weight(priority: np.ndarray) -> np.ndarray:
@@ -440,18 +463,29 @@ def plan_from_visits_per_day(zones: ZoneInfo, shift_start: float, shift_end: flo
 SCHEDULE_FIELDS = ("day", "patrol", "seq", "zone_id", "arrive", "leave")
 
 
-def plan_from_schedule(schedule: pd.DataFrame, zones: ZoneInfo, shift_start: float, shift_end: float,
-                       now: float, timezone: str = DEFAULT_TIMEZONE) -> tuple[Plan, dict[str, int]]:
+def plan_from_schedule(
+    schedule: pd.DataFrame,
+    zones: ZoneInfo,
+    shift_start: float,
+    shift_end: float,
+    now: float,
+    timezone: str = DEFAULT_TIMEZONE,
+) -> tuple[Plan, dict[str, int]]:
     """A planpatrols SCHEDULE (day, patrol, seq, zone_id, arrive, leave as local date-times) to the
     plan of the shift: its stops overlapping [shift_start, shift_end], cut to it. Returns the plan
     and the rows left out, by reason."""
     missing = [f for f in ("zone_id", "arrive", "leave") if f not in schedule.columns]
     if missing:
-        raise ValueError(f"the schedule has no field {', '.join(missing)} (a planpatrols SCHEDULE has "
-                         f"{', '.join(SCHEDULE_FIELDS)})")
+        raise ValueError(
+            f"the schedule has no field {', '.join(missing)} (a planpatrols SCHEDULE has {', '.join(SCHEDULE_FIELDS)})"
+        )
     skipped: dict[str, int] = {}
-    zid = schedule["zone_id"].astype(object).where(schedule["zone_id"].notna(), None).map(
-        lambda v: None if v is None else str(v))
+    zid = (
+        schedule["zone_id"]
+        .astype(object)
+        .where(schedule["zone_id"].notna(), None)
+        .map(lambda v: None if v is None else str(v))
+    )
     index = pd.Index([str(z) for z in zones.ids])
     pos = index.get_indexer(zid.fillna("\0"))
     a = T.parse_times(schedule["arrive"].to_numpy(), timezone).seconds
@@ -494,8 +528,9 @@ def _clipped_minutes(area, a, b, n_areas, start, end) -> np.ndarray:
 def presence_between(visits: M.Visits, n_areas: int, start: float, end: float) -> np.ndarray:
     """Presence minutes per area within [start, end]: the union of counted visits, cut to it."""
     keep = ~visits.pass_through
-    return _clipped_minutes(*union_intervals(visits.area[keep], visits.entry[keep], visits.exit[keep]),
-                            n_areas, start, end)
+    return _clipped_minutes(
+        *union_intervals(visits.area[keep], visits.entry[keep], visits.exit[keep]), n_areas, start, end
+    )
 
 
 def shift_presence(engine: ShiftEngine, start: float, end: float) -> np.ndarray:
@@ -508,19 +543,38 @@ def shift_presence(engine: ShiftEngine, start: float, end: float) -> np.ndarray:
     first = v.entry[counted].min() if counted.any() else np.inf
     alone = pe < first
     out = _clipped_minutes(pa[alone], ps[alone], pe[alone], engine.n_areas, start, end)
-    merged = union_intervals(np.r_[pa[~alone], v.area[counted]], np.r_[ps[~alone], v.entry[counted]],
-                             np.r_[pe[~alone], v.exit[counted]])
+    merged = union_intervals(
+        np.r_[pa[~alone], v.area[counted]], np.r_[ps[~alone], v.entry[counted]], np.r_[pe[~alone], v.exit[counted]]
+    )
     return out + _clipped_minutes(*merged, engine.n_areas, start, end)
 
 
 BOARD_COLUMNS = (
-    "zone_id", "name", "priority", "due_score", "due", "minutes_since", "last_visit_end",
-    "presence_min", "planned_by_now_min", "planned_min", "planned_visits", "units_inside", "inside",
+    "zone_id",
+    "name",
+    "priority",
+    "due_score",
+    "due",
+    "minutes_since",
+    "last_visit_end",
+    "presence_min",
+    "planned_by_now_min",
+    "planned_min",
+    "planned_visits",
+    "units_inside",
+    "inside",
 )
 
 
-def zone_board(engine: ShiftEngine, zones: ZoneInfo, now: float, shift_start: float, shift_end: float,
-               plan: Plan | None = None, unit_names=None) -> pd.DataFrame:
+def zone_board(
+    engine: ShiftEngine,
+    zones: ZoneInfo,
+    now: float,
+    shift_start: float,
+    shift_end: float,
+    plan: Plan | None = None,
+    unit_names=None,
+) -> pd.DataFrame:
     """One row per zone, most due first.
 
     * ``minutes_since``: since the end of the last qualifying visit (counted, dwell >= the zone's
@@ -560,21 +614,23 @@ def zone_board(engine: ShiftEngine, zones: ZoneInfo, now: float, shift_start: fl
     for a, lab in zip(v.area[open_rows], labels):
         if lab not in inside[a]:
             inside[a].append(lab)
-    frame = pd.DataFrame({
-        "zone_id": zones.ids,
-        "name": zones.names,
-        "priority": zones.priority,
-        "due_score": score,
-        "due": due,
-        "minutes_since": minutes_since,
-        "last_visit_end": last,
-        "presence_min": shift_presence(engine, shift_start, now),
-        "planned_by_now_min": plan.minutes_by_now,
-        "planned_min": plan.minutes_total,
-        "planned_visits": plan.visits,
-        "units_inside": np.array([len(i) for i in inside], dtype=np.int64),
-        "inside": [", ".join(str(u) for u in sorted(i, key=str)) for i in inside],
-    })
+    frame = pd.DataFrame(
+        {
+            "zone_id": zones.ids,
+            "name": zones.names,
+            "priority": zones.priority,
+            "due_score": score,
+            "due": due,
+            "minutes_since": minutes_since,
+            "last_visit_end": last,
+            "presence_min": shift_presence(engine, shift_start, now),
+            "planned_by_now_min": plan.minutes_by_now,
+            "planned_min": plan.minutes_total,
+            "planned_visits": plan.visits,
+            "units_inside": np.array([len(i) for i in inside], dtype=np.int64),
+            "inside": [", ".join(str(u) for u in sorted(i, key=str)) for i in inside],
+        }
+    )
     frame["_order"] = np.arange(n)
     frame = frame.sort_values(["due_score", "priority", "_order"], ascending=[False, True, True], kind="stable")
     return frame.drop(columns="_order").reset_index(drop=True)

@@ -9,6 +9,7 @@ band edge counts as on the edge, so a median read back from an output rounded to
 Each zone may carry its own band (``target_min``/``target_max`` in minutes on the zone); where it
 has none, the run's band applies (``zone_band``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,7 @@ STATUS_ON = "on target"
 STATUS_ABOVE = "above target"
 STATUS_ORDER = (STATUS_NOT_VISITED, STATUS_BELOW, STATUS_ON, STATUS_ABOVE)
 #: what the panels and tables show for each status
-STATUS_SHORT = {STATUS_NOT_VISITED: "not visited", STATUS_BELOW: "below", STATUS_ON: "on target",
-                STATUS_ABOVE: "above"}
+STATUS_SHORT = {STATUS_NOT_VISITED: "not visited", STATUS_BELOW: "below", STATUS_ON: "on target", STATUS_ABOVE: "above"}
 
 #: seconds: a dwell or median this close to a band edge counts as on it
 TOLERANCE_S = 0.01

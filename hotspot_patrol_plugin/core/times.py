@@ -7,6 +7,7 @@ Values without an offset are wall-clock times in ``timezone``; in the autumn fal
 repeated times are resolved by each unit's ping order (pandas' ``ambiguous='infer'``), and a
 spring-forward time that does not exist is reported like any other bad value.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,12 @@ PROBLEM_TEXT = {
 EPOCH_MS_THRESHOLD = 1e11
 #: The unit of an epoch number, decided by its magnitude: each step of 1000 is the next unit
 #: (1e11 s, 1e14 ms, 1e17 µs are all the year 5138; the smaller unit is 1973 there).
-EPOCH_UNITS = ((1e11, 1.0, "seconds"), (1e14, 1e3, "milliseconds"), (1e17, 1e6, "microseconds"),
-               (np.inf, 1e9, "nanoseconds"))
+EPOCH_UNITS = (
+    (1e11, 1.0, "seconds"),
+    (1e14, 1e3, "milliseconds"),
+    (1e17, 1e6, "microseconds"),
+    (np.inf, 1e9, "nanoseconds"),
+)
 #: Times outside years 1-9999 cannot be written or shown: such a value is unparseable.
 LATEST_SECONDS = 253_402_300_799.0
 EARLIEST_SECONDS = -62_135_596_800.0
@@ -106,8 +111,10 @@ def plausibility_warning(seconds, now: float, what: str = "times") -> str:
         return ""
     example = float(ok[ok < PLAUSIBLE_FROM][0] if early else ok[ok > now + 366 * 86400.0][0])
     stamp = pd.Timestamp(example, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%M:%S")
-    return (f"{early + late:,} of {len(ok):,} {what} fall {'before 1990' if early else 'more than a year ahead'} "
-            f"(e.g. {stamp} UTC): check that the time field holds times, not numbers of another kind.")
+    return (
+        f"{early + late:,} of {len(ok):,} {what} fall {'before 1990' if early else 'more than a year ahead'} "
+        f"(e.g. {stamp} UTC): check that the time field holds times, not numbers of another kind."
+    )
 
 
 def _to_seconds(index: pd.DatetimeIndex) -> np.ndarray:
@@ -130,9 +137,7 @@ def _parse_iso(text: pd.Series, utc: bool) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(parsed)
 
 
-def localize(
-    wall: pd.DatetimeIndex, timezone: str, group: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray]:
+def localize(wall: pd.DatetimeIndex, timezone: str, group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Wall-clock times in ``timezone`` to UTC seconds; returns (seconds, problem codes).
 
     ``group`` (one code per value, e.g. the unit) decides whose ping order resolves the repeated
@@ -152,8 +157,9 @@ def _both_readings(wall: pd.DatetimeIndex, timezone: str) -> tuple[np.ndarray, n
     return _to_seconds(as_dst), _to_seconds(as_std)
 
 
-def _resolve(wall: pd.DatetimeIndex, seconds: np.ndarray, seconds_std: np.ndarray, timezone: str,
-             group: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def _resolve(
+    wall: pd.DatetimeIndex, seconds: np.ndarray, seconds_std: np.ndarray, timezone: str, group: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Seconds and problems from both readings: the repeated hour settled by each group's order."""
     n = len(wall)
     problem = np.zeros(n, dtype=np.int8)
@@ -180,8 +186,9 @@ def _resolve(wall: pd.DatetimeIndex, seconds: np.ndarray, seconds_std: np.ndarra
     return seconds, problem
 
 
-def decide_date_order(first: np.ndarray, second: np.ndarray, first_len: np.ndarray, requested: str = "auto",
-                      weights=None):
+def decide_date_order(
+    first: np.ndarray, second: np.ndarray, first_len: np.ndarray, requested: str = "auto", weights=None
+):
     """(order, note) for numeric dates a/b/c. A year-first date starts with 4 digits. Otherwise
     day-first is proven by a first part above 12, month-first by a second part above 12; when the
     data prove neither, day-first (the UK convention) is used and the note says it was not proven."""
@@ -211,8 +218,10 @@ def _numeric_dates_to_iso(text: pd.Series, requested: str, weights=None):
     year = np.where(year < 100, year + 2000, year)
     ok = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
     stamp = pd.Series(
-        pd.Series(year).astype("Int64").astype(str).str.zfill(4).to_numpy() + "-"
-        + pd.Series(month).astype("Int64").astype(str).str.zfill(2).to_numpy() + "-"
+        pd.Series(year).astype("Int64").astype(str).str.zfill(4).to_numpy()
+        + "-"
+        + pd.Series(month).astype("Int64").astype(str).str.zfill(2).to_numpy()
+        + "-"
         + pd.Series(day).astype("Int64").astype(str).str.zfill(2).to_numpy(),
         index=text.index,
     )
@@ -244,7 +253,8 @@ def parse_times(values, timezone: str = DEFAULT_TIMEZONE, group=None, date_order
         if first.naive.any():  # each distinct wall-clock time put into the time zone once
             dst, std = np.full(len(arr) + 1, np.nan), np.full(len(arr) + 1, np.nan)
             dst[:-1][first.naive], std[:-1][first.naive] = _both_readings(
-                pd.DatetimeIndex(first.wall[first.naive]), timezone)
+                pd.DatetimeIndex(first.wall[first.naive]), timezone
+            )
             pick = np.where(codes >= 0, codes, len(arr))
             readings = dst[pick], std[pick]
         first = first.take(codes)
@@ -321,8 +331,12 @@ def _parse_values(arr: np.ndarray, date_order: str, weights) -> _Values:
         naive[fast.ok] = True
     rest = todo & ~fast.ok
     if rest.any():
-        slow = _general_parse(text[rest].str.strip(), date_order if order is None else order,
-                              None if weights is None else weights[rest], units)
+        slow = _general_parse(
+            text[rest].str.strip(),
+            date_order if order is None else order,
+            None if weights is None else weights[rest],
+            units,
+        )
         seconds[rest] = slow.seconds
         wall[rest] = slow.wall
         naive[rest] = slow.naive
@@ -410,10 +424,14 @@ def decide_date_order_counts(day: int, month: int) -> tuple[str, str]:
     if month and not day:
         return "month-first", f"dates are month-first: {month:,} have a second number above 12"
     if day and month:
-        return "day-first", (f"dates are mixed: {day:,} look day-first and {month:,} month-first; read "
-                             "day-first, the others are reported as unparseable (set DATE_ORDER to choose)")
-    return "day-first", ("dates could not be proven day- or month-first (no day above 12); read "
-                         "day-first, the UK convention (set DATE_ORDER if they are month-first)")
+        return "day-first", (
+            f"dates are mixed: {day:,} look day-first and {month:,} month-first; read "
+            "day-first, the others are reported as unparseable (set DATE_ORDER to choose)"
+        )
+    return "day-first", (
+        "dates could not be proven day- or month-first (no day above 12); read "
+        "day-first, the UK convention (set DATE_ORDER if they are month-first)"
+    )
 
 
 @dataclass
@@ -442,8 +460,9 @@ def _general_parse(text: pd.Series, date_order: str, weights=None, units=None) -
     order, note = None, ""
     numeric_date = todo & text.str.match(r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4}|^\d{1,2}-\d{1,2}-\d{2,4}").to_numpy()
     if numeric_date.any():
-        iso, order, note = _numeric_dates_to_iso(text[numeric_date], date_order,
-                                                 None if weights is None else weights[numeric_date])
+        iso, order, note = _numeric_dates_to_iso(
+            text[numeric_date], date_order, None if weights is None else weights[numeric_date]
+        )
         text = text.copy()
         text[numeric_date] = iso
     has_offset = todo & text.str.contains(_OFFSET_RE, regex=True).to_numpy()

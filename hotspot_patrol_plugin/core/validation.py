@@ -13,6 +13,7 @@ Zone checks: missing or invalid geometry (e.g. a self-intersecting boundary), mi
 Waypoint checks: missing or duplicate ``waypoint_id``, a waypoint outside every zone, a stored
 ``zone_id`` that disagrees with the zone the waypoint lies in.
 """
+
 from __future__ import annotations
 
 import re
@@ -115,6 +116,7 @@ class Report:
 
 
 # --- small helpers -------------------------------------------------------------------------------
+
 
 def text(value) -> Optional[str]:
     """A stripped string, or None for NULL/empty (QGIS NULLs arrive as None here)."""
@@ -242,6 +244,7 @@ def _usable(geom) -> bool:
 
 # --- zones ---------------------------------------------------------------------------------------
 
+
 def check_zones(zones: list[Zone], limits: Limits = Limits()) -> list[Problem]:
     problems: list[Problem] = []
     by_id: dict[str, list[Zone]] = defaultdict(list)
@@ -250,42 +253,81 @@ def check_zones(zones: list[Zone], limits: Limits = Limits()) -> list[Problem]:
         zid = text(z.zone_id)
         here = _bounds(z.geometry)
         if zid is None:
-            problems.append(Problem(
-                MISSING_ID, ERROR, (z.key,), f"{label[0].upper()}{label[1:]} has no zone_id.",
-                "Fill in a unique id such as HS-007: visits and coverage are reported by zone id.", here))
+            problems.append(
+                Problem(
+                    MISSING_ID,
+                    ERROR,
+                    (z.key,),
+                    f"{label[0].upper()}{label[1:]} has no zone_id.",
+                    "Fill in a unique id such as HS-007: visits and coverage are reported by zone id.",
+                    here,
+                )
+            )
         else:
             by_id[zid].append(z)
         if text(z.name) is None:
-            problems.append(Problem(
-                MISSING_NAME, WARNING, (z.key,), f"{label} has no name.",
-                "Give it a name officers recognise on a briefing, e.g. “Market St / bus station”.", here))
+            problems.append(
+                Problem(
+                    MISSING_NAME,
+                    WARNING,
+                    (z.key,),
+                    f"{label} has no name.",
+                    "Give it a name officers recognise on a briefing, e.g. “Market St / bus station”.",
+                    here,
+                )
+            )
         tmin, tmax = number(z.target_min), number(z.target_max)
         if tmin is not None and tmax is not None and tmin > tmax:
-            problems.append(Problem(
-                TARGET_BAND, ERROR, (z.key,),
-                f"{label}: target_min ({tmin:g} min) is above target_max ({tmax:g} min).",
-                "Swap the two values; the Koper curve suggests visits of 10–15 minutes.", here))
+            problems.append(
+                Problem(
+                    TARGET_BAND,
+                    ERROR,
+                    (z.key,),
+                    f"{label}: target_min ({tmin:g} min) is above target_max ({tmax:g} min).",
+                    "Swap the two values; the Koper curve suggests visits of 10–15 minutes.",
+                    here,
+                )
+            )
         prio = number(z.priority)
         lo, hi = PRIORITY_RANGE_LIMITS
         if prio is not None and not lo <= prio <= hi:
-            problems.append(Problem(
-                PRIORITY_RANGE, WARNING, (z.key,), f"{label}: priority {prio:g} is outside {lo}–{hi}.",
-                f"Use {lo} (highest) to {hi} (lowest).", here))
+            problems.append(
+                Problem(
+                    PRIORITY_RANGE,
+                    WARNING,
+                    (z.key,),
+                    f"{label}: priority {prio:g} is outside {lo}–{hi}.",
+                    f"Use {lo} (highest) to {hi} (lowest).",
+                    here,
+                )
+            )
         for name, value in (("active_from", z.active_from), ("active_to", z.active_to)):
             t = text(value)
             if t is not None and not _TIME.match(t):
-                problems.append(Problem(
-                    ACTIVE_TIME, ERROR, (z.key,), f"{label}: {name} “{t}” is not a time of day.",
-                    "Write it as HH:MM (24-hour clock, e.g. 18:30), or leave it empty for all day.", here))
+                problems.append(
+                    Problem(
+                        ACTIVE_TIME,
+                        ERROR,
+                        (z.key,),
+                        f"{label}: {name} “{t}” is not a time of day.",
+                        "Write it as HH:MM (24-hour clock, e.g. 18:30), or leave it empty for all day.",
+                        here,
+                    )
+                )
         problems.extend(_geometry_problems(z, label, limits))
 
     for zid, group in sorted(by_id.items()):
         if len(group) > 1:
-            problems.append(Problem(
-                DUPLICATE_ID, ERROR, tuple(z.key for z in group),
-                f"zone_id {zid} is used by {len(group)} zones.",
-                "Zone ids must be unique, or their visits are mixed up: rename all but one.",
-                _union_bounds([z.geometry for z in group])))
+            problems.append(
+                Problem(
+                    DUPLICATE_ID,
+                    ERROR,
+                    tuple(z.key for z in group),
+                    f"zone_id {zid} is used by {len(group)} zones.",
+                    "Zone ids must be unique, or their visits are mixed up: rename all but one.",
+                    _union_bounds([z.geometry for z in group]),
+                )
+            )
     problems.extend(_overlaps(zones, limits))
     return _sorted(problems)
 
@@ -293,30 +335,51 @@ def check_zones(zones: list[Zone], limits: Limits = Limits()) -> list[Problem]:
 def _geometry_problems(z: Zone, label: str, limits: Limits) -> list[Problem]:
     g = z.geometry
     if g is None or shapely.is_empty(g):
-        return [Problem(NO_GEOMETRY, ERROR, (z.key,), f"{label} has no geometry.",
-                        "Delete it, or draw its outline again.", None)]
+        return [
+            Problem(
+                NO_GEOMETRY, ERROR, (z.key,), f"{label} has no geometry.", "Delete it, or draw its outline again.", None
+            )
+        ]
     if not shapely.is_valid(g):
         words, where = invalid_reason(g)
         at = _bounds(shapely.Point(where), pad=10.0) if where else _bounds(g)
-        return [Problem(
-            INVALID_GEOMETRY, ERROR, (z.key,), f"{label} is invalid: {words}.",
-            "Move the vertex so the edges no longer cross (Vertex tool), or run Vector ▸ Geometry "
-            "Tools ▸ Fix Geometries.", at)]
+        return [
+            Problem(
+                INVALID_GEOMETRY,
+                ERROR,
+                (z.key,),
+                f"{label} is invalid: {words}.",
+                "Move the vertex so the edges no longer cross (Vertex tool), or run Vector ▸ Geometry "
+                "Tools ▸ Fix Geometries.",
+                at,
+            )
+        ]
     out = []
     width = minimum_width(g)
     if width < limits.min_width_m:
-        out.append(Problem(
-            TOO_SMALL, WARNING, (z.key,),
-            f"{label} is only {width:.0f} m across (GPS needs at least {limits.min_width_m:g} m).",
-            "GPS fixes scatter by 5–15 m: widen the zone, or record the place as a waypoint instead.",
-            _bounds(g, pad=limits.min_width_m)))
+        out.append(
+            Problem(
+                TOO_SMALL,
+                WARNING,
+                (z.key,),
+                f"{label} is only {width:.0f} m across (GPS needs at least {limits.min_width_m:g} m).",
+                "GPS fixes scatter by 5–15 m: widen the zone, or record the place as a waypoint instead.",
+                _bounds(g, pad=limits.min_width_m),
+            )
+        )
     area = float(shapely.area(g))
     if area > limits.max_area_m2:
-        out.append(Problem(
-            TOO_LARGE, WARNING, (z.key,),
-            f"{label} covers {format_area(area)} (limit {format_area(limits.max_area_m2)}).",
-            "Hot spots are street segments or small places (~50–300 m across): draw the actual hot "
-            "spots, or raise the limit in Settings ▸ Options ▸ Hotspot Patrol.", _bounds(g)))
+        out.append(
+            Problem(
+                TOO_LARGE,
+                WARNING,
+                (z.key,),
+                f"{label} covers {format_area(area)} (limit {format_area(limits.max_area_m2)}).",
+                "Hot spots are street segments or small places (~50–300 m across): draw the actual hot "
+                "spots, or raise the limit in Settings ▸ Options ▸ Hotspot Patrol.",
+                _bounds(g),
+            )
+        )
     return out
 
 
@@ -335,15 +398,22 @@ def _overlaps(zones: list[Zone], limits: Limits) -> list[Problem]:
         if area <= limits.overlap_tolerance_m2:
             continue  # shared edges and slivers
         a, b = usable[i], usable[j]
-        out.append(Problem(
-            OVERLAP, WARNING, (a.key, b.key),
-            f"{zone_label(a)} and {zone_label(b)} overlap by {format_area(area)}.",
-            "Time spent in the shared area counts for both zones: move the shared edge (turn on "
-            "snapping), or merge the two zones.", _bounds(common)))
+        out.append(
+            Problem(
+                OVERLAP,
+                WARNING,
+                (a.key, b.key),
+                f"{zone_label(a)} and {zone_label(b)} overlap by {format_area(area)}.",
+                "Time spent in the shared area counts for both zones: move the shared edge (turn on "
+                "snapping), or merge the two zones.",
+                _bounds(common),
+            )
+        )
     return out
 
 
 # --- waypoints -----------------------------------------------------------------------------------
+
 
 def check_waypoints(waypoints: list[Waypoint], zones: list[Zone]) -> list[Problem]:
     problems: list[Problem] = []
@@ -354,32 +424,65 @@ def check_waypoints(waypoints: list[Waypoint], zones: list[Zone]) -> list[Proble
         wid = text(w.waypoint_id)
         here = _bounds(w.geometry, pad=25.0)
         if wid is None:
-            problems.append(Problem(
-                MISSING_ID, WARNING, (w.key,), f"{label[0].upper()}{label[1:]} has no waypoint_id.",
-                "Fill in a unique id such as WP-004: waypoint visits are reported by it.", here))
+            problems.append(
+                Problem(
+                    MISSING_ID,
+                    WARNING,
+                    (w.key,),
+                    f"{label[0].upper()}{label[1:]} has no waypoint_id.",
+                    "Fill in a unique id such as WP-004: waypoint visits are reported by it.",
+                    here,
+                )
+            )
         else:
             by_id[wid].append(w)
         if w.geometry is None or shapely.is_empty(w.geometry):
-            problems.append(Problem(NO_GEOMETRY, ERROR, (w.key,), f"{label} has no location.",
-                                    "Delete it, or add it again by clicking the map.", None))
+            problems.append(
+                Problem(
+                    NO_GEOMETRY,
+                    ERROR,
+                    (w.key,),
+                    f"{label} has no location.",
+                    "Delete it, or add it again by clicking the map.",
+                    None,
+                )
+            )
             continue
         if inside is None:
-            problems.append(Problem(
-                OUTSIDE_ZONES, WARNING, (w.key,), f"{label} lies outside every zone.",
-                "Move it into its zone, or draw a zone around it; its own visits are still counted.",
-                here))
+            problems.append(
+                Problem(
+                    OUTSIDE_ZONES,
+                    WARNING,
+                    (w.key,),
+                    f"{label} lies outside every zone.",
+                    "Move it into its zone, or draw a zone around it; its own visits are still counted.",
+                    here,
+                )
+            )
         elif inside is not None and text(w.zone_id) != inside:
             stored = text(w.zone_id) or "no zone_id"
-            problems.append(Problem(
-                WRONG_ZONE, WARNING, (w.key,), f"{label} has {stored} but lies in {inside}.",
-                "Use “Assign zones” to set every waypoint's zone_id from its location.", here))
+            problems.append(
+                Problem(
+                    WRONG_ZONE,
+                    WARNING,
+                    (w.key,),
+                    f"{label} has {stored} but lies in {inside}.",
+                    "Use “Assign zones” to set every waypoint's zone_id from its location.",
+                    here,
+                )
+            )
     for wid, group in sorted(by_id.items()):
         if len(group) > 1:
-            problems.append(Problem(
-                DUPLICATE_ID, ERROR, tuple(w.key for w in group),
-                f"waypoint_id {wid} is used by {len(group)} waypoints.",
-                "Waypoint ids must be unique: rename all but one.",
-                _union_bounds([w.geometry for w in group], pad=25.0)))
+            problems.append(
+                Problem(
+                    DUPLICATE_ID,
+                    ERROR,
+                    tuple(w.key for w in group),
+                    f"waypoint_id {wid} is used by {len(group)} waypoints.",
+                    "Waypoint ids must be unique: rename all but one.",
+                    _union_bounds([w.geometry for w in group], pad=25.0),
+                )
+            )
     return _sorted(problems)
 
 
@@ -388,8 +491,12 @@ def _union_bounds(geoms, pad: float = 0.0) -> Optional[Bounds]:
     if not boxes:
         return None
     a = np.asarray(boxes)
-    return (float(a[:, 0].min()) - pad, float(a[:, 1].min()) - pad,
-            float(a[:, 2].max()) + pad, float(a[:, 3].max()) + pad)
+    return (
+        float(a[:, 0].min()) - pad,
+        float(a[:, 1].min()) - pad,
+        float(a[:, 2].max()) + pad,
+        float(a[:, 3].max()) + pad,
+    )
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

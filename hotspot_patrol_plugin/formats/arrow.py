@@ -1,4 +1,5 @@
 """GDAL's Arrow stream decoded with numpy: fixed-width text to str objects, WKB points to x and y."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +9,9 @@ def _decode(raw: np.ndarray) -> np.ndarray:
     """Arrow bytes to str objects (None for empty); few distinct values (unit ids) decode once each."""
     codes, uniques = _byte_codes(raw)
     if len(uniques) * 4 < len(raw):
-        text = np.array([bytes(u).rstrip(b"\0").decode("utf-8", "replace") or None for u in uniques] + [None],
-                        dtype=object)
+        text = np.array(
+            [bytes(u).rstrip(b"\0").decode("utf-8", "replace") or None for u in uniques] + [None], dtype=object
+        )
         return text[codes]
     out = np.char.decode(raw, "utf-8", "replace").astype(object)
     out[out == ""] = None

@@ -15,6 +15,7 @@ runs in C over a few packed parameters built with numpy:
 
 The R-tree is then written directly into SQLite's R*Tree shadow tables (STR packing).
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -24,8 +25,14 @@ import numpy as np
 import pandas as pd
 
 #: (name, OGR type name) of the columns; values are given as numpy/pandas columns in the same order
-KINDS = {"string": "OFTString", "int": "OFTInteger64", "int32": "OFTInteger", "real": "OFTReal",
-         "datetime": "OFTDateTime", "utc": "OFTDateTime"}  # utc: UTC seconds, written as ISO text
+KINDS = {
+    "string": "OFTString",
+    "int": "OFTInteger64",
+    "int32": "OFTInteger",
+    "real": "OFTReal",
+    "datetime": "OFTDateTime",
+    "utc": "OFTDateTime",
+}  # utc: UTC seconds, written as ISO text
 #: text labels up to this many UTF-8 bytes are packed at a fixed width, longer ones use a table
 FIXED_TEXT_MAX = 64
 ISO_WIDTH = 24  # YYYY-MM-DDTHH:MM:SS.sssZ
@@ -34,8 +41,18 @@ ISO_WIDTH = 24  # YYYY-MM-DDTHH:MM:SS.sssZ
 def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> np.ndarray:
     """GeoPackage blobs of 2D points: 'GP', version 0, flags 0b00000001 (little-endian, no
     envelope), srs_id, then a little-endian WKB point; an empty point where x or y is NaN."""
-    rec = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"),
-                    ("order", "u1"), ("wkb_type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+    rec = np.dtype(
+        [
+            ("magic", "S2"),
+            ("version", "u1"),
+            ("flags", "u1"),
+            ("srs", "<i4"),
+            ("order", "u1"),
+            ("wkb_type", "<u4"),
+            ("x", "<f8"),
+            ("y", "<f8"),
+        ]
+    )
     out = np.empty(len(x), dtype=rec)
     out["magic"], out["version"], out["srs"] = b"GP", 0, srs_id
     empty = ~(np.isfinite(x) & np.isfinite(y))
@@ -98,7 +115,7 @@ _TABLES: dict = {}
 def _digit_table(width: int) -> np.ndarray:
     """(10**width, width) ASCII digits of 0 .. 10**width - 1, zero-padded."""
     if width not in _TABLES:
-        v = np.arange(10 ** width)
+        v = np.arange(10**width)
         _TABLES[width] = np.stack([48 + v // 10 ** (width - 1 - k) % 10 for k in range(width)], axis=1).astype(np.uint8)
     return _TABLES[width]
 
@@ -130,8 +147,8 @@ def _put_digits(out: np.ndarray, col: int, value: np.ndarray, width: int) -> Non
     end = col + width
     while end > col:
         step = min(4, end - col)
-        v, group = np.divmod(v, 10 ** step)
-        out[:, end - step:end] = _digit_table(step)[group]
+        v, group = np.divmod(v, 10**step)
+        out[:, end - step : end] = _digit_table(step)[group]
         end -= step
 
 
@@ -156,8 +173,18 @@ def destination(dest: str, default_layer: str) -> tuple[str, str, bool]:
     return path, layer or default_layer, not layer
 
 
-def write_points(path: str, layer: str, crs_wkt: str, x, y, columns: list[tuple[str, str, object]],
-                 chunk: int = 500_000, feedback=None, progress=(0.0, 100.0), replace: bool = False) -> int:
+def write_points(
+    path: str,
+    layer: str,
+    crs_wkt: str,
+    x,
+    y,
+    columns: list[tuple[str, str, object]],
+    chunk: int = 500_000,
+    feedback=None,
+    progress=(0.0, 100.0),
+    replace: bool = False,
+) -> int:
     """Write a new point layer ``layer`` to ``path`` (created or added to). ``columns`` are
     (name, kind, values) with kind in KINDS or "bool"; values: arrays (or pandas Categoricals)
     of the same length as x. ``replace``: the run asked for exactly this file, which is not one
@@ -165,20 +192,55 @@ def write_points(path: str, layer: str, crs_wkt: str, x, y, columns: list[tuple[
     first. Otherwise only the layer ``layer`` is replaced and the file's other layers stay."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     finite = np.isfinite(x) & np.isfinite(y)
-    return _write(path, layer, crs_wkt, "point", columns, len(x), _PointGeometry(x, y),
-                  (x, x, y, y), finite, chunk, feedback, progress, replace)
+    return _write(
+        path,
+        layer,
+        crs_wkt,
+        "point",
+        columns,
+        len(x),
+        _PointGeometry(x, y),
+        (x, x, y, y),
+        finite,
+        chunk,
+        feedback,
+        progress,
+        replace,
+    )
 
 
-def write_lines(path: str, layer: str, crs_wkt: str, wkb: list, bounds: np.ndarray,
-                columns: list[tuple[str, str, object]], chunk: int = 200_000, feedback=None,
-                progress=(0.0, 100.0), geometry: str = "linestring", replace: bool = False) -> int:
+def write_lines(
+    path: str,
+    layer: str,
+    crs_wkt: str,
+    wkb: list,
+    bounds: np.ndarray,
+    columns: list[tuple[str, str, object]],
+    chunk: int = 200_000,
+    feedback=None,
+    progress=(0.0, 100.0),
+    geometry: str = "linestring",
+    replace: bool = False,
+) -> int:
     """Write a new line (or, with ``geometry="polygon"``, polygon) layer from WKB geometries;
     ``bounds`` is (n, 4): minx, miny, maxx, maxy. ``replace`` as for ``write_points``."""
     bounds = np.asarray(bounds, float).reshape(-1, 4)
     finite = np.all(np.isfinite(bounds), axis=1)
-    return _write(path, layer, crs_wkt, geometry, columns, len(wkb), _WkbGeometry(wkb),
-                  (bounds[:, 0], bounds[:, 2], bounds[:, 1], bounds[:, 3]), finite, chunk, feedback, progress,
-                  replace)
+    return _write(
+        path,
+        layer,
+        crs_wkt,
+        geometry,
+        columns,
+        len(wkb),
+        _WkbGeometry(wkb),
+        (bounds[:, 0], bounds[:, 2], bounds[:, 1], bounds[:, 3]),
+        finite,
+        chunk,
+        feedback,
+        progress,
+        replace,
+    )
 
 
 class OutputError(Exception):
@@ -232,7 +294,7 @@ class _PointGeometry:
         raw = point_blobs(self.x[lo:hi], self.y[lo:hi], srs_id)
         width = raw.shape[1]
         data = raw.tobytes()
-        return [data[i:i + width] for i in range(0, len(data), width)]
+        return [data[i : i + width] for i in range(0, len(data), width)]
 
     def sql(self, srs_id: int, lo: int, hi: int, chunk: _Statement) -> str:
         raw = point_blobs(self.x[lo:hi], self.y[lo:hi], srs_id)
@@ -284,7 +346,7 @@ class _Statement:
         else:
             return None
         m = np.zeros(len(values), dtype=np.int64)
-        m[finite] = np.rint(v * 10.0 ** k).astype(np.int64)
+        m[finite] = np.rint(v * 10.0**k).astype(np.int64)
         if finite.all():
             number = self.digits(m)
         else:
@@ -292,9 +354,10 @@ class _Statement:
             m[~finite] = (int(m[finite].max()) if finite.any() else 0) + 1  # a sentinel: NULL
             data, width, low = _digits(m)
             sentinel = int(m[~finite][0]) - low
-            number = (f"(NULLIF(CAST(substr({self.bind(data)}, key * {width} + 1, {width}) AS INTEGER), "
-                      f"{sentinel}) + {low})")
-        return f"({number} / {float(10 ** k)!r})"
+            number = (
+                f"(NULLIF(CAST(substr({self.bind(data)}, key * {width} + 1, {width}) AS INTEGER), {sentinel}) + {low})"
+            )
+        return f"({number} / {float(10**k)!r})"
 
 
 class _Text:
@@ -304,8 +367,11 @@ class _Text:
         if isinstance(values, pd.Categorical):
             codes, labels = np.asarray(values.codes), list(values.categories)  # small ints: kept as they are
         else:
-            arr = values if isinstance(values, np.ndarray) and values.dtype == object else \
-                np.asarray(values, dtype=object)
+            arr = (
+                values
+                if isinstance(values, np.ndarray) and values.dtype == object
+                else np.asarray(values, dtype=object)
+            )
             codes, uniques = pd.factorize(arr, use_na_sentinel=True)
             labels = list(uniques)
         self.codes = codes
@@ -322,7 +388,7 @@ class _Text:
             table = np.full((len(encoded) + 1, self.width), ord(" "), dtype=np.uint8)
             lead = 1 if self.missing else 0
             for i, e in enumerate(encoded):
-                table[i, lead:lead + len(e)] = np.frombuffer(e, dtype=np.uint8)
+                table[i, lead : lead + len(e)] = np.frombuffer(e, dtype=np.uint8)
                 if lead:
                     table[i, 0] = ord("=")
             self.table = table  # the last row (code -1) is the missing value
@@ -342,8 +408,10 @@ class _Text:
         if not self.missing:
             cut = f"CAST(substr({blob}, key * {w} + 1, {w}) AS TEXT)"
             return f"rtrim({cut}, ' ')" if self.padded else cut
-        return (f"CASE WHEN substr({blob}, key * {w} + 1, 1) = x'3d' "
-                f"THEN rtrim(CAST(substr({blob}, key * {w} + 2, {w - 1}) AS TEXT), ' ') END")
+        return (
+            f"CASE WHEN substr({blob}, key * {w} + 1, 1) = x'3d' "
+            f"THEN rtrim(CAST(substr({blob}, key * {w} + 2, {w - 1}) AS TEXT), ' ') END"
+        )
 
     def values(self, lo: int, hi: int) -> list:
         """Python values of a chunk, for the executemany fallback."""
@@ -377,8 +445,7 @@ def _json_ok(con) -> bool:
         return False
 
 
-def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chunk, feedback, progress,
-           replace=False):
+def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chunk, feedback, progress, replace=False):
     from osgeo import gdal, ogr, osr
 
     gdal.UseExceptions()
@@ -388,7 +455,12 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
     ds = _open_for_writing(path, replace)
     if ds.GetLayerByName(layer) is not None:
         ds.DeleteLayer(layer)
-    gtype = {"point": ogr.wkbPoint, "linestring": ogr.wkbLineString, "multilinestring": ogr.wkbMultiLineString, "polygon": ogr.wkbPolygon}[geometry]
+    gtype = {
+        "point": ogr.wkbPoint,
+        "linestring": ogr.wkbLineString,
+        "multilinestring": ogr.wkbMultiLineString,
+        "polygon": ogr.wkbPolygon,
+    }[geometry]
     lyr = ds.CreateLayer(layer, srs, gtype, options=["SPATIAL_INDEX=YES", "GEOMETRY_NAME=geom", "FID=fid"])
     for name, kind, _ in columns:
         defn = ogr.FieldDefn(name, ogr.OFTInteger if kind == "bool" else getattr(ogr, KINDS[kind]))
@@ -399,13 +471,19 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
     con = sqlite3.connect(path)
     try:
         srs_id = con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()[0]
-        for pragma in ("synchronous=OFF", "journal_mode=MEMORY", "temp_store=MEMORY", "cache_size=-262144",
-                       "locking_mode=EXCLUSIVE"):
+        for pragma in (
+            "synchronous=OFF",
+            "journal_mode=MEMORY",
+            "temp_store=MEMORY",
+            "cache_size=-262144",
+            "locking_mode=EXCLUSIVE",
+        ):
             con.execute(f"PRAGMA {pragma}")
         # GDAL's triggers (feature count, R-tree upkeep) would run per row and need GDAL's SQL
         # functions: drop them for the load, fill the R-tree directly, then put them back
         triggers = con.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name = ?", (layer,)).fetchall()
+            "SELECT name, sql FROM sqlite_master WHERE type='trigger' AND tbl_name = ?", (layer,)
+        ).fetchall()
         for name, _ in triggers:
             con.execute(f'DROP TRIGGER "{name}"')
         prepared = [_prepare(kind, values, i, con) for i, (_, kind, values) in enumerate(columns)]
@@ -438,8 +516,9 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
                 else:
                     marks = ", ".join("?" * (len(columns) + 1))
                     cols = [_plain(kind, values, p, lo, hi) for (_, kind, values), p in zip(columns, prepared)]
-                    con.executemany(f'INSERT INTO "{layer}" ({names}) VALUES ({marks})',
-                                    zip(geom.blobs(srs_id, lo, hi), *cols))
+                    con.executemany(
+                        f'INSERT INTO "{layer}" ({names}) VALUES ({marks})', zip(geom.blobs(srs_id, lo, hi), *cols)
+                    )
                 inserted = hi
                 if feedback is not None:
                     if feedback.isCanceled():
@@ -460,8 +539,10 @@ def _write(path, layer, crs_wkt, geometry, columns, n, geom, boxes, finite, chun
         _run(con, statements)
         del statements
         if len(ids):
-            con.execute("UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
-                        (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()), layer))
+            con.execute(
+                "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=? WHERE table_name=?",
+                (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()), layer),
+            )
         con.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE table_name = ?", (n, layer))
         for _, sql_text in triggers:
             con.execute(sql_text)
@@ -487,8 +568,11 @@ def _select(geom, srs_id, columns, prepared, lo, hi) -> tuple[str, dict]:
     st = _Statement()
     exprs = [geom.sql(srs_id, lo, hi, st)]
     # reals: as scaled integers when they have few decimals (sensor readings), else through JSON
-    short = {i: st.decimals(p[lo:hi]) for i, ((_, kind, _), p) in enumerate(zip(columns, prepared))
-             if kind == "real" and p is not None}
+    short = {
+        i: st.decimals(p[lo:hi])
+        for i, ((_, kind, _), p) in enumerate(zip(columns, prepared))
+        if kind == "real" and p is not None
+    }
     reals = [i for i, expr in short.items() if expr is None]
     for i, ((_, kind, _), p) in enumerate(zip(columns, prepared)):
         if kind in ("string", "datetime"):
@@ -508,8 +592,7 @@ def _select(geom, srs_id, columns, prepared, lo, hi) -> tuple[str, dict]:
         else:
             exprs.append(st.digits(p[lo:hi]))
     # the rows are driven by one JSON array: the real columns, or zeros when there are none
-    drive = _json_numbers([prepared[i][lo:hi] for i in reals]) if reals else \
-        "[" + ",".join("0" * (hi - lo)) + "]"
+    drive = _json_numbers([prepared[i][lo:hi] for i in reals]) if reals else "[" + ",".join("0" * (hi - lo)) + "]"
     return f"SELECT {', '.join(exprs)} FROM json_each({st.bind(drive)})", st.params
 
 
@@ -561,7 +644,7 @@ def _str_groups(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     edges = np.quantile(cx[::step], np.linspace(0, 1, slices + 1)[1:-1])
     slice_of = np.searchsorted(edges, cx, side="right").astype(np.int64)
     low, high = float(cy.min()), float(cy.max())
-    scale = (2.0 ** 32 - 1) / (high - low) if high > low else 0.0
+    scale = (2.0**32 - 1) / (high - low) if high > low else 0.0
     key = (slice_of << 32) | ((cy - low) * scale).astype(np.int64)
     return np.argsort(key)
 
@@ -631,9 +714,9 @@ def rtree_statements(table: str, ids: np.ndarray, minx, maxx, miny, maxy, json_o
         cells = nodes["cells"]
         whole = len(ids_l) // RTREE_MAXCELLS * RTREE_MAXCELLS
         for name, values in (("id", ids_l), ("minx", mnx), ("maxx", mxx), ("miny", mny), ("maxy", mxy)):
-            cells[name][:whole // RTREE_MAXCELLS] = values[:whole].reshape(-1, RTREE_MAXCELLS)
+            cells[name][: whole // RTREE_MAXCELLS] = values[:whole].reshape(-1, RTREE_MAXCELLS)
             if whole < len(ids_l):
-                cells[name][-1, :len(ids_l) - whole] = values[whole:]
+                cells[name][-1, : len(ids_l) - whole] = values[whole:]
         levels[lvl] = None  # this level's arrays are in the node blobs now
         node_numbers = number[lvl]
         statements += _node_statements(f'"{table}_node"', int(node_numbers[0]), nodes, json_ok)
@@ -641,34 +724,47 @@ def rtree_statements(table: str, ids: np.ndarray, minx, maxx, miny, maxy, json_o
         if lvl == 0:  # in the order of the ids given (ascending for a new table): appends
             leaf = np.empty(len(leaf_order), dtype=np.int64)
             leaf[leaf_order] = node_numbers[node_of]
-            statements += _pair_statements(f'"{table}_rowid" (rowid, nodeno)', np.asarray(ids, np.int64), leaf,
-                                           json_ok)
+            statements += _pair_statements(f'"{table}_rowid" (rowid, nodeno)', np.asarray(ids, np.int64), leaf, json_ok)
         else:
-            statements.append((f'INSERT INTO "{table}_parent" VALUES (?, ?)',
-                               list(zip(ids_l.tolist(), node_numbers[node_of].tolist())), True))
+            statements.append(
+                (
+                    f'INSERT INTO "{table}_parent" VALUES (?, ?)',
+                    list(zip(ids_l.tolist(), node_numbers[node_of].tolist())),
+                    True,
+                )
+            )
     return statements
 
 
-def _node_statements(target: str, first_number: int, nodes: np.ndarray, json_ok: bool,
-                     chunk: int = 100_000) -> list:
+def _node_statements(target: str, first_number: int, nodes: np.ndarray, json_ok: bool, chunk: int = 100_000) -> list:
     """Node blobs numbered first_number, first_number + 1, ... cut from one blob in SQL."""
     size = nodes.dtype.itemsize
     out = []
     for lo in range(0, len(nodes), chunk):
-        part = nodes[lo:lo + chunk]
+        part = nodes[lo : lo + chunk]
         if json_ok:
             rows = "[" + ",".join("0" * len(part)) + "]"
-            out.append((f"INSERT INTO {target} SELECT key + ?, substr(?, key * {size} + 1, {size}) FROM json_each(?)",
-                        lambda part=part, lo=lo, rows=rows: (first_number + lo, part.tobytes(), rows), False))
+            out.append(
+                (
+                    f"INSERT INTO {target} SELECT key + ?, substr(?, key * {size} + 1, {size}) FROM json_each(?)",
+                    lambda part=part, lo=lo, rows=rows: (first_number + lo, part.tobytes(), rows),
+                    False,
+                )
+            )
         else:
-            out.append((f"INSERT INTO {target} VALUES (?, ?)",
-                        lambda part=part, lo=lo: zip(range(first_number + lo, first_number + lo + len(part)),
-                                                     (n.tobytes() for n in part)), True))
+            out.append(
+                (
+                    f"INSERT INTO {target} VALUES (?, ?)",
+                    lambda part=part, lo=lo: zip(
+                        range(first_number + lo, first_number + lo + len(part)), (n.tobytes() for n in part)
+                    ),
+                    True,
+                )
+            )
     return out
 
 
-def _pair_statements(target: str, first: np.ndarray, second: np.ndarray, json_ok: bool,
-                     chunk: int = 1_000_000) -> list:
+def _pair_statements(target: str, first: np.ndarray, second: np.ndarray, json_ok: bool, chunk: int = 1_000_000) -> list:
     """INSERT (first, second) integer pairs, in order of ``first``: the second numbers alone when
     the first are consecutive, else both packed into one JSON integer (first * 2^24 + second), so
     SQLite unpacks them in C."""
@@ -676,18 +772,19 @@ def _pair_statements(target: str, first: np.ndarray, second: np.ndarray, json_ok
     if len(first) > 1 and not np.all(first[1:] > first[:-1]):
         order = np.argsort(first, kind="stable")
         first, second = first[order], second[order]
-    packable = len(first) == 0 or (first.min() >= 0 and first.max() < 2 ** 38 and second.min() >= 0
-                                   and second.max() < 2 ** 24)
+    packable = len(first) == 0 or (
+        first.min() >= 0 and first.max() < 2**38 and second.min() >= 0 and second.max() < 2**24
+    )
     if not (packable and json_ok):
         return [(f"INSERT INTO {target} VALUES (?, ?)", list(zip(first.tolist(), second.tolist())), True)]
     out = []
     if len(first) and first[-1] - first[0] == len(first) - 1:  # consecutive ids: only the second
         for lo in range(0, len(first), chunk):
-            text = pd.Series(second[lo:lo + chunk], copy=False).to_json(orient="values")
+            text = pd.Series(second[lo : lo + chunk], copy=False).to_json(orient="values")
             out.append((f"INSERT INTO {target} SELECT key + ?, value FROM json_each(?)", (int(first[lo]), text), False))
         return out
     packed = (first << 24) | second
     for lo in range(0, len(packed), chunk):
-        text = pd.Series(packed[lo:lo + chunk], copy=False).to_json(orient="values")
+        text = pd.Series(packed[lo : lo + chunk], copy=False).to_json(orient="values")
         out.append((f"INSERT INTO {target} SELECT value >> 24, value & 16777215 FROM json_each(?)", (text,), False))
     return out

@@ -4,6 +4,7 @@ Every reader returns ``Raw`` tables: the file's own columns as text (or numbers)
 coordinates taken from a geometry (with their CRS), the source file and row of every record, and
 counts of what the reader itself could not use (malformed lines, repeated headers, a truncated file).
 """
+
 from __future__ import annotations
 
 import csv
@@ -162,7 +163,8 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
     first = next(csv.reader([lines[0]], delimiter=delimiter))
     second = next(csv.reader([lines[1]], delimiter=delimiter)) if len(lines) > 1 else []
     header = not any(_is_number(v) for v in first if v.strip()) and (
-        not second or any(_is_number(v) for v in second if v.strip()))
+        not second or any(_is_number(v) for v in second if v.strip())
+    )
     # pandas' C reader ends a value at a NUL byte (a unit "PC\x005" would become "PC"): a file with
     # NUL bytes is read with each one shown as U+FFFD (a rare, damaged file: read into memory)
     nul_bytes = _nul_count(path, limit) if encoding != "utf-16" else 0
@@ -174,18 +176,26 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
     def src():
         return path if data is None else io.BytesIO(data)
 
-    options = dict(sep=delimiter, header=0 if header else None, keep_default_na=False, encoding=encoding,
-                   encoding_errors="strict", on_bad_lines="warn", skip_blank_lines=True, engine="c",
-                   skipinitialspace=True)
+    options = dict(
+        sep=delimiter,
+        header=0 if header else None,
+        keep_default_na=False,
+        encoding=encoding,
+        encoding_errors="strict",
+        on_bad_lines="warn",
+        skip_blank_lines=True,
+        engine="c",
+        skipinitialspace=True,
+    )
     # columns of decimal numbers (coordinates, speeds) are parsed by pandas' C reader as floats:
     # no Python string per cell. Everything else stays text, as categories: ids like "0071" and
     # times as written, each distinct text held (and later parsed) once however often it repeats.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        sample = pd.read_csv(src(), dtype=str, nrows=2000, na_filter=False,
-                             **{**options, "encoding_errors": "replace"})
-    decimal = {c: "float64" for c in sample.columns
-               if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()}
+        sample = pd.read_csv(src(), dtype=str, nrows=2000, na_filter=False, **{**options, "encoding_errors": "replace"})
+    decimal = {
+        c: "float64" for c in sample.columns if len(sample) and sample[c].str.fullmatch(r"\s*-?\d+\.\d+\s*").all()
+    }
     usecols = _wanted_positions(sample, header, columns)
     if usecols is not None:
         options["usecols"] = usecols
@@ -206,8 +216,7 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
                         raise
                     continue
             # pandas counts records, not physical lines: a quoted field with a line break is one
-            bad_lines[:] = [int(m) for w in caught
-                            for m in re.findall(r"Skipping line (\d+)", str(w.message))]
+            bad_lines[:] = [int(m) for w in caught for m in re.findall(r"Skipping line (\d+)", str(w.message))]
             return frame
         raise AssertionError("unreachable")
 
@@ -224,12 +233,14 @@ def read_delimited(path: str, limit: int | None = None, columns=None) -> Raw:
     frame.columns = _column_names(frame.columns, header)
     rows = np.arange(1, len(frame) + len(bad_lines) + 1, dtype=np.int64)  # data records, 1-based
     if bad_lines:  # the records kept keep their own numbers
-        rows = np.setdiff1d(rows, np.asarray(bad_lines, dtype=np.int64) - (1 if header else 0))[:len(frame)]
+        rows = np.setdiff1d(rows, np.asarray(bad_lines, dtype=np.int64) - (1 if header else 0))[: len(frame)]
     raw = Raw(name, frame, rows)
     if usecols is not None:
         raw.notes.append(f"{name}: {len(usecols)} of {sample.shape[1]} columns read, the others are not needed")
-    raw.notes.append(f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
-                     f"{'with' if header else 'without'} a header, {len(frame):,} rows")
+    raw.notes.append(
+        f"{name}: {encoding.replace('-sig', '')}, delimiter {delimiter!r}, "
+        f"{'with' if header else 'without'} a header, {len(frame):,} rows"
+    )
     # a header line repeated mid-file (concatenated exports): only possible when every column is
     # text, since it would have stopped the decimal columns from parsing as numbers
     if header and len(frame) and all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in frame.columns):
@@ -309,8 +320,13 @@ def read_ogr(path: str, limit: int | None = None) -> list[Raw]:
                     frame, xs, ys, fids, note = _ogr_features(layer, names, is_time, limit, name)
         if not len(frame) and note is None:
             continue
-        raw = Raw(f"{name}:{layer.GetName()}" if ds.GetLayerCount() > 1 else name, frame,
-                  np.asarray(fids, dtype=np.int64), np.asarray(xs, float), np.asarray(ys, float))
+        raw = Raw(
+            f"{name}:{layer.GetName()}" if ds.GetLayerCount() > 1 else name,
+            frame,
+            np.asarray(fids, dtype=np.int64),
+            np.asarray(xs, float),
+            np.asarray(ys, float),
+        )
         srs = layer.GetSpatialRef()
         raw.crs = srs.ExportToWkt() if srs is not None else "EPSG:4326"
         if srs is not None and srs.GetAuthorityCode(None):
@@ -331,8 +347,7 @@ def read_ogr(path: str, limit: int | None = None) -> list[Raw]:
     return out
 
 
-_GPX_POINT = re.compile(
-    r"<(trkpt|rtept|wpt)\b([^>]*)>(.*?)</\1>", re.S)
+_GPX_POINT = re.compile(r"<(trkpt|rtept|wpt)\b([^>]*)>(.*?)</\1>", re.S)
 _ATTR = re.compile(r"""\b(lat|lon)\s*=\s*["']([-+0-9.eE]+)["']""")
 _TIME = re.compile(r"<time>\s*([^<]+?)\s*</time>")
 _NAME = re.compile(r"<trk>\s*<name>\s*([^<]+?)\s*</name>", re.S)
@@ -358,9 +373,16 @@ def salvage_gpx(path: str, why: str, limit: int | None = None) -> Raw:
             break
     track = _NAME.search(text)
     frame = pd.DataFrame({"time": rows})
-    raw = Raw(name, frame, np.arange(1, len(rows) + 1, dtype=np.int64), np.asarray(xs, float),
-              np.asarray(ys, float), "EPSG:4326", default_unit=track.group(1) if track else Path(path).stem,
-              gpx=True)
+    raw = Raw(
+        name,
+        frame,
+        np.arange(1, len(rows) + 1, dtype=np.int64),
+        np.asarray(xs, float),
+        np.asarray(ys, float),
+        "EPSG:4326",
+        default_unit=track.group(1) if track else Path(path).stem,
+        gpx=True,
+    )
     raw.dropped[TRUNCATED] = 1
     raw.notes.append(f"{name}: damaged GPX ({why}); {len(rows):,} complete points recovered before the damage")
     return raw
@@ -386,8 +408,14 @@ def read_nmea(path: str, limit: int | None = None) -> Raw:
             lines = [line.rstrip("\r\n") for line in islice(f, limit * 8)]
     fixes, dropped, examples = parse_nmea(lines)
     frame = fixes.rename(columns={"speed_kmh": "speed", "hdop": "hdop"})
-    raw = Raw(name, frame.drop(columns=["source_row"]), fixes["source_row"].to_numpy(np.int64),
-              crs="EPSG:4326", default_unit=Path(path).stem, dropped=dropped)
+    raw = Raw(
+        name,
+        frame.drop(columns=["source_row"]),
+        fixes["source_row"].to_numpy(np.int64),
+        crs="EPSG:4326",
+        default_unit=Path(path).stem,
+        dropped=dropped,
+    )
     raw.examples = [(r.reason, int(r.source_row), r.raw) for r in examples.itertuples()]
     raw.notes.append(f"{name}: NMEA log, {len(frame):,} fixes")
     return raw
@@ -433,8 +461,10 @@ def _ogr_bulk(ds, layer, names, is_time, limit):
         return '"' + text.replace('"', '""') + '"'
 
     geom = layer.GetGeometryColumn() or "GEOMETRY"
-    select = [f"CAST({quoted(n)} AS TEXT) AS hp_c{i}" if t else f"{quoted(n)} AS hp_c{i}"
-              for i, (n, t) in enumerate(zip(names, is_time))]
+    select = [
+        f"CAST({quoted(n)} AS TEXT) AS hp_c{i}" if t else f"{quoted(n)} AS hp_c{i}"
+        for i, (n, t) in enumerate(zip(names, is_time))
+    ]
     sql = f"SELECT {', '.join(select + [quoted(geom)])} FROM {quoted(layer.GetName())}"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

@@ -4,6 +4,7 @@ Steps: per source, choose columns (``core.columns.detect`` with the user's overr
 times and coordinates; then, for all sources at once, parse the times, transform to the output
 CRS, clean (``core.cleaning``), pseudonymise, and describe every drop with example rows.
 """
+
 from __future__ import annotations
 
 import time as _time
@@ -126,8 +127,13 @@ def needed_columns(sample: pd.DataFrame, opts: Options) -> list[str] | None:
     """The columns of a delimited file the import uses, chosen on a sample of its first rows by the
     same detection as ``prepare`` (with the user's overrides); None when detection cannot tell."""
     try:
-        d = detect(sample, unit=opts.unit_field if opts.unit_field in sample.columns else None,
-                   time=opts.time_field or None, x=opts.x_field or None, y=opts.y_field or None)
+        d = detect(
+            sample,
+            unit=opts.unit_field if opts.unit_field in sample.columns else None,
+            time=opts.time_field or None,
+            x=opts.x_field or None,
+            y=opts.y_field or None,
+        )
     except KeyError:
         return None
     if not (d.time and (d.wkt or (d.x and d.y))):
@@ -141,13 +147,21 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
     frame = raw.frame
     n = len(frame)
     try:
-        d = detect(frame, unit=opts.unit_field if opts.unit_field in frame.columns else None,
-                   time=opts.time_field or None,
-                   x=opts.x_field or None, y=opts.y_field or None)
+        d = detect(
+            frame,
+            unit=opts.unit_field if opts.unit_field in frame.columns else None,
+            time=opts.time_field or None,
+            x=opts.x_field or None,
+            y=opts.y_field or None,
+        )
     except KeyError as e:
         raise SourceError(f"{raw.source}: {e.args[0]}") from None
-    if opts.unit_field and opts.unit_field not in frame.columns and raw.unit_column is None \
-            and raw.default_unit is None:
+    if (
+        opts.unit_field
+        and opts.unit_field not in frame.columns
+        and raw.unit_column is None
+        and raw.default_unit is None
+    ):
         raise SourceError(f"{raw.source}: the unit column '{opts.unit_field}' does not exist")
     # a reader's geometry beats position columns found by their values: leave that note out then
     geometry = raw.x is not None and not (opts.x_field and opts.y_field)
@@ -166,11 +180,13 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
         unit, how = pd.Series([raw.default_unit] * n), f"the file name ({raw.default_unit})"
         unit_column = None
     else:
-        raise SourceError(f"{raw.source}: no unit column found (columns: {', '.join(map(str, frame.columns))}); "
-                          "set UNIT_FIELD")
+        raise SourceError(
+            f"{raw.source}: no unit column found (columns: {', '.join(map(str, frame.columns))}); set UNIT_FIELD"
+        )
     if not d.time:
-        raise SourceError(f"{raw.source}: no time column found (columns: {', '.join(map(str, frame.columns))}); "
-                           "set TIME_FIELD")
+        raise SourceError(
+            f"{raw.source}: no time column found (columns: {', '.join(map(str, frame.columns))}); set TIME_FIELD"
+        )
     times = frame[d.time]
     if d.date:
         times = frame[d.date].astype(str).str.strip() + " " + frame[d.time].astype(str).str.strip()
@@ -195,18 +211,40 @@ def prepare(raw: Raw, opts: Options) -> tuple[_Part, str]:
         if not (opts.source_crs or raw.crs) and d.coords != "lonlat":
             where += " (assumed British National Grid: set SOURCE_CRS if not)"
     else:
-        raise SourceError(f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
-                           "set X_FIELD and Y_FIELD")
-    part = _Part(raw.source, _text(unit), _text(times), np.asarray(x, float),
-                 np.asarray(y, float), crs, _numbers(frame, d.speed, n), _numbers(frame, d.heading, n),
-                 _numbers(frame, d.accuracy, n), raw.source_row)
-    part.columns = {role: name for role, name in (
-        ("unit", unit_column), ("time", d.time), ("date", d.date),
-        ("x", None if where == "the geometry" else (d.wkt if d.coords == "wkt" else d.x)),
-        ("y", None if where == "the geometry" or d.coords == "wkt" else d.y),
-        ("speed", d.speed), ("heading", d.heading), ("accuracy", d.accuracy)) if name}
-    describe = (f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
-                f"position from {where} ({crs}){notes}")
+        raise SourceError(
+            f"{raw.source}: no coordinates found (columns: {', '.join(map(str, frame.columns))}); "
+            "set X_FIELD and Y_FIELD"
+        )
+    part = _Part(
+        raw.source,
+        _text(unit),
+        _text(times),
+        np.asarray(x, float),
+        np.asarray(y, float),
+        crs,
+        _numbers(frame, d.speed, n),
+        _numbers(frame, d.heading, n),
+        _numbers(frame, d.accuracy, n),
+        raw.source_row,
+    )
+    part.columns = {
+        role: name
+        for role, name in (
+            ("unit", unit_column),
+            ("time", d.time),
+            ("date", d.date),
+            ("x", None if where == "the geometry" else (d.wkt if d.coords == "wkt" else d.x)),
+            ("y", None if where == "the geometry" or d.coords == "wkt" else d.y),
+            ("speed", d.speed),
+            ("heading", d.heading),
+            ("accuracy", d.accuracy),
+        )
+        if name
+    }
+    describe = (
+        f"{raw.source}: unit from {how}; time from {d.date + ' + ' if d.date else ''}{d.time}; "
+        f"position from {where} ({crs}){notes}"
+    )
     for label in ("speed", "heading", "accuracy"):
         if getattr(d, label):
             describe += f"; {label} from {getattr(d, label)}"
@@ -234,19 +272,32 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         except SourceError as e:
             notes.append(f"NOT IMPORTED: {e}")
             dropped["rows of a file that could not be used"] = dropped.get(
-                "rows of a file that could not be used", 0) + len(raw.frame)
+                "rows of a file that could not be used", 0
+            ) + len(raw.frame)
             continue
         notes.append(describe)
         parts.append(part)
         raw.frame = raw.frame.iloc[0:0]  # the part holds what is needed: free the other columns' text
     # every row a reader saw: those it could use plus those it dropped itself (a truncated file
     # counts once as a note, its unreadable rest has no row count)
-    rows_read = sum(r.rows for r in raws) + sum(
-        v for r in raws for k, v in r.dropped.items() if k != TRUNCATED)
+    rows_read = sum(r.rows for r in raws) + sum(v for r in raws for k, v in r.dropped.items() if k != TRUNCATED)
     if not parts:
         empty = np.zeros(0)
-        return Imported(np.zeros(0, object), empty, empty, empty, empty, empty, empty, np.zeros(0, object),
-                        np.zeros(0, np.int64), rows_read, dropped, examples, notes)
+        return Imported(
+            np.zeros(0, object),
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            np.zeros(0, object),
+            np.zeros(0, np.int64),
+            rows_read,
+            dropped,
+            examples,
+            notes,
+        )
 
     # units and times as codes into their distinct texts: each text is trimmed and parsed once
     unit_raw, unit_text = _factorize([p.unit for p in parts])
@@ -254,8 +305,12 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     codes = np.where(unit_raw >= 0, text_codes[np.maximum(unit_raw, 0)] if len(text_codes) else -1, -1)
     blank = codes < 0
     time_raw, time_text = _factorize([p.time for p in parts])
-    parsed = parse_times(pd.Categorical.from_codes(time_raw, pd.Index(time_text, dtype=object)), opts.timezone,
-                         group=codes, date_order=opts.date_order)
+    parsed = parse_times(
+        pd.Categorical.from_codes(time_raw, pd.Index(time_text, dtype=object)),
+        opts.timezone,
+        group=codes,
+        date_order=opts.date_order,
+    )
     if parsed.note:
         notes.append(parsed.note)
     # coordinates: per source CRS to the output CRS
@@ -275,6 +330,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     row = np.concatenate([p.row for p in parts])
     speed, heading, acc = (np.concatenate([getattr(p, k) for p in parts]) for k in ("speed", "heading", "accuracy"))
     parts.clear()  # the columns above are copies: let the per-source arrays go
+
     def example(i) -> str:
         # with a pseudonymisation key the report never shows the real unit id
         when = time_text[time_raw[i]] if time_raw[i] >= 0 else None
@@ -287,8 +343,7 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
         if k:
             dropped[reason] = dropped.get(reason, 0) + k
             idx = np.flatnonzero(mask)[:5]
-            examples.setdefault(reason, []).extend(
-                (str(source_names[source[i]]), int(row[i]), example(i)) for i in idx)
+            examples.setdefault(reason, []).extend((str(source_names[source[i]]), int(row[i]), example(i)) for i in idx)
 
     bad_xy = ~(np.isfinite(x) & np.isfinite(y)) & ~zero
     bad_time = np.isnan(parsed.seconds)
@@ -314,9 +369,18 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     if zero_s.any():
         x_s, y_s = np.where(zero_s, 0.0, x_s), np.where(zero_s, 0.0, y_s)
     result = cleaning.clean(
-        sub(codes), sub(parsed.seconds), x_s, y_s, zero=zero_s if "zero" in opts.steps else None, inside=inside,
-        accuracy=sub(acc), max_accuracy=opts.max_accuracy_m, now=_time.time() if "future" in opts.steps else None,
-        max_speed_kmh=opts.max_speed_kmh, duplicates="duplicates" in opts.steps)
+        sub(codes),
+        sub(parsed.seconds),
+        x_s,
+        y_s,
+        zero=zero_s if "zero" in opts.steps else None,
+        inside=inside,
+        accuracy=sub(acc),
+        max_accuracy=opts.max_accuracy_m,
+        now=_time.time() if "future" in opts.steps else None,
+        max_speed_kmh=opts.max_speed_kmh,
+        duplicates="duplicates" in opts.steps,
+    )
     del zero_s, x_s, y_s, inside
     for reason, rows in result.dropped.items():
         note_drop(reason, _mask(len(x), rows if every else idx[rows]))
@@ -344,8 +408,23 @@ def run(raws: list[Raw], opts: Options, transformer_for, feedback=None) -> Impor
     del parsed, x, y, speed, heading, acc
     source = row = None  # (names the examples closure holds)
     t_out, x_out, y_out, speed_out, heading_out, acc_out, row_out = out
-    return Imported(unit_out, t_out, x_out, y_out, speed_out, heading_out, acc_out, source_out, row_out, rows_read,
-                    dropped, examples, notes, result.out_of_order, dropped_by_unit)
+    return Imported(
+        unit_out,
+        t_out,
+        x_out,
+        y_out,
+        speed_out,
+        heading_out,
+        acc_out,
+        source_out,
+        row_out,
+        rows_read,
+        dropped,
+        examples,
+        notes,
+        result.out_of_order,
+        dropped_by_unit,
+    )
 
 
 def _mask(n, rows):
@@ -357,14 +436,23 @@ def _mask(n, rows):
 def summary(imp: Imported) -> pd.DataFrame:
     """Per unit: pings, first, last, median interval, longest gap (seconds), share dropped."""
     if len(imp) == 0:
-        return pd.DataFrame(columns=["unit_id", "pings", "first", "last", "median_interval_s", "longest_gap_s",
-                                     "share_dropped"])
+        return pd.DataFrame(
+            columns=["unit_id", "pings", "first", "last", "median_interval_s", "longest_gap_s", "share_dropped"]
+        )
     unit = pd.Categorical(imp.unit)  # grouped by integer codes, named afterwards
     df = pd.DataFrame({"code": np.asarray(unit.codes), "t": imp.t})
     df["gap"] = df.groupby("code", sort=False)["t"].diff()
-    agg = df.groupby("code", sort=False).agg(
-        pings=("t", "size"), first=("t", "min"), last=("t", "max"),
-        median_interval_s=("gap", "median"), longest_gap_s=("gap", "max")).reset_index()
+    agg = (
+        df.groupby("code", sort=False)
+        .agg(
+            pings=("t", "size"),
+            first=("t", "min"),
+            last=("t", "max"),
+            median_interval_s=("gap", "median"),
+            longest_gap_s=("gap", "max"),
+        )
+        .reset_index()
+    )
     agg.insert(0, "unit_id", np.asarray(unit.categories, dtype=object)[agg.pop("code").to_numpy()])
     agg = agg.sort_values("unit_id", kind="stable").reset_index(drop=True)
     lost = agg["unit_id"].map(imp.dropped_by_unit).fillna(0).to_numpy()
@@ -401,7 +489,9 @@ def preview(raw: Raw, opts: Options) -> Preview:
     from .gpkg_writer import iso_utc
 
     # "2026-11-24 14:05:00 UTC" (milliseconds only when there are some)
-    times = ["" if t is None else f"{t[:10]} {t[11:19] if t.endswith('.000Z') else t[11:23]} UTC"
-             for t in iso_utc(parsed.seconds)]
+    times = [
+        "" if t is None else f"{t[:10]} {t[11:19] if t.endswith('.000Z') else t[11:23]} UTC"
+        for t in iso_utc(parsed.seconds)
+    ]
     usable = int(np.sum((codes >= 0) & np.isfinite(parsed.seconds) & np.isfinite(part.x) & np.isfinite(part.y)))
     return Preview(raw.source, frame, part.columns, describe, times, parsed.note, usable)

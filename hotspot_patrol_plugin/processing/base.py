@@ -1,5 +1,6 @@
 """What every Hotspot Patrol algorithm shares: naming, help, the dependency gate, and the guard
 that keeps an output from replacing an input (``HotspotAlgorithm.check_outputs``)."""
+
 from __future__ import annotations
 
 import os
@@ -65,7 +66,8 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
             pd.Timestamp(0).tz_localize(name)
         except Exception:
             raise QgsProcessingException(
-                f"Unknown time zone '{name}': use an IANA name such as Europe/London.") from None
+                f"Unknown time zone '{name}': use an IANA name such as Europe/London."
+            ) from None
         return name
 
     def instant(self, parameters, key, context, timezone) -> float | None:
@@ -124,7 +126,8 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
                 if not (layer and other_layer and layer.lower() != other_layer.lower()):
                     raise QgsProcessingException(
                         f"The outputs {other} and {key} both name {path}: the second would overwrite the first; "
-                        "choose two files, or two layer names in one GeoPackage (…|layername=name).")
+                        "choose two files, or two layer names in one GeoPackage (…|layername=name)."
+                    )
             written[real] = (key, layer)
             for in_key, in_real, in_layer, in_label in inputs:
                 if in_real != real:
@@ -136,15 +139,18 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
                 raise QgsProcessingException(
                     f"The output {key} ({shown}) would overwrite {what}, which the input {in_key} "
                     f"({in_label}) reads: choose another file"
-                    + (", or a new layer name in that GeoPackage (…|layername=new_name)." if container else "."))
+                    + (", or a new layer name in that GeoPackage (…|layername=new_name)." if container else ".")
+                )
             folder = os.path.dirname(os.path.abspath(path)) or "."
             if not os.path.isdir(folder):
                 raise QgsProcessingException(
-                    f"The folder {folder} for the output {key} does not exist: create it or choose another place.")
+                    f"The folder {folder} for the output {key} does not exist: create it or choose another place."
+                )
             if not os.access(folder, os.W_OK | os.X_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
                 where = path if os.path.exists(path) and os.access(folder, os.W_OK) else f"the folder {folder}"
                 raise QgsProcessingException(
-                    f"The output {key} cannot be written: {where} is read-only; choose another place.")
+                    f"The output {key} cannot be written: {where} is read-only; choose another place."
+                )
 
     def _input_files(self, parameters, key, context) -> list:
         """(key, real path, layer name or None, label) of every file the parameter ``key`` reads."""
@@ -163,8 +169,11 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
             paths = self.parameterAsFileList(parameters, key, context) or []
             for p in paths:
                 if os.path.isdir(p):
-                    out += [(key, _real(os.path.join(p, c)), None, os.path.join(p, c)) for c in sorted(os.listdir(p))
-                            if os.path.isfile(os.path.join(p, c))]
+                    out += [
+                        (key, _real(os.path.join(p, c)), None, os.path.join(p, c))
+                        for c in sorted(os.listdir(p))
+                        if os.path.isfile(os.path.join(p, c))
+                    ]
                 elif p:
                     layer = _layer_in_path(p)
                     out.append((key, _real(p.split("|")[0]), layer, p))
@@ -187,8 +196,10 @@ class HotspotAlgorithm(QgsProcessingAlgorithm):
         return True, ""
 
 
-_OGR_URI = re.compile(r"""^ogr:dbname=(?P<q>['"]?)(?P<path>.+?)(?P=q)(?:\s+table=(?P<tq>['"]?)(?P<table>.+?)(?P=tq))?"""
-                      r"""(?:\s*\(\w+\))?\s*$""")
+_OGR_URI = re.compile(
+    r"""^ogr:dbname=(?P<q>['"]?)(?P<path>.+?)(?P=q)(?:\s+table=(?P<tq>['"]?)(?P<table>.+?)(?P=tq))?"""
+    r"""(?:\s*\(\w+\))?\s*$"""
+)
 
 
 def _real(path: str) -> str:

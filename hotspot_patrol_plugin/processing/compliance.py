@@ -1,4 +1,5 @@
 """hotspotpatrol:compliance - Plan against actual: were the planned patrols made?"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -85,45 +86,86 @@ class ComplianceAlgorithm(HotspotAlgorithm):
         return super().flags() | compat.ALG_NO_THREADING
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.SCHEDULE, self.tr("Schedule (SCHEDULE of Plan randomised hot spot patrols)"), [compat.SOURCE_VECTOR]))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.VISITS, self.tr("Visits (VISITS of Match officer tracks)"), [compat.SOURCE_LINE]))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.ZONES, self.tr("Zones, for the map"), [compat.SOURCE_POLYGON], optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.UNIT_PATROL, self.tr("Unit ↔ patrol table"), [compat.SOURCE_VECTOR], optional=True))
-        for key, label in ((self.UNIT_FIELD, "Unit field of the table"),
-                           (self.PATROL_FIELD, "Patrol field of the table")):
-            self.addParameter(QgsProcessingParameterField(
-                key, self.tr(label), parentLayerParameterName=self.UNIT_PATROL, optional=True))
-        for key, label, default in ((self.TOLERANCE, "Tolerance: a visit this close to the planned arrival counts "
-                                                     "(minutes)", 30.0),
-                                    (self.LATE, "Late or early after (minutes)", 10.0)):
-            self.addParameter(QgsProcessingParameterNumber(
-                key, self.tr(label), compat.NUMBER_DOUBLE, default, False, 0.0))
-        self.addParameter(QgsProcessingParameterString(
-            self.TIMEZONE, self.tr("Time zone of schedule times without an offset"), defaultValue=DEFAULT_TIMEZONE))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.PLANNED_VISITS, self.tr("Planned visits, made or missed"), compat.SOURCE_VECTOR))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.SCHEDULE,
+                self.tr("Schedule (SCHEDULE of Plan randomised hot spot patrols)"),
+                [compat.SOURCE_VECTOR],
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.VISITS, self.tr("Visits (VISITS of Match officer tracks)"), [compat.SOURCE_LINE]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ZONES, self.tr("Zones, for the map"), [compat.SOURCE_POLYGON], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.UNIT_PATROL, self.tr("Unit ↔ patrol table"), [compat.SOURCE_VECTOR], optional=True
+            )
+        )
+        for key, label in (
+            (self.UNIT_FIELD, "Unit field of the table"),
+            (self.PATROL_FIELD, "Patrol field of the table"),
+        ):
+            self.addParameter(
+                QgsProcessingParameterField(
+                    key, self.tr(label), parentLayerParameterName=self.UNIT_PATROL, optional=True
+                )
+            )
+        for key, label, default in (
+            (self.TOLERANCE, "Tolerance: a visit this close to the planned arrival counts (minutes)", 30.0),
+            (self.LATE, "Late or early after (minutes)", 10.0),
+        ):
+            self.addParameter(
+                QgsProcessingParameterNumber(key, self.tr(label), compat.NUMBER_DOUBLE, default, False, 0.0)
+            )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.TIMEZONE, self.tr("Time zone of schedule times without an offset"), defaultValue=DEFAULT_TIMEZONE
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.PLANNED_VISITS, self.tr("Planned visits, made or missed"), compat.SOURCE_VECTOR
+            )
+        )
         self.addParameter(QgsProcessingParameterFeatureSink(self.BY_ZONE, self.tr("Compliance by zone")))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.BY_PATROL_DAY, self.tr("Compliance by patrol and day"), compat.SOURCE_VECTOR))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.BRIEFING, self.tr("Compliance briefing page (PDF; needs the zones)"), self.tr("PDF files (*.pdf)"),
-            optional=True, createByDefault=False))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.BY_PATROL_DAY, self.tr("Compliance by patrol and day"), compat.SOURCE_VECTOR
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.BRIEFING,
+                self.tr("Compliance briefing page (PDF; needs the zones)"),
+                self.tr("PDF files (*.pdf)"),
+                optional=True,
+                createByDefault=False,
+            )
+        )
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
         from ..core import compliance as C
 
-        self.check_outputs(parameters, context, [self.SCHEDULE, self.VISITS, self.ZONES, self.UNIT_PATROL],
-                           [self.PLANNED_VISITS, self.BY_ZONE, self.BY_PATROL_DAY, self.BRIEFING])
+        self.check_outputs(
+            parameters,
+            context,
+            [self.SCHEDULE, self.VISITS, self.ZONES, self.UNIT_PATROL],
+            [self.PLANNED_VISITS, self.BY_ZONE, self.BY_PATROL_DAY, self.BRIEFING],
+        )
         opts = self.options(parameters, context, feedback)
         if self.wants_briefing(parameters) and opts.zones is None:
-            raise QgsProcessingException("The compliance briefing page draws the zones: give ZONES, or leave "
-                                         "BRIEFING empty.")
+            raise QgsProcessingException(
+                "The compliance briefing page draws the zones: give ZONES, or leave BRIEFING empty."
+            )
         try:
             result = C.check(opts.schedule, opts.visits, opts.mapping, opts.params)
         except ValueError as e:
@@ -149,10 +191,14 @@ class ComplianceAlgorithm(HotspotAlgorithm):
             if not unit_f or not patrol_f:
                 raise QgsProcessingException("Give the unit field and the patrol field of the unit ↔ patrol table.")
             mapping = {str(f[unit_f]): str(f[patrol_f]) for f in table.getFeatures()}
-        params = C.ComplianceParams(self.parameterAsDouble(parameters, self.TOLERANCE, context),
-                                    self.parameterAsDouble(parameters, self.LATE, context))
-        feedback.pushInfo(f"{len(schedule)} planned visits, {len(visits)} measured visits"
-                          + (f", {len(mapping)} units mapped to patrols." if mapping else "; any unit counts."))
+        params = C.ComplianceParams(
+            self.parameterAsDouble(parameters, self.TOLERANCE, context),
+            self.parameterAsDouble(parameters, self.LATE, context),
+        )
+        feedback.pushInfo(
+            f"{len(schedule)} planned visits, {len(visits)} measured visits"
+            + (f", {len(mapping)} units mapped to patrols." if mapping else "; any unit counts.")
+        )
         return ComplianceOptions(schedule, visits, zones, mapping, params, tz)
 
     def wants_briefing(self, parameters) -> bool:
@@ -179,9 +225,15 @@ class ComplianceAlgorithm(HotspotAlgorithm):
 
             path = self.parameterAsFileOutput(parameters, self.BRIEFING, context)
             try:
-                pages = plan_briefing.export_compliance_pack(result, opts.zones, opts.params, path,
-                                                             context.project() or QgsProject.instance(),
-                                                             opts.timezone, feedback)
+                pages = plan_briefing.export_compliance_pack(
+                    result,
+                    opts.zones,
+                    opts.params,
+                    path,
+                    context.project() or QgsProject.instance(),
+                    opts.timezone,
+                    feedback,
+                )
             except BriefingError as e:
                 raise QgsProcessingException(str(e)) from None
             feedback.pushInfo(f"Compliance briefing: {pages} page(s) in {path}.")

@@ -1,4 +1,5 @@
 """hotspotpatrol:exportbriefing - Export a briefing pack (PDF, optional PNG pages) from a coverage layer."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,47 +85,95 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
 
     def initAlgorithm(self, config=None):
         adv = compat.FLAG_ADVANCED
-        self.addParameter(QgsProcessingParameterVectorLayer(
-            self.COVERAGE, self.tr("Coverage (COVERAGE output of Match officer tracks)"), [compat.SOURCE_POLYGON]))
-        self.addParameter(QgsProcessingParameterVectorLayer(
-            self.VISITS, self.tr("Visits (VISITS output of Match officer tracks)"), [compat.SOURCE_LINE],
-            optional=True))
-        self.addParameter(QgsProcessingParameterVectorLayer(
-            self.WAYPOINTS, self.tr("Waypoints"), [compat.SOURCE_POINT], optional=True))
-        self.addParameter(QgsProcessingParameterMultipleLayers(
-            self.BACKGROUND, self.tr("Background layers, drawn underneath (local data only)"),
-            compat.SOURCE_MAP_LAYER, optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.TITLE, self.tr("Title"), defaultValue=self.DEFAULT_TITLE))
-        self.addParameter(QgsProcessingParameterString(
-            self.AREA, self.tr("Area name (e.g. the district or beat)"), optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.PAPER, self.tr("Paper (landscape)"), options=list(self.PAPERS), defaultValue=self.PAPERS[0],
-            usesStaticStrings=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.ORDER, self.tr("Zones in order of (zone: id; status: not visited and below target first)"),
-            options=list(self.ORDERS), defaultValue=self.ORDERS[0], usesStaticStrings=True, optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key for unit ids (keep it secret; "
-                                           "the same key gives the same pseudonyms)"), optional=True))
-        self.addParameter(QgsProcessingParameterBoolean(
-            self.SHOW_UNIT_IDS, self.tr("Show real unit ids (not for packs that leave the analyst)"),
-            defaultValue=False))
-        for key, label in ((self.PERIOD, "Period text (default: from the first to the last visit)"),
-                           (self.TIMEZONE, "Time zone for printed times")):
-            p = QgsProcessingParameterString(key, self.tr(label), optional=True,
-                                             defaultValue=DEFAULT_TIMEZONE if key == self.TIMEZONE else None)
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.COVERAGE, self.tr("Coverage (COVERAGE output of Match officer tracks)"), [compat.SOURCE_POLYGON]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.VISITS,
+                self.tr("Visits (VISITS output of Match officer tracks)"),
+                [compat.SOURCE_LINE],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                self.WAYPOINTS, self.tr("Waypoints"), [compat.SOURCE_POINT], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterMultipleLayers(
+                self.BACKGROUND,
+                self.tr("Background layers, drawn underneath (local data only)"),
+                compat.SOURCE_MAP_LAYER,
+                optional=True,
+            )
+        )
+        self.addParameter(QgsProcessingParameterString(self.TITLE, self.tr("Title"), defaultValue=self.DEFAULT_TITLE))
+        self.addParameter(
+            QgsProcessingParameterString(self.AREA, self.tr("Area name (e.g. the district or beat)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.PAPER,
+                self.tr("Paper (landscape)"),
+                options=list(self.PAPERS),
+                defaultValue=self.PAPERS[0],
+                usesStaticStrings=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.ORDER,
+                self.tr("Zones in order of (zone: id; status: not visited and below target first)"),
+                options=list(self.ORDERS),
+                defaultValue=self.ORDERS[0],
+                usesStaticStrings=True,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.PSEUDONYMISE_KEY,
+                self.tr("Pseudonymisation key for unit ids (keep it secret; the same key gives the same pseudonyms)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.SHOW_UNIT_IDS,
+                self.tr("Show real unit ids (not for packs that leave the analyst)"),
+                defaultValue=False,
+            )
+        )
+        for key, label in (
+            (self.PERIOD, "Period text (default: from the first to the last visit)"),
+            (self.TIMEZONE, "Time zone for printed times"),
+        ):
+            p = QgsProcessingParameterString(
+                key, self.tr(label), optional=True, defaultValue=DEFAULT_TIMEZONE if key == self.TIMEZONE else None
+            )
             p.setFlags(p.flags() | adv)
             self.addParameter(p)
-        for key, label in ((self.TARGET_MIN, "Target band minimum, minutes (default: the coverage style's, else 10)"),
-                           (self.TARGET_MAX, "Target band maximum, minutes (default: the coverage style's, else 15)")):
+        for key, label in (
+            (self.TARGET_MIN, "Target band minimum, minutes (default: the coverage style's, else 10)"),
+            (self.TARGET_MAX, "Target band maximum, minutes (default: the coverage style's, else 15)"),
+        ):
             p = QgsProcessingParameterNumber(key, self.tr(label), compat.NUMBER_DOUBLE, None, True, 0.0)
             p.setFlags(p.flags() | adv)
             self.addParameter(p)
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.OUTPUT, self.tr("Briefing pack (PDF)"), self.tr("PDF files (*.pdf)")))
-        self.addParameter(QgsProcessingParameterFolderDestination(
-            self.PNG_FOLDER, self.tr("Folder for one PNG per page"), optional=True, createByDefault=False))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT, self.tr("Briefing pack (PDF)"), self.tr("PDF files (*.pdf)")
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(
+                self.PNG_FOLDER, self.tr("Folder for one PNG per page"), optional=True, createByDefault=False
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.PAGES, self.tr("Pages")))
         self.addOutput(QgsProcessingOutputString(self.LAYOUT, self.tr("Layout name in the project")))
         self.addOutput(QgsProcessingOutputNumber(self.PNG_FILES, self.tr("PNG pages written")))
@@ -152,8 +201,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         if parameters.get(self.TARGET_MAX) not in (None, ""):
             hi = self.parameterAsDouble(parameters, self.TARGET_MAX, context)
         if lo > hi:
-            raise QgsProcessingException(
-                f"The target band minimum ({lo:g} min) is above its maximum ({hi:g} min).")
+            raise QgsProcessingException(f"The target band minimum ({lo:g} min) is above its maximum ({hi:g} min).")
         return lo, hi
 
     @staticmethod
@@ -166,8 +214,7 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
                 pass
             os.remove(probe)
         except OSError as e:
-            raise QgsProcessingException(
-                f"Cannot write the {what} to '{path}': {e.strerror or e}.") from None
+            raise QgsProcessingException(f"Cannot write the {what} to '{path}': {e.strerror or e}.") from None
 
     @staticmethod
     def _project_owned(layer, project, context):
@@ -193,10 +240,13 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         if missing:
             raise QgsProcessingException(
                 f"The layer '{coverage.name()}' is not a COVERAGE output of 'Match officer tracks to hot spots': "
-                f"it has no field {', '.join(missing)}.")
-        for label, layer, wanted in (("coverage", coverage, compat.GEOM_POLYGON),
-                                     ("visits", visits, compat.GEOM_LINE),
-                                     ("waypoints", waypoints, compat.GEOM_POINT)):
+                f"it has no field {', '.join(missing)}."
+            )
+        for label, layer, wanted in (
+            ("coverage", coverage, compat.GEOM_POLYGON),
+            ("visits", visits, compat.GEOM_LINE),
+            ("waypoints", waypoints, compat.GEOM_POINT),
+        ):
             if layer is not None and compat.geometry_type(layer.wkbType()) != wanted:
                 raise QgsProcessingException(f"The {label} layer '{layer.name()}' has the wrong geometry type.")
         return coverage, visits, waypoints, background
@@ -228,14 +278,16 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
             feedback.pushWarning(
                 f"{mismatched} zone(s) have a status that does not follow from their median visit and the "
                 f"{lo:g}–{hi:g} min band: the coverage was probably computed with another band. Set "
-                "TARGET_MIN and TARGET_MAX to the band used by Match officer tracks so the legend is true.")
+                "TARGET_MIN and TARGET_MAX to the band used by Match officer tracks so the legend is true."
+            )
         show_ids = self.parameterAsBoolean(parameters, self.SHOW_UNIT_IDS, context)
         key = self.parameterAsString(parameters, self.PSEUDONYMISE_KEY, context) or ""
         if visits is not None and not show_ids and not key:
             key = secrets.token_hex(16)
             feedback.pushWarning(
                 "No pseudonymisation key was given: unit ids are hidden behind pseudonyms made with a random "
-                "key, so they will not match the pseudonyms of other packs.")
+                "key, so they will not match the pseudonyms of other packs."
+            )
         if show_ids:
             feedback.pushWarning("Unit ids are shown as recorded: keep this pack with the analyst.")
         title = (self.parameterAsString(parameters, self.TITLE, context) or "").strip() or self.DEFAULT_TITLE
@@ -253,21 +305,30 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         else:
             feedback.pushWarning(
                 "No background map (BACKGROUND): the pack's maps show the zones without streets. Add a map "
-                "layer held on this machine (e.g. OS OpenData or an OpenStreetMap extract) for street context.")
+                "layer held on this machine (e.g. OS OpenData or an OpenStreetMap extract) for street context."
+            )
         return B.PackOptions(
-            title=title, paper=paper,
+            title=title,
+            paper=paper,
             area=(self.parameterAsString(parameters, self.AREA, context) or "").strip(),
             period=(self.parameterAsString(parameters, self.PERIOD, context) or "").strip(),
-            target_min=lo, target_max=hi, timezone=timezone, unit_key=key, show_unit_ids=show_ids,
-            source_note="; ".join(sources), version=_version(metadata_path),
+            target_min=lo,
+            target_max=hi,
+            timezone=timezone,
+            unit_key=key,
+            show_unit_ids=show_ids,
+            source_note="; ".join(sources),
+            version=_version(metadata_path),
             order=self.parameterAsEnumString(parameters, self.ORDER, context) or self.ORDERS[0],
-            own_bands=styles.own_bands(coverage))
+            own_bands=styles.own_bands(coverage),
+        )
 
     # ------------------------------------------------------------------ main
     def processAlgorithm(self, parameters, context, feedback):
         self.require_dependencies()
-        self.check_outputs(parameters, context, [self.COVERAGE, self.VISITS, self.WAYPOINTS, self.BACKGROUND],
-                           [self.OUTPUT])
+        self.check_outputs(
+            parameters, context, [self.COVERAGE, self.VISITS, self.WAYPOINTS, self.BACKGROUND], [self.OUTPUT]
+        )
         from ..qgis_io import briefing as B
         from ..qgis_io.crs import working_crs
 
@@ -287,11 +348,18 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
         pngs = self._export(layout, out_pdf, png_folder, options.title, feedback)
         if pngs is None:
             return {}
-        feedback.pushInfo(f"Briefing pack: {info.pages} pages written to {out_pdf}"
-                          + (f", {len(pngs)} PNG pages to {png_folder}" if png_folder else "")
-                          + f" in {time.perf_counter() - started:.1f} s.")
-        return {self.OUTPUT: out_pdf, self.PNG_FOLDER: png_folder or None, self.PAGES: info.pages,
-                self.LAYOUT: name, self.PNG_FILES: len(pngs)}
+        feedback.pushInfo(
+            f"Briefing pack: {info.pages} pages written to {out_pdf}"
+            + (f", {len(pngs)} PNG pages to {png_folder}" if png_folder else "")
+            + f" in {time.perf_counter() - started:.1f} s."
+        )
+        return {
+            self.OUTPUT: out_pdf,
+            self.PNG_FOLDER: png_folder or None,
+            self.PAGES: info.pages,
+            self.LAYOUT: name,
+            self.PNG_FILES: len(pngs),
+        }
 
     # ------------------------------------------------------------------ steps
     def _layout(self, project, layers, background, options, context, feedback):
@@ -324,8 +392,10 @@ class ExportBriefingAlgorithm(HotspotAlgorithm):
             project.layerTreeRoot().removeChildNode(group)
             raise QgsProcessingException(str(e)) from None
         project.layoutManager().addLayout(layout)
-        feedback.pushInfo(f"Layout '{name}' added to the project: {info.overview_pages} overview page(s) and "
-                          f"{info.zones} zone page(s).")
+        feedback.pushInfo(
+            f"Layout '{name}' added to the project: {info.overview_pages} overview page(s) and "
+            f"{info.zones} zone page(s)."
+        )
         return layout, name, info
 
     @staticmethod
@@ -366,4 +436,3 @@ def _unique_layout_name(project, name: str) -> str:
     while manager.layoutByName(candidate) is not None:
         candidate, n = f"{name} ({n})", n + 1
     return candidate
-

@@ -1,4 +1,5 @@
 """hotspotpatrol:identifyhotspots - Identify hot spots from crime data."""
+
 from __future__ import annotations
 
 import time
@@ -126,65 +127,140 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         return "https://github.com/hotspot-patrol/hotspot-patrol#find-the-hot-spots-from-crime-data"
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Crimes (point layer)"), [compat.SOURCE_POINT]))
-        self.addParameter(QgsProcessingParameterField(
-            self.DATE_FIELD, self.tr("Date field (for the period)"), parentLayerParameterName=self.INPUT,
-            optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Crimes (point layer)"), [compat.SOURCE_POINT])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.DATE_FIELD,
+                self.tr("Date field (for the period)"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
         for key, label in ((self.PERIOD_START, "Period start"), (self.PERIOD_END, "Period end (included)")):
             self.addParameter(QgsProcessingParameterDateTime(key, self.tr(label), compat.DATETIME_TYPE, optional=True))
-        tz = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of dates without an offset"),
-                                          defaultValue=DEFAULT_TIMEZONE, optional=True)
+        tz = QgsProcessingParameterString(
+            self.TIMEZONE, self.tr("Time zone of dates without an offset"), defaultValue=DEFAULT_TIMEZONE, optional=True
+        )
         tz.setFlags(tz.flags() | compat.FLAG_ADVANCED)
         self.addParameter(tz)
-        self.addParameter(QgsProcessingParameterField(
-            self.TYPE_FIELD, self.tr("Crime type field"), parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.TYPES, self.tr("Only these crime types (comma-separated; empty: all)"), optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.WEIGHT_FIELD, self.tr("Harm weight field (empty: every crime weighs 1)"),
-            parentLayerParameterName=self.INPUT, type=compat.FIELD_NUMERIC, optional=True))
-        self.addParameter(QgsProcessingParameterFile(
-            self.HARM_TABLE, self.tr("Or a harm table: CSV of crime type, weight"),
-            behavior=compat.FILE_BEHAVIOR_FILE, extension="csv", optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.STUDY_AREA, self.tr("Study area (empty: the crimes' extent)"), [compat.SOURCE_POLYGON],
-            optional=True))
-        self.addParameter(QgsProcessingParameterEnum(
-            self.CELL_SHAPE, self.tr("Cell shape"), list(SHAPE_OPTIONS), defaultValue=0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.CELL_SIZE, self.tr("Cell size: metres between the centres of adjacent cells"),
-            compat.NUMBER_DOUBLE, 100.0, False, 1.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.ALPHA, self.tr("Alpha: false discovery rate for hot spot zones"), compat.NUMBER_DOUBLE,
-            0.05, False, 0.0001, 0.5))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MIN_CRIMES, self.tr("Min crimes: fewest crimes a hot spot zone may hold"),
-            compat.NUMBER_INTEGER, 5, False, 0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MAX_ZONE_AREA, self.tr("Max zone size: larger clusters are cut at their Gi* peaks (m², 0: no limit)"),
-            compat.NUMBER_DOUBLE, DEFAULT_MAX_ZONE_AREA, True, 0.0))
-        self.addParameter(QgsProcessingParameterField(
-            self.NAME_FIELD, self.tr("Name zones after (the most common value in each; police.uk: Location)"),
-            parentLayerParameterName=self.INPUT, optional=True))
-        self.addParameter(QgsProcessingParameterCrs(
-            self.OUTPUT_CRS, self.tr("Output CRS (projected, metres)"), "EPSG:27700", optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.GRID, self.tr("Gi* grid"), compat.SOURCE_POLYGON))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.HOTSPOTS, self.tr("Hot spot zones"), compat.SOURCE_POLYGON))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.CONCENTRATION, self.tr("Crime concentration"), compat.SOURCE_VECTOR))
-        for key, label in ((self.AREA_PCT_HALF, "Share of the area holding half the harm (%)"),
-                           (self.HOTSPOT_COUNT, "Hot spot zones"),
-                           (self.DROPPED_ZONES, "Hot spot zones dropped (fewer than min crimes)"),
-                           (self.CELL_COUNT, "Cells"), (self.HOT_CELLS, "Hot cells (at alpha)"),
-                           (self.CRIMES_USED, "Crimes analysed"), (self.SKIPPED_ROWS, "Crimes skipped"),
-                           (self.EXCLUDED_ROWS, "Crimes filtered out")):
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.TYPE_FIELD, self.tr("Crime type field"), parentLayerParameterName=self.INPUT, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.TYPES, self.tr("Only these crime types (comma-separated; empty: all)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.WEIGHT_FIELD,
+                self.tr("Harm weight field (empty: every crime weighs 1)"),
+                parentLayerParameterName=self.INPUT,
+                type=compat.FIELD_NUMERIC,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.HARM_TABLE,
+                self.tr("Or a harm table: CSV of crime type, weight"),
+                behavior=compat.FILE_BEHAVIOR_FILE,
+                extension="csv",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.STUDY_AREA,
+                self.tr("Study area (empty: the crimes' extent)"),
+                [compat.SOURCE_POLYGON],
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(self.CELL_SHAPE, self.tr("Cell shape"), list(SHAPE_OPTIONS), defaultValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.CELL_SIZE,
+                self.tr("Cell size: metres between the centres of adjacent cells"),
+                compat.NUMBER_DOUBLE,
+                100.0,
+                False,
+                1.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.ALPHA,
+                self.tr("Alpha: false discovery rate for hot spot zones"),
+                compat.NUMBER_DOUBLE,
+                0.05,
+                False,
+                0.0001,
+                0.5,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MIN_CRIMES,
+                self.tr("Min crimes: fewest crimes a hot spot zone may hold"),
+                compat.NUMBER_INTEGER,
+                5,
+                False,
+                0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_ZONE_AREA,
+                self.tr("Max zone size: larger clusters are cut at their Gi* peaks (m², 0: no limit)"),
+                compat.NUMBER_DOUBLE,
+                DEFAULT_MAX_ZONE_AREA,
+                True,
+                0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.NAME_FIELD,
+                self.tr("Name zones after (the most common value in each; police.uk: Location)"),
+                parentLayerParameterName=self.INPUT,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterCrs(
+                self.OUTPUT_CRS, self.tr("Output CRS (projected, metres)"), "EPSG:27700", optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.GRID, self.tr("Gi* grid"), compat.SOURCE_POLYGON))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.HOTSPOTS, self.tr("Hot spot zones"), compat.SOURCE_POLYGON)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.CONCENTRATION, self.tr("Crime concentration"), compat.SOURCE_VECTOR)
+        )
+        for key, label in (
+            (self.AREA_PCT_HALF, "Share of the area holding half the harm (%)"),
+            (self.HOTSPOT_COUNT, "Hot spot zones"),
+            (self.DROPPED_ZONES, "Hot spot zones dropped (fewer than min crimes)"),
+            (self.CELL_COUNT, "Cells"),
+            (self.HOT_CELLS, "Hot cells (at alpha)"),
+            (self.CRIMES_USED, "Crimes analysed"),
+            (self.SKIPPED_ROWS, "Crimes skipped"),
+            (self.EXCLUDED_ROWS, "Crimes filtered out"),
+        ):
             self.addOutput(QgsProcessingOutputNumber(key, self.tr(label)))
-        for key, label in ((self.HEADLINE, "Concentration headline"),
-                           (self.SKIPPED_REASONS, "Crimes skipped, by reason"),
-                           (self.EXCLUDED_REASONS, "Crimes filtered out, by reason")):
+        for key, label in (
+            (self.HEADLINE, "Concentration headline"),
+            (self.SKIPPED_REASONS, "Crimes skipped, by reason"),
+            (self.EXCLUDED_REASONS, "Crimes filtered out, by reason"),
+        ):
             self.addOutput(QgsProcessingOutputString(key, self.tr(label)))
 
     # ------------------------------------------------------------------ helpers
@@ -195,7 +271,8 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         if source.fields().indexFromName(name) < 0:
             raise QgsProcessingException(
                 f"The {label} field '{name}' does not exist in the crime layer "
-                f"(its fields: {', '.join(source.fields().names())}).")
+                f"(its fields: {', '.join(source.fields().names())})."
+            )
         return name
 
     # ------------------------------------------------------------------ options and reading
@@ -222,7 +299,8 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         if not IO.is_metric_projected(out_crs):
             raise QgsProcessingException(
                 f"The output CRS {out_crs.authid() or out_crs.description() or '(invalid)'} is not a projected "
-                f"CRS in metres; choose one such as EPSG:27700 (British National Grid).")
+                f"CRS in metres; choose one such as EPSG:27700 (British National Grid)."
+            )
         date_field = self._field(parameters, self.DATE_FIELD, context, source, "date")
         type_field = self._field(parameters, self.TYPE_FIELD, context, source, "crime type")
         weight_field = self._field(parameters, self.WEIGHT_FIELD, context, source, "weight")
@@ -236,7 +314,8 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         end = self.instant(parameters, self.PERIOD_END, context, timezone)
         if (start is not None or end is not None) and not date_field:
             raise QgsProcessingException(
-                "A period is set but no date field: choose the field holding each crime's date.")
+                "A period is set but no date field: choose the field holding each crime's date."
+            )
         if start is not None and end is not None and end < start:
             raise QgsProcessingException("The period ends before it starts.")
         if types and not type_field:
@@ -259,13 +338,28 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
             lattice = H.Lattice(shape, size)
         except ValueError as e:  # e.g. a cell size that is not a number
             raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
-        max_area = self.parameterAsDouble(parameters, self.MAX_ZONE_AREA, context) \
-            if parameters.get(self.MAX_ZONE_AREA) not in (None, "") else DEFAULT_MAX_ZONE_AREA
+        max_area = (
+            self.parameterAsDouble(parameters, self.MAX_ZONE_AREA, context)
+            if parameters.get(self.MAX_ZONE_AREA) not in (None, "")
+            else DEFAULT_MAX_ZONE_AREA
+        )
         return HotspotOptions(
-            out_crs=out_crs, date_field=date_field, type_field=type_field, weight_field=weight_field,
-            harm_table=harm_table, name_field=name_field, types=types, timezone=timezone, period=(start, end),
-            shape=shape, size=size, lattice=lattice, alpha=self.parameterAsDouble(parameters, self.ALPHA, context),
-            min_crimes=self.parameterAsInt(parameters, self.MIN_CRIMES, context), max_area=max_area)
+            out_crs=out_crs,
+            date_field=date_field,
+            type_field=type_field,
+            weight_field=weight_field,
+            harm_table=harm_table,
+            name_field=name_field,
+            types=types,
+            timezone=timezone,
+            period=(start, end),
+            shape=shape,
+            size=size,
+            lattice=lattice,
+            alpha=self.parameterAsDouble(parameters, self.ALPHA, context),
+            min_crimes=self.parameterAsInt(parameters, self.MIN_CRIMES, context),
+            max_area=max_area,
+        )
 
     def _study_area(self, parameters, context, opts, feedback):
         from ..qgis_io import hotspots as IO
@@ -287,26 +381,37 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
 
         layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         crimes = IO.read_crimes(
-            source, layer, parameters.get(self.INPUT), transformer(source.sourceCrs(), opts.out_crs, context),
-            feedback, date_field=opts.date_field, period=opts.period, timezone=opts.timezone,
-            type_field=opts.type_field, types=opts.types, weight_field=opts.weight_field, harm_table=opts.harm_table,
-            label_field=opts.name_field)
+            source,
+            layer,
+            parameters.get(self.INPUT),
+            transformer(source.sourceCrs(), opts.out_crs, context),
+            feedback,
+            date_field=opts.date_field,
+            period=opts.period,
+            timezone=opts.timezone,
+            type_field=opts.type_field,
+            types=opts.types,
+            weight_field=opts.weight_field,
+            harm_table=opts.harm_table,
+            label_field=opts.name_field,
+        )
         if feedback.isCanceled():
             return None
         unplaced = unplaced_rows(layer, parameters.get(self.INPUT), crimes.rows_read)
         if unplaced:  # rows QGIS's delimited-text reader left out: counted like any other skipped row
             crimes.skipped[UNPLACED] = unplaced
             crimes.rows_read += unplaced
-        feedback.pushInfo(f"Read {crimes.rows_read:,} crimes ({crimes.method}) in "
-                          f"{time.perf_counter() - started:.1f} s; {len(crimes.x):,} pass the filters.")
+        feedback.pushInfo(
+            f"Read {crimes.rows_read:,} crimes ({crimes.method}) in "
+            f"{time.perf_counter() - started:.1f} s; {len(crimes.x):,} pass the filters."
+        )
         if crimes.date_range is not None:
             feedback.pushInfo(f"Dates of the crimes analysed: {dates_label(*crimes.date_range, opts.timezone)}.")
         for note in crimes.notes:
             feedback.pushInfo(note)
         if len(crimes.x) == 0:
             reasons = "; ".join(f"{k}: {v:,}" for k, v in {**crimes.skipped, **crimes.excluded}.items()) or "none"
-            raise QgsProcessingException(
-                f"No crimes are left to analyse out of {crimes.rows_read:,} ({reasons}).")
+            raise QgsProcessingException(f"No crimes are left to analyse out of {crimes.rows_read:,} ({reasons}).")
         return crimes
 
     # ------------------------------------------------------------------ main
@@ -317,8 +422,12 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         from ..qgis_io import outputs
 
         started = time.perf_counter()
-        self.check_outputs(parameters, context, [self.INPUT, self.STUDY_AREA, self.HARM_TABLE],
-                           [self.GRID, self.HOTSPOTS, self.CONCENTRATION])
+        self.check_outputs(
+            parameters,
+            context,
+            [self.INPUT, self.STUDY_AREA, self.HARM_TABLE],
+            [self.GRID, self.HOTSPOTS, self.CONCENTRATION],
+        )
         source = self._source(parameters, context)
         opts = self._options(parameters, context, source)
         area = self._study_area(parameters, context, opts, feedback)
@@ -327,8 +436,16 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
             return {}
         feedback.setProgress(35)
         try:
-            result = H.analyse(crimes.x, crimes.y, crimes.weight, opts.lattice, area, opts.alpha, opts.min_crimes,
-                               max_area_m2=opts.max_area or None)
+            result = H.analyse(
+                crimes.x,
+                crimes.y,
+                crimes.weight,
+                opts.lattice,
+                area,
+                opts.alpha,
+                opts.min_crimes,
+                max_area_m2=opts.max_area or None,
+            )
         except ValueError as e:
             raise QgsProcessingException(str(e)[:1].upper() + str(e)[1:] + ".") from None
         if feedback.isCanceled():
@@ -356,7 +473,9 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         feedback.pushInfo(
             f"Gi* over {n:,} {opts.shape}s of {opts.size:g} m ({grid.cell_area / 1e6:.4f} km² each, "
             f"{n * grid.cell_area / 1e6:.2f} km² in all): harm per cell mean {mean:.3f}, sd {sd:.3f}; "
-            + ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v) + ".")
+            + ", ".join(f"{k}: {v:,}" for k, v in counts.items() if v)
+            + "."
+        )
         if not sd > 0:
             feedback.pushWarning("Every cell holds the same harm: Gi* is undefined, so no cell is a hot spot.")
 
@@ -390,11 +509,14 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         zones, alpha = result.zones, opts.alpha
         hot_cells = int(((result.z > 0) & (result.p_fdr <= alpha)).sum())
         if len(zones):
-            top = "; ".join(f"{zones.ids[i]}: {int(zones.crimes[i])} crimes, {zones.harm[i]:g} harm, "
-                            f"{int(zones.cells[i])} cells, peak z {zones.peak_z[i]:.2f}"
-                            for i in range(min(len(zones), 10)))
-            feedback.pushInfo(f"{len(zones):,} hot spot zone(s) at FDR {alpha:g}: {top}"
-                              + (" …" if len(zones) > 10 else "") + ".")
+            top = "; ".join(
+                f"{zones.ids[i]}: {int(zones.crimes[i])} crimes, {zones.harm[i]:g} harm, "
+                f"{int(zones.cells[i])} cells, peak z {zones.peak_z[i]:.2f}"
+                for i in range(min(len(zones), 10))
+            )
+            feedback.pushInfo(
+                f"{len(zones):,} hot spot zone(s) at FDR {alpha:g}: {top}" + (" …" if len(zones) > 10 else "") + "."
+            )
         else:
             feedback.pushInfo(f"No hot spot zones at FDR {alpha:g}.")
         if zones.dropped:
@@ -403,9 +525,11 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         skipped = "; ".join(f"{k}: {v:,}" for k, v in crimes.skipped.items()) or "none"
         excluded_total = int(sum(excluded.values()))
         excluded_text = "; ".join(f"{k}: {v:,}" for k, v in excluded.items()) or "none"
-        feedback.pushInfo(f"Skipped crimes: {skipped_total:,} ({skipped}). Filtered out: {excluded_total:,} "
-                          f"({excluded_text}). Crimes analysed: {result.points_used:,}. "
-                          f"Total time {time.perf_counter() - started:.1f} s.")
+        feedback.pushInfo(
+            f"Skipped crimes: {skipped_total:,} ({skipped}). Filtered out: {excluded_total:,} "
+            f"({excluded_text}). Crimes analysed: {result.points_used:,}. "
+            f"Total time {time.perf_counter() - started:.1f} s."
+        )
         return {
             self.HEADLINE: headline,
             self.AREA_PCT_HALF: float(np.round(result.concentration.half_area_pct, 4)),
@@ -429,8 +553,19 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
 
         n = len(result.grid)
         columns = [np.arange(1, n + 1), result.crimes, result.harm, result.z, result.p, result.p_fdr, result.classes]
-        return outputs.write(self, parameters, self.GRID, context, GRID_SCHEMA, columns, crs, geometry="polygon",
-                             rings=result.grid.rings(), feedback=feedback, progress=(55.0, 95.0))
+        return outputs.write(
+            self,
+            parameters,
+            self.GRID,
+            context,
+            GRID_SCHEMA,
+            columns,
+            crs,
+            geometry="polygon",
+            rings=result.grid.rings(),
+            feedback=feedback,
+            progress=(55.0, 95.0),
+        )
 
     def _write_zones(self, parameters, context, zones, crs, names=None):
         from ..core.definitions import HOTSPOTS_SCHEMA
@@ -438,11 +573,28 @@ class IdentifyHotspotsAlgorithm(HotspotAlgorithm):
         from ..qgis_io import outputs
 
         names = names or [None] * len(zones)
-        columns = [list(zones.ids), [names[i] or f"Hot spot {i + 1}" for i in range(len(zones))],
-                   IO.priorities(len(zones)),  # by harm: zones come ranked by harm
-                   zones.crimes, zones.harm, zones.area_m2, zones.cells, zones.peak_z]
-        return outputs.write(self, parameters, self.HOTSPOTS, context, HOTSPOTS_SCHEMA, columns, crs,
-                             geometry="polygon", geoms=zones.geoms, bulk=False)
+        columns = [
+            list(zones.ids),
+            [names[i] or f"Hot spot {i + 1}" for i in range(len(zones))],
+            IO.priorities(len(zones)),  # by harm: zones come ranked by harm
+            zones.crimes,
+            zones.harm,
+            zones.area_m2,
+            zones.cells,
+            zones.peak_z,
+        ]
+        return outputs.write(
+            self,
+            parameters,
+            self.HOTSPOTS,
+            context,
+            HOTSPOTS_SCHEMA,
+            columns,
+            crs,
+            geometry="polygon",
+            geoms=zones.geoms,
+            bulk=False,
+        )
 
     def _write_concentration(self, parameters, context, conc):
         from ..core.definitions import CONCENTRATION_SCHEMA

@@ -1,4 +1,5 @@
 """hotspotpatrol:importtracks - Import officer tracks from the files forces have."""
+
 from __future__ import annotations
 
 import html
@@ -57,10 +58,12 @@ HELP = (
 )
 
 #: optional cleaning steps (CLEANING), all on by default; track_import.Options.steps names them
-CLEANING_STEPS = [("duplicates", "Drop exact duplicates and second positions at the same time"),
-                  ("zero", "Drop (0,0) coordinates"),
-                  ("outside", "Drop coordinates outside the output CRS's area"),
-                  ("future", "Drop times in the future")]
+CLEANING_STEPS = [
+    ("duplicates", "Drop exact duplicates and second positions at the same time"),
+    ("zero", "Drop (0,0) coordinates"),
+    ("outside", "Drop coordinates outside the output CRS's area"),
+    ("future", "Drop times in the future"),
+]
 
 
 MASK = "********"
@@ -71,8 +74,13 @@ class KeyParameter(QgsProcessingParameterString):
     the Python/qgis_process commands it records show a mask instead of the key."""
 
     def clone(self):
-        copy = KeyParameter(self.name(), self.description(), self.defaultValue(), self.multiLine(),
-                            bool(self.flags() & compat.FLAG_OPTIONAL))
+        copy = KeyParameter(
+            self.name(),
+            self.description(),
+            self.defaultValue(),
+            self.multiLine(),
+            bool(self.flags() & compat.FLAG_OPTIONAL),
+        )
         copy.setFlags(self.flags())
         return copy
 
@@ -120,46 +128,88 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
 
     def initAlgorithm(self, config=None):
         opt = compat.FLAG_OPTIONAL
-        self.addParameter(QgsProcessingParameterMultipleLayers(
-            self.INPUT, self.tr("Track files or folders"), compat.SOURCE_FILE, optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.LAYER, self.tr("…or an existing point layer"), [compat.SOURCE_POINT], optional=True))
-        for key, label in ((self.UNIT_FIELD, "Unit column (empty: detect)"),
-                           (self.TIME_FIELD, "Time column (empty: detect)"),
-                           (self.X_FIELD, "X / longitude / easting column (empty: detect)"),
-                           (self.Y_FIELD, "Y / latitude / northing column (empty: detect)")):
+        self.addParameter(
+            QgsProcessingParameterMultipleLayers(
+                self.INPUT, self.tr("Track files or folders"), compat.SOURCE_FILE, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.LAYER, self.tr("…or an existing point layer"), [compat.SOURCE_POINT], optional=True
+            )
+        )
+        for key, label in (
+            (self.UNIT_FIELD, "Unit column (empty: detect)"),
+            (self.TIME_FIELD, "Time column (empty: detect)"),
+            (self.X_FIELD, "X / longitude / easting column (empty: detect)"),
+            (self.Y_FIELD, "Y / latitude / northing column (empty: detect)"),
+        ):
             self.addParameter(QgsProcessingParameterString(key, self.tr(label), optional=True))
-        self.addParameter(QgsProcessingParameterCrs(
-            self.SOURCE_CRS, self.tr("CRS of the coordinates (empty: detect)"), optional=True))
-        p = QgsProcessingParameterEnum(self.DATE_ORDER, self.tr("Order of numeric dates"), list(DATE_ORDERS),
-                                       defaultValue=0)
+        self.addParameter(
+            QgsProcessingParameterCrs(self.SOURCE_CRS, self.tr("CRS of the coordinates (empty: detect)"), optional=True)
+        )
+        p = QgsProcessingParameterEnum(
+            self.DATE_ORDER, self.tr("Order of numeric dates"), list(DATE_ORDERS), defaultValue=0
+        )
         p.setFlags(p.flags() | opt)
         self.addParameter(p)
-        p = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of times without an offset"),
-                                         defaultValue=DEFAULT_TIMEZONE)
+        p = QgsProcessingParameterString(
+            self.TIMEZONE, self.tr("Time zone of times without an offset"), defaultValue=DEFAULT_TIMEZONE
+        )
         p.setFlags(p.flags() | opt)
         self.addParameter(p)
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MAX_SPEED_KMH, self.tr("Impossible jump above (km/h; 0 = keep all)"), compat.NUMBER_DOUBLE,
-            200.0, True, 0.0))
-        self.addParameter(QgsProcessingParameterNumber(
-            self.MAX_ACCURACY_M, self.tr("Drop pings with accuracy worse than (metres; empty = keep all)"),
-            compat.NUMBER_DOUBLE, None, True, 0.0))
-        p = QgsProcessingParameterEnum(self.CLEANING, self.tr("Cleaning steps"), [t for _, t in CLEANING_STEPS],
-                                       allowMultiple=True, defaultValue=list(range(len(CLEANING_STEPS))),
-                                       optional=True)
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_SPEED_KMH,
+                self.tr("Impossible jump above (km/h; 0 = keep all)"),
+                compat.NUMBER_DOUBLE,
+                200.0,
+                True,
+                0.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.MAX_ACCURACY_M,
+                self.tr("Drop pings with accuracy worse than (metres; empty = keep all)"),
+                compat.NUMBER_DOUBLE,
+                None,
+                True,
+                0.0,
+            )
+        )
+        p = QgsProcessingParameterEnum(
+            self.CLEANING,
+            self.tr("Cleaning steps"),
+            [t for _, t in CLEANING_STEPS],
+            allowMultiple=True,
+            defaultValue=list(range(len(CLEANING_STEPS))),
+            optional=True,
+        )
         self.addParameter(p)
-        self.addParameter(KeyParameter(
-            self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key (empty = keep unit ids)"), optional=True))
-        self.addParameter(QgsProcessingParameterCrs(
-            self.OUTPUT_CRS, self.tr("Output CRS"), "EPSG:27700", optional=True))
-        self.addParameter(QgsProcessingParameterVectorDestination(
-            self.OUTPUT, self.tr("Imported tracks"), compat.SOURCE_POINT))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.SUMMARY, self.tr("Per-unit summary"), compat.SOURCE_VECTOR, optional=True, createByDefault=True))
-        self.addParameter(QgsProcessingParameterFileDestination(
-            self.REPORT, self.tr("Import report"), self.tr("HTML files (*.html)"), optional=True,
-            createByDefault=True))
+        self.addParameter(
+            KeyParameter(self.PSEUDONYMISE_KEY, self.tr("Pseudonymisation key (empty = keep unit ids)"), optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterCrs(self.OUTPUT_CRS, self.tr("Output CRS"), "EPSG:27700", optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterVectorDestination(self.OUTPUT, self.tr("Imported tracks"), compat.SOURCE_POINT)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.SUMMARY, self.tr("Per-unit summary"), compat.SOURCE_VECTOR, optional=True, createByDefault=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                self.REPORT,
+                self.tr("Import report"),
+                self.tr("HTML files (*.html)"),
+                optional=True,
+                createByDefault=True,
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_READ, self.tr("Rows read")))
         self.addOutput(QgsProcessingOutputNumber(self.ROWS_KEPT, self.tr("Rows kept")))
 
@@ -176,7 +226,8 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         if given not in (None, "") and not crs.isValid():
             raise QgsProcessingException(
                 f"The {label} CRS '{given}' ({key}) is not a coordinate reference system QGIS knows: "
-                "give an authority id such as EPSG:4326 or EPSG:27700.")
+                "give an authority id such as EPSG:4326 or EPSG:27700."
+            )
         return crs
 
     # what Processing writes into its log and history: the key masked
@@ -184,10 +235,12 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         return super().asPythonCommand(_masked(parameters), context)
 
     if hasattr(QgsProcessingAlgorithm, "asQgisProcessCommand"):  # QGIS 3.24+
+
         def asQgisProcessCommand(self, parameters, context):
             return super().asQgisProcessCommand(_masked(parameters), context)
 
     if hasattr(QgsProcessingAlgorithm, "asMap"):  # QGIS 3.24+
+
         def asMap(self, parameters, context):
             return super().asMap(_masked(parameters), context)
 
@@ -201,10 +254,16 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         if not out_crs.isValid():
             out_crs = QgsCoordinateReferenceSystem("EPSG:27700")
         src_crs = self._crs(parameters, self.SOURCE_CRS, context, "source")
-        max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) \
-            if parameters.get(self.MAX_SPEED_KMH) not in (None, "") else 200.0
-        max_acc = self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context) \
-            if parameters.get(self.MAX_ACCURACY_M) not in (None, "") else None
+        max_speed = (
+            self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context)
+            if parameters.get(self.MAX_SPEED_KMH) not in (None, "")
+            else 200.0
+        )
+        max_acc = (
+            self.parameterAsDouble(parameters, self.MAX_ACCURACY_M, context)
+            if parameters.get(self.MAX_ACCURACY_M) not in (None, "")
+            else None
+        )
         opts = track_import.Options(
             unit_field=(self.parameterAsString(parameters, self.UNIT_FIELD, context) or "").strip(),
             time_field=(self.parameterAsString(parameters, self.TIME_FIELD, context) or "").strip(),
@@ -253,8 +312,14 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
             names = source.fields().names()
             table = read_points(source, layer, names, feedback, parameters.get(self.LAYER))
             name = layer.name() if layer is not None else "layer"
-            raw = readers.Raw(name, pd.DataFrame(table.columns), table.fid.astype("int64"),
-                              table.x, table.y, crs_text(source.sourceCrs()))
+            raw = readers.Raw(
+                name,
+                pd.DataFrame(table.columns),
+                table.fid.astype("int64"),
+                table.x,
+                table.y,
+                crs_text(source.sourceCrs()),
+            )
             unplaced = layers.unplaced_rows(layer, parameters.get(self.LAYER), len(table))
             if unplaced:
                 raw.dropped[layers.UNPLACED] = unplaced
@@ -276,6 +341,7 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
                     raise QgsProcessingException(f"Unknown coordinate reference system '{crs_text}'.")
                 cache[key] = transformer(src, target, context)
             return cache[key]
+
         return make
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -295,15 +361,17 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         feedback.setProgress(60)
         self._log_import(imp, skipped_inputs, feedback)
         dropped = {k: int(v) for k, v in imp.dropped.items() if k != readers.TRUNCATED}
-        counts = (f"Read {imp.rows_read:,} rows, kept {len(imp):,}, dropped {sum(dropped.values()):,}"
-                  + "".join(f"; {k}: {v:,}" for k, v in dropped.items()))
+        counts = f"Read {imp.rows_read:,} rows, kept {len(imp):,}, dropped {sum(dropped.values()):,}" + "".join(
+            f"; {k}: {v:,}" for k, v in dropped.items()
+        )
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         if len(imp) == 0:  # nothing usable: the report still says why, but the run fails
             self._fail(report, imp, dropped, skipped_inputs, counts, started)
         dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         columns = [imp.unit, imp.t, imp.speed, imp.heading, imp.accuracy, imp.source_file, imp.source_row]
-        outputs.write_points_file(dest, "tracks", out_crs, TRACKS_SCHEMA, columns, imp.x, imp.y, feedback,
-                                  progress=(60.0, 95.0))
+        outputs.write_points_file(
+            dest, "tracks", out_crs, TRACKS_SCHEMA, columns, imp.x, imp.y, feedback, progress=(60.0, 95.0)
+        )
         results = {self.OUTPUT: dest}
         if parameters.get(self.SUMMARY) is not None:
             results[self.SUMMARY] = self._write_summary(parameters, context, track_import.summary(imp))
@@ -328,11 +396,12 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         """Nothing was imported: the report (when asked for) says why, and the run stops with one sentence."""
         if report:
             write_report(report, imp, dropped, skipped_inputs, time.perf_counter() - started)
-        why = [line[len("NOT IMPORTED: "):] for line in imp.notes if line.startswith("NOT IMPORTED: ")]
+        why = [line[len("NOT IMPORTED: ") :] for line in imp.notes if line.startswith("NOT IMPORTED: ")]
         why += [line for line in skipped_inputs if "unreadable" in line or "no such file" in line]
         why += [line for line in imp.notes if line.endswith(("empty file", "no point features", "no rows"))]
         raise QgsProcessingException(
-            "Nothing was imported: " + ("; ".join(why[:5]) + ". " if why else "") + counts + ".")
+            "Nothing was imported: " + ("; ".join(why[:5]) + ". " if why else "") + counts + "."
+        )
 
     def _write_summary(self, parameters, context, table):
         from ..core.definitions import IMPORT_SUMMARY_SCHEMA
@@ -341,9 +410,15 @@ class ImportTracksAlgorithm(HotspotAlgorithm):
         def num(values):
             return [None if v != v else round(float(v), 3) for v in values]
 
-        columns = [table.unit_id.tolist(), table.pings.tolist(), table["first"].to_numpy(dtype=float),
-                   table["last"].to_numpy(dtype=float), num(table.median_interval_s), num(table.longest_gap_s),
-                   num(table.share_dropped)]
+        columns = [
+            table.unit_id.tolist(),
+            table.pings.tolist(),
+            table["first"].to_numpy(dtype=float),
+            table["last"].to_numpy(dtype=float),
+            num(table.median_interval_s),
+            num(table.longest_gap_s),
+            num(table.share_dropped),
+        ]
         return outputs.write(self, parameters, self.SUMMARY, context, IMPORT_SUMMARY_SCHEMA, columns)
 
 
@@ -366,8 +441,8 @@ def write_report(path: str, imp, dropped: dict, skipped_inputs: list, seconds: f
 {imp.out_of_order:,} rows were out of order and sorted. Took {seconds:.1f} s.</p>
 <h2>What was read and how</h2><ul>{notes}</ul>
 <h2>Dropped rows by reason</h2><table><tr><th>reason</th><th>rows</th></tr>
-{rows or '<tr><td>none</td><td></td></tr>'}</table>
-<h2>Examples</h2>{examples or '<p>none</p>'}
+{rows or "<tr><td>none</td><td></td></tr>"}</table>
+<h2>Examples</h2>{examples or "<p>none</p>"}
 </body></html>"""
     try:
         with open(path, "w", encoding="utf-8") as f:

@@ -1,4 +1,5 @@
 """hotspotpatrol:matchtracks - Match officer tracks to hot spots."""
+
 from __future__ import annotations
 
 import time
@@ -43,8 +44,6 @@ HELP = (
     "<p>Rows with no unit, no usable time or no coordinates are skipped, counted by reason in the log and"
     " in SKIPPED_ROWS. Inputs are never modified.</p>"
 )
-
-
 
 
 @dataclass
@@ -107,26 +106,50 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
 
     def initAlgorithm(self, config=None):
         opt = compat.FLAG_OPTIONAL
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.TRACKS, self.tr("Officer pings (point layer)"), [compat.SOURCE_POINT]))
-        self.addParameter(QgsProcessingParameterField(
-            self.UNIT_FIELD, self.tr("Unit / officer / callsign field"), parentLayerParameterName=self.TRACKS))
-        self.addParameter(QgsProcessingParameterField(
-            self.TIME_FIELD, self.tr("Time field"), parentLayerParameterName=self.TRACKS))
-        tz = QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone of times without an offset"),
-                                          defaultValue=DEFAULT_TIMEZONE)
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.TRACKS, self.tr("Officer pings (point layer)"), [compat.SOURCE_POINT]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.UNIT_FIELD, self.tr("Unit / officer / callsign field"), parentLayerParameterName=self.TRACKS
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(self.TIME_FIELD, self.tr("Time field"), parentLayerParameterName=self.TRACKS)
+        )
+        tz = QgsProcessingParameterString(
+            self.TIMEZONE, self.tr("Time zone of times without an offset"), defaultValue=DEFAULT_TIMEZONE
+        )
         tz.setFlags(tz.flags() | opt)
         self.addParameter(tz)
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.ZONES, self.tr("Hot spot zones (polygon layer)"), [compat.SOURCE_POLYGON]))
-        self.addParameter(QgsProcessingParameterField(
-            self.ZONE_ID_FIELD, self.tr("Zone id field (default: zone_id, else the feature id)"),
-            parentLayerParameterName=self.ZONES, optional=True))
-        self.addParameter(QgsProcessingParameterFeatureSource(
-            self.WAYPOINTS, self.tr("Waypoints (point layer)"), [compat.SOURCE_POINT], optional=True))
-        self.addParameter(QgsProcessingParameterField(
-            self.WAYPOINT_ID_FIELD, self.tr("Waypoint id field (default: waypoint_id, else the feature id)"),
-            parentLayerParameterName=self.WAYPOINTS, optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.ZONES, self.tr("Hot spot zones (polygon layer)"), [compat.SOURCE_POLYGON]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.ZONE_ID_FIELD,
+                self.tr("Zone id field (default: zone_id, else the feature id)"),
+                parentLayerParameterName=self.ZONES,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.WAYPOINTS, self.tr("Waypoints (point layer)"), [compat.SOURCE_POINT], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.WAYPOINT_ID_FIELD,
+                self.tr("Waypoint id field (default: waypoint_id, else the feature id)"),
+                parentLayerParameterName=self.WAYPOINTS,
+                optional=True,
+            )
+        )
         for key, label, default in self.NUMBERS:
             p = QgsProcessingParameterNumber(key, self.tr(label), compat.NUMBER_DOUBLE, default, True, 0.0)
             if key in self.TUNING:  # tuning, rarely changed: under Advanced, shown as whole numbers
@@ -136,21 +159,32 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         for key, label in ((self.PERIOD_START, "Analysis period start"), (self.PERIOD_END, "Analysis period end")):
             p = QgsProcessingParameterDateTime(key, self.tr(label), compat.DATETIME_TYPE, optional=True)
             self.addParameter(p)
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.VISITS, self.tr("Visits"), compat.SOURCE_LINE))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.COVERAGE, self.tr("Coverage"), compat.SOURCE_POLYGON))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.WAYPOINT_VISITS, self.tr("Waypoint visits"),
-            compat.SOURCE_LINE, optional=True, createByDefault=True))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.DWELL_HISTOGRAM, self.tr("Dwell-time histogram (visits per minute of dwell, against the band)"),
-            compat.SOURCE_VECTOR, optional=True, createByDefault=True))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.VISITS, self.tr("Visits"), compat.SOURCE_LINE))
+        self.addParameter(QgsProcessingParameterFeatureSink(self.COVERAGE, self.tr("Coverage"), compat.SOURCE_POLYGON))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.WAYPOINT_VISITS,
+                self.tr("Waypoint visits"),
+                compat.SOURCE_LINE,
+                optional=True,
+                createByDefault=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.DWELL_HISTOGRAM,
+                self.tr("Dwell-time histogram (visits per minute of dwell, against the band)"),
+                compat.SOURCE_VECTOR,
+                optional=True,
+                createByDefault=True,
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_ROWS, self.tr("Pings skipped")))
         self.addOutput(QgsProcessingOutputString(self.SKIPPED_REASONS, self.tr("Pings skipped, by reason")))
         self.addOutput(QgsProcessingOutputNumber(self.VISIT_COUNT, self.tr("Visits found")))
-        self.addOutput(QgsProcessingOutputString(
-            self.ZONES_WITHOUT_GEOMETRY, self.tr("Zones left out: no geometry (their ids)")))
+        self.addOutput(
+            QgsProcessingOutputString(self.ZONES_WITHOUT_GEOMETRY, self.tr("Zones left out: no geometry (their ids)"))
+        )
 
     # ------------------------------------------------------------------ helpers
     def _number(self, parameters, key, context) -> float:
@@ -172,7 +206,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             if not name or tracks_src.fields().indexFromName(name) < 0:
                 raise QgsProcessingException(
                     f"The {label} field '{name}' does not exist in the pings layer "
-                    f"(its fields: {', '.join(tracks_src.fields().names())}).")
+                    f"(its fields: {', '.join(tracks_src.fields().names())})."
+                )
         timezone = self.timezone(parameters, self.TIMEZONE, context)
         params = M.MatchParams(
             max_gap=self._number(parameters, self.MAX_GAP, context),
@@ -187,9 +222,14 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             params.check()
         except ValueError as e:
             raise QgsProcessingException(str(e)) from None
-        return MatchOptions(unit_field, time_field, timezone, params,
-                            self._number(parameters, self.BOUNDARY_TOLERANCE, context),
-                            self._number(parameters, self.WAYPOINT_RADIUS, context))
+        return MatchOptions(
+            unit_field,
+            time_field,
+            timezone,
+            params,
+            self._number(parameters, self.BOUNDARY_TOLERANCE, context),
+            self._number(parameters, self.WAYPOINT_RADIUS, context),
+        )
 
     def _sources(self, parameters, context):
         """The pings and zones layers, checked: one sentence for each way they cannot be used."""
@@ -218,7 +258,8 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         if work != zones_crs:
             feedback.pushInfo(f"Zones are in a geographic CRS; distances are measured in {work.authid()}.")
         zone_id_field = area_id_field(
-            zones_src, self.parameterAsString(parameters, self.ZONE_ID_FIELD, context), F.ZONE_ID)
+            zones_src, self.parameterAsString(parameters, self.ZONE_ID_FIELD, context), F.ZONE_ID
+        )
         zones = read_areas(zones_src, "zone", zone_id_field, transformer(zones_crs, work, context), feedback, True)
         if not zones.ids:
             raise QgsProcessingException("The zones layer has no zones with a geometry.")
@@ -232,14 +273,24 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         from ..qgis_io.tracks import read_tracks
 
         layer = self.parameterAsVectorLayer(parameters, self.TRACKS, context)
-        tr = read_tracks(tracks_src, layer, parameters.get(self.TRACKS), opts.unit_field, opts.time_field,
-                           opts.timezone, transformer(tracks_src.sourceCrs(), work, context), feedback)
+        tr = read_tracks(
+            tracks_src,
+            layer,
+            parameters.get(self.TRACKS),
+            opts.unit_field,
+            opts.time_field,
+            opts.timezone,
+            transformer(tracks_src.sourceCrs(), work, context),
+            feedback,
+        )
         unplaced = unplaced_rows(layer, parameters.get(self.TRACKS), tr.rows_read)
         if unplaced:  # rows QGIS's delimited-text reader left out: counted like any other skipped row
             tr.skipped[UNPLACED] = unplaced
             tr.rows_read += unplaced
-        feedback.pushInfo(f"Read {tr.rows_read:,} pings ({tr.method}) in {time.perf_counter() - started:.1f} s; "
-                          f"{len(tr.t):,} usable from {len(tr.unit_labels):,} units.")
+        feedback.pushInfo(
+            f"Read {tr.rows_read:,} pings ({tr.method}) in {time.perf_counter() - started:.1f} s; "
+            f"{len(tr.t):,} usable from {len(tr.unit_labels):,} units."
+        )
         if not len(tr.t):  # nothing usable: every zone "not visited" would be no answer
             why = "; ".join(f"{k}: {v:,}" for k, v in tr.skipped.items()) or "none read"
             raise QgsProcessingException(f"None of the {tr.rows_read:,} pings can be used ({why}).")
@@ -255,8 +306,12 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         from ..qgis_io import outputs, styles
 
         started = time.perf_counter()
-        self.check_outputs(parameters, context, [self.TRACKS, self.ZONES, self.WAYPOINTS],
-                           [self.VISITS, self.COVERAGE, self.WAYPOINT_VISITS])
+        self.check_outputs(
+            parameters,
+            context,
+            [self.TRACKS, self.ZONES, self.WAYPOINTS],
+            [self.VISITS, self.COVERAGE, self.WAYPOINT_VISITS],
+        )
         tracks_src, zones_src = self._sources(parameters, context)
         opts = self._options(parameters, context, tracks_src)
         zones, work = self._read_zones(parameters, context, zones_src, feedback)
@@ -275,10 +330,24 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         results = self._write(parameters, context, run, zones, zones_src, pings.unit_labels, work, opts, feedback)
         band = (None, None) if run.own_band else (opts.params.target_min / 60, opts.params.target_max / 60)
         period = run.period(opts.params, opts.timezone)
-        outputs.style_on_load(context, results[self.COVERAGE], styles.finish_output, styles.COVERAGE_ROLE,
-                              f"Coverage · {period}" if period else None, styles.apply_coverage_style, *band)
-        outputs.style_on_load(context, results[self.VISITS], styles.finish_output, styles.VISITS_ROLE,
-                              f"Visits · {period}" if period else None, styles.apply_visits_style, *band)
+        outputs.style_on_load(
+            context,
+            results[self.COVERAGE],
+            styles.finish_output,
+            styles.COVERAGE_ROLE,
+            f"Coverage · {period}" if period else None,
+            styles.apply_coverage_style,
+            *band,
+        )
+        outputs.style_on_load(
+            context,
+            results[self.VISITS],
+            styles.finish_output,
+            styles.VISITS_ROLE,
+            f"Visits · {period}" if period else None,
+            styles.apply_visits_style,
+            *band,
+        )
         wid = self._waypoints(parameters, context, run, pings.unit_labels, work, opts, feedback)
         if wid:
             results[self.WAYPOINT_VISITS] = wid
@@ -292,10 +361,13 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         if run.tracks.duplicates:
             feedback.pushInfo(f"{run.tracks.duplicates:,} duplicate pings (same unit and time) counted once.")
         if plan:
-            feedback.pushInfo("Zones carry their own plan (" + ", ".join(
-                k for k in ("target_min", "active_from", "visits_per_day") if k in plan) + "): "
+            feedback.pushInfo(
+                "Zones carry their own plan ("
+                + ", ".join(k for k in ("target_min", "active_from", "visits_per_day") if k in plan)
+                + "): "
                 + ("bands and statuses follow each zone's band; " if run.own_band else "")
-                + "zones without one use the band set here.")
+                + "zones without one use the band set here."
+            )
 
     def _write(self, parameters, context, run, zones, zones_src, unit_labels, work, opts, feedback) -> dict:
         """The visits, coverage and (when asked for) dwell histogram outputs."""
@@ -309,14 +381,26 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         to_out = transformer(work, zones_crs, context)
         results = {}
         results[self.VISITS] = self._write_visits(
-            parameters, self.VISITS, context, run.visits, zones.ids, F.ZONE_ID, unit_labels, zones_crs, to_out,
-            feedback, clip=run.zone_geoms, area_names=self._names(zones, zones_src))
+            parameters,
+            self.VISITS,
+            context,
+            run.visits,
+            zones.ids,
+            F.ZONE_ID,
+            unit_labels,
+            zones_crs,
+            to_out,
+            feedback,
+            clip=run.zone_geoms,
+            area_names=self._names(zones, zones_src),
+        )
         results[self.COVERAGE] = self._write_coverage(parameters, context, zones, zones_src, run.coverage, zones_crs)
         if parameters.get(self.DWELL_HISTOGRAM) is not None:
             rows = M.dwell_histogram(run.visits, run.coverage, zones.ids, opts.params)
             columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in HISTOGRAM_SCHEMA]
-            results[self.DWELL_HISTOGRAM] = outputs.write(self, parameters, self.DWELL_HISTOGRAM, context,
-                                                          HISTOGRAM_SCHEMA, columns)
+            results[self.DWELL_HISTOGRAM] = outputs.write(
+                self, parameters, self.DWELL_HISTOGRAM, context, HISTOGRAM_SCHEMA, columns
+            )
         return results
 
     def _waypoints(self, parameters, context, run, unit_labels, work, opts, feedback) -> str | None:
@@ -332,15 +416,27 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         if compat.geometry_type(waypoints_src.wkbType()) != compat.GEOM_POINT:
             raise QgsProcessingException("The waypoints layer must be a point layer.")
         wp_field = area_id_field(
-            waypoints_src, self.parameterAsString(parameters, self.WAYPOINT_ID_FIELD, context), F.WAYPOINT_ID)
-        wps = read_areas(waypoints_src, "waypoint", wp_field,
-                           transformer(waypoints_src.sourceCrs(), work, context), feedback, False)
+            waypoints_src, self.parameterAsString(parameters, self.WAYPOINT_ID_FIELD, context), F.WAYPOINT_ID
+        )
+        wps = read_areas(
+            waypoints_src, "waypoint", wp_field, transformer(waypoints_src.sourceCrs(), work, context), feedback, False
+        )
         wp_visits = M.match_waypoints(run.tracks, wps.geoms, opts.radius, opts.params)
         wid = None
         if parameters.get(self.WAYPOINT_VISITS) is not None:
             zones_crs = self.parameterAsSource(parameters, self.ZONES, context).sourceCrs()
-            wid = self._write_visits(parameters, self.WAYPOINT_VISITS, context, wp_visits, wps.ids, F.WAYPOINT_ID,
-                                     unit_labels, zones_crs, transformer(work, zones_crs, context), feedback)
+            wid = self._write_visits(
+                parameters,
+                self.WAYPOINT_VISITS,
+                context,
+                wp_visits,
+                wps.ids,
+                F.WAYPOINT_ID,
+                unit_labels,
+                zones_crs,
+                transformer(work, zones_crs, context),
+                feedback,
+            )
         feedback.pushInfo(f"Waypoints: {len(wp_visits):,} visits to {len(wps.ids):,} waypoints.")
         return wid
 
@@ -355,15 +451,20 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
             f"{n_visits:,} visits ({counted:,} counted, {n_visits - counted:,} pass-throughs) in "
             f"{len(zones.ids):,} zones; {int((cov.status == S.STATUS_ON).sum()):,} zones on target, "
             f"{int((cov.status == S.STATUS_NOT_VISITED).sum()):,} not visited. "
-            f"Total time {time.perf_counter() - started:.1f} s.")
+            f"Total time {time.perf_counter() - started:.1f} s."
+        )
         skipped = dict(pings.skipped)
         if run.tracks.duplicates:
             skipped["duplicate ping (same unit and time)"] = run.tracks.duplicates
         total_skipped = int(sum(v for k, v in skipped.items() if not k.startswith("duplicate")))
         reasons = "; ".join(f"{k}: {v}" for k, v in skipped.items()) or "none"
         feedback.pushInfo(f"Skipped pings: {total_skipped:,} ({reasons}).")
-        return {self.SKIPPED_ROWS: total_skipped, self.SKIPPED_REASONS: reasons,
-                self.VISIT_COUNT: n_visits, self.ZONES_WITHOUT_GEOMETRY: ", ".join(zones.no_geometry)}
+        return {
+            self.SKIPPED_ROWS: total_skipped,
+            self.SKIPPED_REASONS: reasons,
+            self.VISIT_COUNT: n_visits,
+            self.ZONES_WITHOUT_GEOMETRY: ", ".join(zones.no_geometry),
+        }
 
     @staticmethod
     def _zone_plan(zones, zones_src, params, timezone) -> dict:
@@ -389,11 +490,13 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
                     return None
 
             plan["target_min"], plan["target_max"] = S.zone_band(
-                [number(v) for v in (lo or none)], [number(v) for v in (hi or none)],
-                params.target_min, params.target_max)
+                [number(v) for v in (lo or none)],
+                [number(v) for v in (hi or none)],
+                params.target_min,
+                params.target_max,
+            )
         if F.VISITS_PER_DAY in names:
-            plan["visits_per_day"] = [v if isinstance(v, (int, float)) else None
-                                      for v in column(F.VISITS_PER_DAY)]
+            plan["visits_per_day"] = [v if isinstance(v, (int, float)) else None for v in column(F.VISITS_PER_DAY)]
         if F.ACTIVE_FROM in names or F.ACTIVE_TO in names:
             plan["active_from"], plan["active_to"] = column(F.ACTIVE_FROM), column(F.ACTIVE_TO)
         if plan:
@@ -409,11 +512,25 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
 
         if "name" not in source.fields().names():
             return None
-        return np.asarray([None if plain(f["name"]) is None else str(plain(f["name"])) for f in areas.features],
-                          dtype=object)
+        return np.asarray(
+            [None if plain(f["name"]) is None else str(plain(f["name"])) for f in areas.features], dtype=object
+        )
 
-    def _write_visits(self, parameters, key, context, visits, area_ids, id_name, unit_labels, crs, to_out, feedback,
-                      clip=None, area_names=None):
+    def _write_visits(
+        self,
+        parameters,
+        key,
+        context,
+        visits,
+        area_ids,
+        id_name,
+        unit_labels,
+        crs,
+        to_out,
+        feedback,
+        clip=None,
+        area_names=None,
+    ):
         import numpy as np
 
         from ..core.definitions import visits_schema
@@ -431,12 +548,28 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         columns = [np.arange(1, n + 1), area_ids[visits.area]]
         if area_names is not None:  # the zone's name beside its id: the table reads without a lookup
             columns.append(area_names[visits.area])
-        columns += [np.asarray(unit_labels, dtype=object)[visits.unit], output_seconds(visits.entry),
-                    output_seconds(visits.exit), np.round(visits.dwell / 60.0, 4), visits.pings, visits.band,
-                    visits.pass_through]
-        dest = outputs.write(self, parameters, key, context, visits_schema(id_name, area_names is not None), columns,
-                             crs, geometry="multilinestring" if clip is not None else "linestring", geoms=lines,
-                             feedback=feedback, progress=(70.0, 95.0))
+        columns += [
+            np.asarray(unit_labels, dtype=object)[visits.unit],
+            output_seconds(visits.entry),
+            output_seconds(visits.exit),
+            np.round(visits.dwell / 60.0, 4),
+            visits.pings,
+            visits.band,
+            visits.pass_through,
+        ]
+        dest = outputs.write(
+            self,
+            parameters,
+            key,
+            context,
+            visits_schema(id_name, area_names is not None),
+            columns,
+            crs,
+            geometry="multilinestring" if clip is not None else "linestring",
+            geoms=lines,
+            feedback=feedback,
+            progress=(70.0, 95.0),
+        )
         return dest
 
     def _write_coverage(self, parameters, context, zones, zones_src, cov, crs):
@@ -464,13 +597,24 @@ class MatchTracksAlgorithm(HotspotAlgorithm):
         rows = []
         for i, feat in enumerate(zones.features):
             attrs = [feat.attributes()[j] for j in kept] + [
-                int(cov.visits[i]), int(cov.visits_short[i]), int(cov.visits_target[i]),
-                int(cov.visits_long[i]), num(cov.dwell_total_min[i]), num(cov.dwell_median_min[i]),
-                num(cov.presence_min[i]), int(cov.units[i]), qdatetime_utc(cov.first_entry[i]),
-                qdatetime_utc(cov.last_exit[i]), str(cov.status[i]),
+                int(cov.visits[i]),
+                int(cov.visits_short[i]),
+                int(cov.visits_target[i]),
+                int(cov.visits_long[i]),
+                num(cov.dwell_total_min[i]),
+                num(cov.dwell_median_min[i]),
+                num(cov.presence_min[i]),
+                int(cov.units[i]),
+                qdatetime_utc(cov.first_entry[i]),
+                qdatetime_utc(cov.last_exit[i]),
+                str(cov.status[i]),
             ]
-            plan = {"band_min": num(cov.target_min[i] / 60), "band_max": num(cov.target_max[i] / 60),
-                    "days": int(cov.days[i]), "per_day": num(round(float(cov.per_day[i]), 2))}
+            plan = {
+                "band_min": num(cov.target_min[i] / 60),
+                "band_max": num(cov.target_max[i] / 60),
+                "days": int(cov.days[i]),
+                "per_day": num(round(float(cov.per_day[i]), 2)),
+            }
             rows.append(attrs + [plan[n] for n, _ in extra])
         geoms = [feat.geometry() for feat in zones.features]
         outputs.write_rows(sink, fields, rows, lambda lo, hi: geoms[lo:hi])

@@ -3,6 +3,7 @@
 Algorithms are found, not listed: every module in this package (one algorithm each) that defines
 a ``HotspotAlgorithm`` subclass with an ``ALG_ID`` is loaded.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -29,8 +30,12 @@ def algorithm_classes() -> list[type]:
             QgsMessageLog.logMessage(f"Could not load {info.name}: {e}", "Hotspot Patrol", Qgis.MessageLevel.Critical)
             continue
         for obj in vars(module).values():
-            if (isinstance(obj, type) and issubclass(obj, HotspotAlgorithm) and obj.ALG_ID
-                    and obj.__module__ == module.__name__):
+            if (
+                isinstance(obj, type)
+                and issubclass(obj, HotspotAlgorithm)
+                and obj.ALG_ID
+                and obj.__module__ == module.__name__
+            ):
                 found.append(obj)
     return found
 

@@ -1,4 +1,5 @@
 """Zones and waypoints read from a QGIS layer: ids, features and shapely geometries in the working CRS."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,7 +52,8 @@ def read_areas(source, what: str, id_field: str | None, to_work, feedback, polyg
         if polygons and id_field and str(ident) in seen:
             raise QgsProcessingException(
                 f"The zone id '{ident}' ({id_field}) is on features {seen[str(ident)]} and {feat.id()}: "
-                "zone ids must be unique, or their coverage rows cannot be told apart.")
+                "zone ids must be unique, or their coverage rows cannot be told apart."
+            )
         seen[str(ident)] = feat.id()
         if polygons and not geom.isGeosValid():
             err = geom.validateGeometry()
@@ -72,11 +74,15 @@ def read_areas(source, what: str, id_field: str | None, to_work, feedback, polyg
         geoms[multi] = shapely.get_geometry(geoms[multi], 0)
     notes = []
     if no_geometry:
-        notes.append(f"{len(no_geometry):,} {what}(s) without a geometry left out: "
-                     f"{', '.join(no_geometry[:20])}{' …' if len(no_geometry) > 20 else ''}.")
+        notes.append(
+            f"{len(no_geometry):,} {what}(s) without a geometry left out: "
+            f"{', '.join(no_geometry[:20])}{' …' if len(no_geometry) > 20 else ''}."
+        )
     if null_ids:
-        notes.append(f"{len(null_ids):,} {what}(s) with no {id_field}: named by their feature id "
-                     f"{', '.join(map(str, null_ids[:20]))}{' …' if len(null_ids) > 20 else ''}.")
+        notes.append(
+            f"{len(null_ids):,} {what}(s) with no {id_field}: named by their feature id "
+            f"{', '.join(map(str, null_ids[:20]))}{' …' if len(null_ids) > 20 else ''}."
+        )
     for note in notes:
         feedback.pushWarning(note)
     return Areas(ids, fids, feats, geoms, skipped, no_geometry, notes)

@@ -13,6 +13,7 @@ with Atlas > Export as PDF to get the same pack:
 Officer ids never reach the layout: the visits copy holds pseudonyms (core.pseudonym) unless the
 caller asks for the real ids. Everything drawn comes from the layers passed in: no web maps.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,8 +70,16 @@ MUTED = "#555d6b"
 RULE = "#c9cfd8"
 HEADER_BG = "#e6eaf0"
 ROW_BG = "#f5f7fa"
-FONTS = ("Source Sans 3", "Source Sans Pro", "Noto Sans", "Open Sans", "Liberation Sans", "Arial",
-         "Helvetica", "DejaVu Sans")
+FONTS = (
+    "Source Sans 3",
+    "Source Sans Pro",
+    "Noto Sans",
+    "Open Sans",
+    "Liberation Sans",
+    "Arial",
+    "Helvetica",
+    "DejaVu Sans",
+)
 PAPERS = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 
 #: item ids (tests and users find items by them)
@@ -82,8 +91,7 @@ VISITS_TABLE = "hp_visits_table"
 
 NAME_FIELDS = ("name", "zone_name", "Name", "NAME")
 PRIORITY_FIELDS = ("priority", "Priority", "PRIORITY")
-PREDEFINED_SCALES = (1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000,
-                     20000, 25000, 50000, 100000)
+PREDEFINED_SCALES = (1000, 1250, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 25000, 50000, 100000)
 
 
 class BriefingError(RuntimeError):
@@ -95,16 +103,16 @@ class PackOptions:
     title: str = "Hot spot patrol briefing"
     paper: str = "A4"
     area: str = ""
-    period: str = ""                    # empty: from the data
+    period: str = ""  # empty: from the data
     target_min: float = TARGET_MIN_MIN
     target_max: float = TARGET_MAX_MIN
     timezone: str = DEFAULT_TIMEZONE
-    unit_key: str | None = None         # pseudonymisation key; None with show_unit_ids=False is an error
+    unit_key: str | None = None  # pseudonymisation key; None with show_unit_ids=False is an error
     show_unit_ids: bool = False
-    source_note: str = ""               # what the pack shows, for the note on page 1
+    source_note: str = ""  # what the pack shows, for the note on page 1
     version: str = ""
-    order: str = "zone"                 # the zone table and pages: "zone" id, "priority", "status"
-    own_bands: bool = False             # zones were judged by bands of their own (band_min/band_max)
+    order: str = "zone"  # the zone table and pages: "zone" id, "priority", "status"
+    own_bands: bool = False  # zones were judged by bands of their own (band_min/band_max)
 
     def band(self) -> tuple:
         """The band legends name: the pack's, or (None, None) when each zone has its own."""
@@ -113,8 +121,8 @@ class PackOptions:
 
 @dataclass
 class PackLayers:
-    zones: object                       # QgsVectorLayer (memory): coverage + display fields, atlas coverage
-    outline: object                     # the zone of the page, outlined
+    zones: object  # QgsVectorLayer (memory): coverage + display fields, atlas coverage
+    outline: object  # the zone of the page, outlined
     visits: object = None
     waypoints: object = None
     background: list = field(default_factory=list)
@@ -147,8 +155,9 @@ def _epoch(value) -> float | None:
             import datetime as dt
 
             d, t = value.date(), value.time()
-            return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(),
-                               t.msec() * 1000, tzinfo=dt.timezone.utc).timestamp()
+            return dt.datetime(
+                d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), t.msec() * 1000, tzinfo=dt.timezone.utc
+            ).timestamp()
         return value.toMSecsSinceEpoch() / 1000.0
     import pandas as pd
 
@@ -242,12 +251,16 @@ def read_visits(visits_layer, zone_ids: set, clock: Clock, key: str | None, show
     from ..core.pseudonym import pseudonymise
 
     names = visits_layer.fields().names()
-    missing = [f for f in (F.ZONE_ID, F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND, F.PASS_THROUGH)
-               if f not in names]
+    missing = [
+        f
+        for f in (F.ZONE_ID, F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND, F.PASS_THROUGH)
+        if f not in names
+    ]
     if missing:
         raise BriefingError(
             f"The visits layer '{visits_layer.name()}' is not a VISITS output of 'Match officer tracks to "
-            f"hot spots': it has no field {', '.join(missing)}.")
+            f"hot spots': it has no field {', '.join(missing)}."
+        )
     rows = []
     for i, feat in enumerate(visits_layer.getFeatures()):
         if feedback is not None and i % 2000 == 0 and feedback.isCanceled():
@@ -256,17 +269,20 @@ def read_visits(visits_layer, zone_ids: set, clock: Clock, key: str | None, show
         if _is_null(zone) or str(zone) not in zone_ids:
             continue
         unit = feat[F.UNIT_ID]
-        rows.append({
-            "zone": str(zone),
-            "unit": "" if _is_null(unit) else str(unit),
-            "entry": _epoch(feat[F.ENTRY_TIME]),
-            "exit": _epoch(feat[F.EXIT_TIME]),
-            "dwell": None if _is_null(feat[F.DWELL_MIN]) else float(feat[F.DWELL_MIN]),
-            "band": "" if _is_null(feat[F.BAND]) else str(feat[F.BAND]),
-            "pass": bool(_int(feat[F.PASS_THROUGH])) if not isinstance(feat[F.PASS_THROUGH], bool)
-            else feat[F.PASS_THROUGH],
-            "geom": QgsGeometry(feat.geometry()),
-        })
+        rows.append(
+            {
+                "zone": str(zone),
+                "unit": "" if _is_null(unit) else str(unit),
+                "entry": _epoch(feat[F.ENTRY_TIME]),
+                "exit": _epoch(feat[F.EXIT_TIME]),
+                "dwell": None if _is_null(feat[F.DWELL_MIN]) else float(feat[F.DWELL_MIN]),
+                "band": "" if _is_null(feat[F.BAND]) else str(feat[F.BAND]),
+                "pass": bool(_int(feat[F.PASS_THROUGH]))
+                if not isinstance(feat[F.PASS_THROUGH], bool)
+                else feat[F.PASS_THROUGH],
+                "geom": QgsGeometry(feat.geometry()),
+            }
+        )
     if rows and not show_ids:
         if not key:
             raise BriefingError("A pseudonymisation key is needed to hide unit ids.")
@@ -283,15 +299,23 @@ def _priority_rank(value) -> float:
         return 99.0
 
 
-def build_pack_layers(coverage, visits=None, waypoints=None, background=(), options: PackOptions | None = None,
-                      feedback=None, crs: QgsCoordinateReferenceSystem | None = None) -> PackLayers:
+def build_pack_layers(
+    coverage,
+    visits=None,
+    waypoints=None,
+    background=(),
+    options: PackOptions | None = None,
+    feedback=None,
+    crs: QgsCoordinateReferenceSystem | None = None,
+) -> PackLayers:
     """Memory copies the layout draws: zones (+display fields), outline, pseudonymised visits, waypoints."""
     options = options or PackOptions()
     missing = styles.missing_coverage_fields(coverage)
     if missing:
         raise BriefingError(
             f"The layer '{coverage.name()}' is not a COVERAGE output of 'Match officer tracks to hot spots': "
-            f"it has no field {', '.join(missing)}.")
+            f"it has no field {', '.join(missing)}."
+        )
     clock = Clock(options.timezone)
     features = [f for f in coverage.getFeatures() if f.hasGeometry() and not f.geometry().isEmpty()]
     if not features:
@@ -365,13 +389,24 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
         zid = str(feat[F.ZONE_ID])
         name = "" if not name_field or _is_null(feat[name_field]) else str(feat[name_field])
         prio = "" if not priority_field or _is_null(feat[priority_field]) else str(feat[priority_field])
-        label = styles.coverage_legend(status, *options.band()) \
-            if status in STATUS_ORDER else status
+        label = styles.coverage_legend(status, *options.band()) if status in STATUS_ORDER else status
         values = [attrs[i] for i in kept] + [
-            order, 0, name, name, zid, prio,
-            _num_text(feat[F.DWELL_MEDIAN_MIN]), _minutes(feat[F.DWELL_MEDIAN_MIN]), _num_text(feat[F.DWELL_TOTAL_MIN]),
-            _num_text(feat[F.PRESENCE_MIN]), clock.day_time(first), clock.day_time(last),
-            passes.get(zid, 0), label, "", 2500,
+            order,
+            0,
+            name,
+            name,
+            zid,
+            prio,
+            _num_text(feat[F.DWELL_MEDIAN_MIN]),
+            _minutes(feat[F.DWELL_MEDIAN_MIN]),
+            _num_text(feat[F.DWELL_TOTAL_MIN]),
+            _num_text(feat[F.PRESENCE_MIN]),
+            clock.day_time(first),
+            clock.day_time(last),
+            passes.get(zid, 0),
+            label,
+            "",
+            2500,
         ]
         nf = QgsFeature(fields)
         nf.setAttributes(values)
@@ -385,19 +420,38 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
     visits_copy = None
     if visits is not None:
         vfields = QgsFields()
-        for name_, kind in ((F.ZONE_ID, fieldtypes.STRING), ("unit", fieldtypes.STRING),
-                            ("entry", fieldtypes.STRING), ("exit", fieldtypes.STRING),
-                            ("minutes", fieldtypes.STRING), (F.BAND, fieldtypes.STRING),
-                            (F.PASS_THROUGH, fieldtypes.BOOL), ("sort_key", fieldtypes.DOUBLE)):
+        for name_, kind in (
+            (F.ZONE_ID, fieldtypes.STRING),
+            ("unit", fieldtypes.STRING),
+            ("entry", fieldtypes.STRING),
+            ("exit", fieldtypes.STRING),
+            ("minutes", fieldtypes.STRING),
+            (F.BAND, fieldtypes.STRING),
+            (F.PASS_THROUGH, fieldtypes.BOOL),
+            ("sort_key", fieldtypes.DOUBLE),
+        ):
             vfields.append(fieldtypes.field(name_, kind))
-        visits_copy = _memory_layer("Visits (briefing, pseudonymised)" if not options.show_unit_ids
-                                    else "Visits (briefing)", vfields, compat.WKB_LINESTRING, visits.crs())
+        visits_copy = _memory_layer(
+            "Visits (briefing, pseudonymised)" if not options.show_unit_ids else "Visits (briefing)",
+            vfields,
+            compat.WKB_LINESTRING,
+            visits.crs(),
+        )
         vfeats = []
         for r in visit_rows:
             nf = QgsFeature(vfields)
-            nf.setAttributes([r["zone"], r["unit"], clock.day_time(r["entry"]), clock.time_after(r["exit"], r["entry"]),
-                              _num_text(r["dwell"]), r["band"], bool(r["pass"]),
-                              r["entry"] if r["entry"] is not None else 0.0])
+            nf.setAttributes(
+                [
+                    r["zone"],
+                    r["unit"],
+                    clock.day_time(r["entry"]),
+                    clock.time_after(r["exit"], r["entry"]),
+                    _num_text(r["dwell"]),
+                    r["band"],
+                    bool(r["pass"]),
+                    r["entry"] if r["entry"] is not None else 0.0,
+                ]
+            )
             nf.setGeometry(r["geom"])
             vfeats.append(nf)
         visits_copy.dataProvider().addFeatures(vfeats)
@@ -405,7 +459,8 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
         renderer = visits_copy.renderer()
         renderer.setClassAttribute(
             f"CASE WHEN \"{F.ZONE_ID}\" = attribute(@atlas_feature, '{F.ZONE_ID}') THEN "
-            f"(CASE WHEN \"{F.PASS_THROUGH}\" THEN '{styles.PASS_THROUGH}' ELSE \"{F.BAND}\" END) END")
+            f'(CASE WHEN "{F.PASS_THROUGH}" THEN \'{styles.PASS_THROUGH}\' ELSE "{F.BAND}" END) END'
+        )
 
     waypoints_copy = None
     if waypoints is not None:
@@ -426,8 +481,15 @@ def build_pack_layers(coverage, visits=None, waypoints=None, background=(), opti
         "period": options.period or clock.period(min(firsts) if firsts else None, max(lasts) if lasts else None),
         "visits_given": visits is not None,
     }
-    return PackLayers(zones=zones, outline=outline, visits=visits_copy, waypoints=waypoints_copy,
-                      background=list(background), crs=pack_crs, summary=summary)
+    return PackLayers(
+        zones=zones,
+        outline=outline,
+        visits=visits_copy,
+        waypoints=waypoints_copy,
+        background=list(background),
+        crs=pack_crs,
+        summary=summary,
+    )
 
 
 # ----------------------------------------------------------------------------- layout helpers
@@ -461,15 +523,26 @@ class _Page:
         item.attemptMove(QgsLayoutPoint(x, y, compat.LAYOUT_MM), True, False, self.index)
         return item
 
-    def label(self, x, y, w, h, text, size, bold=False, colour=INK, align="left", valign="top", italic=False,
-              item_id=None):
+    def label(
+        self, x, y, w, h, text, size, bold=False, colour=INK, align="left", valign="top", italic=False, item_id=None
+    ):
         item = QgsLayoutItemLabel(self.layout)
         item.setText(text)
         compat.set_label_format(item, self.fmt(size, bold, colour, italic))
-        item.setHAlign({"left": Qt.AlignmentFlag.AlignLeft, "right": Qt.AlignmentFlag.AlignRight,
-                        "center": Qt.AlignmentFlag.AlignHCenter}[align])
-        item.setVAlign({"top": Qt.AlignmentFlag.AlignTop, "bottom": Qt.AlignmentFlag.AlignBottom,
-                        "center": Qt.AlignmentFlag.AlignVCenter}[valign])
+        item.setHAlign(
+            {
+                "left": Qt.AlignmentFlag.AlignLeft,
+                "right": Qt.AlignmentFlag.AlignRight,
+                "center": Qt.AlignmentFlag.AlignHCenter,
+            }[align]
+        )
+        item.setVAlign(
+            {
+                "top": Qt.AlignmentFlag.AlignTop,
+                "bottom": Qt.AlignmentFlag.AlignBottom,
+                "center": Qt.AlignmentFlag.AlignVCenter,
+            }[valign]
+        )
         item.setMarginX(0)
         item.setMarginY(0)
         if item_id:
@@ -480,22 +553,35 @@ class _Page:
     def rect(self, x, y, w, h, fill, stroke=None, stroke_width=0.0, fill_expression=None):
         item = QgsLayoutItemShape(self.layout)
         item.setShapeType(compat.SHAPE_RECTANGLE)
-        props = {"color": fill, "style": "solid",
-                 "outline_style": "solid" if stroke else "no",
-                 "outline_color": stroke or fill, "outline_width": str(stroke_width)}
+        props = {
+            "color": fill,
+            "style": "solid",
+            "outline_style": "solid" if stroke else "no",
+            "outline_color": stroke or fill,
+            "outline_width": str(stroke_width),
+        }
         symbol = QgsFillSymbol.createSimple(props)
         if fill_expression:
-            symbol.symbolLayer(0).setDataDefinedProperty(compat.SYMBOL_FILL_COLOR,
-                                                         QgsProperty.fromExpression(fill_expression))
+            symbol.symbolLayer(0).setDataDefinedProperty(
+                compat.SYMBOL_FILL_COLOR, QgsProperty.fromExpression(fill_expression)
+            )
         item.setSymbol(symbol)
         self.layout.addLayoutItem(item)
         return self.place(item, x, y, w, h)
 
     def polygon(self, points, x, y, w, h, fill, stroke, stroke_width=0.25):
         item = QgsLayoutItemPolygon(QPolygonF([QPointF(px, py) for px, py in points]), self.layout)
-        item.setSymbol(QgsFillSymbol.createSimple({
-            "color": fill, "style": "solid", "outline_color": stroke, "outline_width": str(stroke_width),
-            "joinstyle": "miter"}))
+        item.setSymbol(
+            QgsFillSymbol.createSimple(
+                {
+                    "color": fill,
+                    "style": "solid",
+                    "outline_color": stroke,
+                    "outline_width": str(stroke_width),
+                    "joinstyle": "miter",
+                }
+            )
+        )
         self.layout.addLayoutItem(item)
         return self.place(item, x, y, w, h)
 
@@ -540,8 +626,9 @@ class _Page:
         bar.setHeight(1.6 * self.s)
         bar.setTextFormat(self.fmt(7, colour=INK))
         bar.setFillSymbol(QgsFillSymbol.createSimple({"color": NAVY, "style": "solid", "outline_style": "no"}))
-        bar.setAlternateFillSymbol(QgsFillSymbol.createSimple({"color": "#ffffff", "style": "solid",
-                                                               "outline_style": "no"}))
+        bar.setAlternateFillSymbol(
+            QgsFillSymbol.createSimple({"color": "#ffffff", "style": "solid", "outline_style": "no"})
+        )
         bar.setLineSymbol(QgsLineSymbol.createSimple({"line_color": NAVY, "line_width": "0.25"}))
         bar.setAlignment(compat.SCALEBAR_ALIGN_LEFT)
         self.layout.addLayoutItem(bar)
@@ -634,8 +721,18 @@ class _Page:
             out[key] = text[:lo].rstrip() + "…"
         return out
 
-    def table(self, layer, columns, frames, item_id, sort_field=None, max_rows=None, filter_expr=None,
-              empty_message="", conditional=False):
+    def table(
+        self,
+        layer,
+        columns,
+        frames,
+        item_id,
+        sort_field=None,
+        max_rows=None,
+        filter_expr=None,
+        empty_message="",
+        conditional=False,
+    ):
         """An attribute table of ``layer`` with ``columns`` [(heading, expression, share of the width,
         align)] in ``frames`` [(page, x, y, w, h)] (the first frame's width sets the column widths)."""
         table = QgsLayoutItemAttributeTable.create(self.layout)
@@ -748,7 +845,8 @@ def _set_zone_values(layer, field_name: str, values: dict) -> None:
 
 def _exclude_after_first_feature(page) -> None:
     page.dataDefinedProperties().setProperty(
-        compat.DD_EXCLUDE_FROM_EXPORTS, QgsProperty.fromExpression("coalesce(@atlas_featurenumber, 1) > 1"))
+        compat.DD_EXCLUDE_FROM_EXPORTS, QgsProperty.fromExpression("coalesce(@atlas_featurenumber, 1) > 1")
+    )
 
 
 def _zones_extent(layer, crs) -> QgsRectangle:
@@ -866,7 +964,8 @@ def _label_rules(layer) -> None:
         f"CASE WHEN @map_id = '{LOCATOR_MAP}' THEN NULL "
         f"WHEN @map_id = '{OVERVIEW_MAP}' THEN \"{F.ZONE_ID}\" "
         f"WHEN @map_id = '{ZONE_MAP}' AND \"{F.ZONE_ID}\" = attribute(@atlas_feature, '{F.ZONE_ID}') THEN NULL "
-        f"ELSE ({settings.fieldName}) END")
+        f"ELSE ({settings.fieldName}) END"
+    )
     labeling.setSettings(settings)
 
 
@@ -878,8 +977,10 @@ def _fade_on_zone_pages(layer, alpha: int = 90) -> None:
         fill = symbol.symbolLayer(0)
         c = fill.color()
         rgba = f"{c.red()},{c.green()},{c.blue()}"
-        fill.setDataDefinedProperty(compat.SYMBOL_FILL_COLOR, QgsProperty.fromExpression(
-            f"if(@map_id = '{ZONE_MAP}', '{rgba},{alpha}', '{rgba},{c.alpha()}')"))
+        fill.setDataDefinedProperty(
+            compat.SYMBOL_FILL_COLOR,
+            QgsProperty.fromExpression(f"if(@map_id = '{ZONE_MAP}', '{rgba},{alpha}', '{rgba},{c.alpha()}')"),
+        )
         renderer.updateCategorySymbol(i, symbol)
 
 
@@ -916,10 +1017,16 @@ def build_layout(project, layers: PackLayers, options: PackOptions, name: str) -
     total_pages = f"{overview_pages} + coalesce(@atlas_totalfeatures, 0)"
     for pi in range(overview_pages):
         _exclude_after_first_feature(pages.page(pi))
-        g.footer(g.page(layout, pi), _source_note(options) + "\n" + _ids_note(options),
-                 f"Page {pi + 1} of [% {total_pages} %]")
-    _set_zone_values(layers.zones, "hp_page", {
-        str(f[F.ZONE_ID]): overview_pages + int(f["hp_order"]) for f in layers.zones.getFeatures()})
+        g.footer(
+            g.page(layout, pi),
+            _source_note(options) + "\n" + _ids_note(options),
+            f"Page {pi + 1} of [% {total_pages} %]",
+        )
+    _set_zone_values(
+        layers.zones,
+        "hp_page",
+        {str(f[F.ZONE_ID]): overview_pages + int(f["hp_order"]) for f in layers.zones.getFeatures()},
+    )
     _zone_page(layout, g, layers, options, overview_pages, total_pages)
     return layout, LayoutInfo(overview_pages=overview_pages, zones=atlas.count())
 
@@ -939,8 +1046,16 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
     title = p1.elide({0: options.title}, g.title_w - 1, size=20, bold=True)[0]
     subtitle = p1.elide({0: subtitle}, g.title_w - 1, size=10)[0]
     g.header(p1, title, subtitle, "HOT SPOT PATROL · BRIEFING PACK")
-    p1.label(g.W - M - g.kicker_w, M + 7 * s, g.kicker_w, 4.5 * s,
-             "Produced [% format_date(now(), 'd MMMM yyyy, HH:mm') %]", 7.5, colour=MUTED, align="right")
+    p1.label(
+        g.W - M - g.kicker_w,
+        M + 7 * s,
+        g.kicker_w,
+        4.5 * s,
+        "Produced [% format_date(now(), 'd MMMM yyyy, HH:mm') %]",
+        7.5,
+        colour=MUTED,
+        align="right",
+    )
 
     ov_map = p1.map(M, g.top, g.map_w, g.map_h, [layers.zones, *layers.background], layers.crs, OVERVIEW_MAP)
     ext = _zones_extent(layers.zones, layers.crs)
@@ -961,8 +1076,15 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
         p1.label(x + 2, y + 2.6, tile_w - 4, 7.5 * s, str(summary["statuses"].get(status, 0)), 16, bold=True)
         p1.label(x + 2, y + 2.6 + 7.6 * s, tile_w - 4, 4 * s, status, 7)  # the status is its own label
     y += tile_h + 3.5
-    legend = p1.legend(x0, y, w, 25 * s, [(layers.zones, "Zone status, judged on the median visit", None)],
-                       ov_map, item_id="hp_overview_legend")
+    legend = p1.legend(
+        x0,
+        y,
+        w,
+        25 * s,
+        [(layers.zones, "Zone status, judged on the median visit", None)],
+        ov_map,
+        item_id="hp_overview_legend",
+    )
     y += legend.sizeWithUnits().height() + 2.5
     line1 = [f"{summary['zones']} zones", f"{summary['visits']} counted visits"]
     line2 = []
@@ -976,16 +1098,23 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
     y += 5.5 * s
 
     # the zones table: measured, then spread over page 1 and as many continuation pages as needed
-    columns = [("Zone", F.ZONE_ID, 10, "left"), ("Name", "hp_name_short", 32, "left"),
-               ("Pri.", "hp_priority", 4.5, "right"), ("Visits", F.VISITS, 7, "right"),
-               ("Median", "hp_median_min", 11.5, "right"), ("Status", F.STATUS, 14.5, "left"),
-               ("Last visit", "hp_last", 15, "left"), ("Page", "hp_page", 5, "right")]
+    columns = [
+        ("Zone", F.ZONE_ID, 10, "left"),
+        ("Name", "hp_name_short", 32, "left"),
+        ("Pri.", "hp_priority", 4.5, "right"),
+        ("Visits", F.VISITS, 7, "right"),
+        ("Median", "hp_median_min", 11.5, "right"),
+        ("Status", F.STATUS, 14.5, "left"),
+        ("Last visit", "hp_last", 15, "left"),
+        ("Page", "hp_page", 5, "right"),
+    ]
     first_h = g.bottom - y
     name_w = p1.column_widths(columns, w)[1]
     names = {str(f[F.ZONE_ID]): f["hp_name"] or "" for f in layers.zones.getFeatures()}
     _set_zone_values(layers.zones, "hp_name_short", p1.elide(names, name_w))
-    table = p1.table(layers.zones, columns, [(0, x0, y, w, first_h)], ZONES_TABLE, sort_field="hp_order",
-                     conditional=True)
+    table = p1.table(
+        layers.zones, columns, [(0, x0, y, w, first_h)], ZONES_TABLE, sort_field="hp_order", conditional=True
+    )
     n = summary["zones"]
     per_page = 2 if options.paper == "A4" else 3
     cont_h = g.bottom - g.top
@@ -998,8 +1127,12 @@ def _overview(layout, g: _Grid, layers: PackLayers, options: PackOptions) -> int
         page.setPageSize(QgsLayoutSize(g.W, g.H, compat.LAYOUT_MM))
         layout.pageCollection().addPage(page)
         pg = g.page(layout, pi)
-        g.header(pg, title, p1.elide({0: f"Zones (continued) · {subtitle}"}, g.title_w - 1, size=10)[0],
-                 "HOT SPOT PATROL · BRIEFING PACK")
+        g.header(
+            pg,
+            title,
+            p1.elide({0: f"Zones (continued) · {subtitle}"}, g.title_w - 1, size=10)[0],
+            "HOT SPOT PATROL · BRIEFING PACK",
+        )
         for c in range(per_page):
             if frames <= 0:
                 break
@@ -1022,15 +1155,24 @@ def _zone_page(layout, g: _Grid, layers: PackLayers, options: PackOptions, first
     zp = g.page(layout, first_page)
     summary = layers.summary
     sub = "[% if(\"hp_priority\" = '', '', 'Priority ' || \"hp_priority\" || ' · ') %]" + summary["period"]
-    titles = {str(f[F.ZONE_ID]): str(f[F.ZONE_ID]) + (f" · {f['hp_name']}" if f["hp_name"] else "")
-              for f in layers.zones.getFeatures()}
+    titles = {
+        str(f[F.ZONE_ID]): str(f[F.ZONE_ID]) + (f" · {f['hp_name']}" if f["hp_name"] else "")
+        for f in layers.zones.getFeatures()
+    }
     _set_zone_values(layers.zones, "hp_title", zp.elide(titles, g.title_w - 1, size=20, bold=True))
-    g.header(zp, '[% "hp_title" %]', sub,
-             "ZONE [% @atlas_featurenumber %] OF [% @atlas_totalfeatures %]")
+    g.header(zp, '[% "hp_title" %]', sub, "ZONE [% @atlas_featurenumber %] OF [% @atlas_totalfeatures %]")
     chip = 4.2 * s
     k = g.kicker_w
-    zp.rect(W - M - k, M + 8 * s, chip, chip, "#bdbdbd", stroke="#333333", stroke_width=0.2,
-            fill_expression=_status_case(styles.STATUS_COLOURS))
+    zp.rect(
+        W - M - k,
+        M + 8 * s,
+        chip,
+        chip,
+        "#bdbdbd",
+        stroke="#333333",
+        stroke_width=0.2,
+        fill_expression=_status_case(styles.STATUS_COLOURS),
+    )
     zp.label(W - M - k + chip + 2, M + 7.7 * s, k - chip - 2, 5 * s, '[% "hp_status_label" %]', 9, bold=True)
 
     zone_layers = [lay for lay in (layers.outline, layers.waypoints, layers.visits, layers.zones) if lay is not None]
@@ -1046,38 +1188,44 @@ def _zone_page(layout, g: _Grid, layers: PackLayers, options: PackOptions, first
     x0, w, y = g.right_x, g.right_w, g.top
     fig_w = w * 0.6
     fig_h = 42.0 * s
-    rows = [("Counted visits", f'[% "{F.VISITS}" %]'),
-            ("Short · in band · long", f'[% "{F.VISITS_SHORT}" %] · [% "{F.VISITS_TARGET}" %] · '
-                                       f'[% "{F.VISITS_LONG}" %]'),
-            ("Median visit", "[% \"hp_median\" || if(\"hp_median\" = '–', '', ' min') %]"),
-            ("Time in zone, all visits", "[% \"hp_total\" || if(\"hp_total\" = '–', '', ' min') %]"),
-            ("Presence (any unit)", "[% \"hp_presence\" || if(\"hp_presence\" = '–', '', ' min') %]"),
-            ("Units", f'[% "{F.UNITS}" %]'),
-            ("First visit", '[% "hp_first" %]'),
-            ("Last visit", '[% "hp_last" %]')]
+    rows = [
+        ("Counted visits", f'[% "{F.VISITS}" %]'),
+        ("Short · in band · long", f'[% "{F.VISITS_SHORT}" %] · [% "{F.VISITS_TARGET}" %] · [% "{F.VISITS_LONG}" %]'),
+        ("Median visit", "[% \"hp_median\" || if(\"hp_median\" = '–', '', ' min') %]"),
+        ("Time in zone, all visits", "[% \"hp_total\" || if(\"hp_total\" = '–', '', ' min') %]"),
+        ("Presence (any unit)", "[% \"hp_presence\" || if(\"hp_presence\" = '–', '', ' min') %]"),
+        ("Units", f'[% "{F.UNITS}" %]'),
+        ("First visit", '[% "hp_first" %]'),
+        ("Last visit", '[% "hp_last" %]'),
+    ]
     if summary["visits_given"]:
         rows.append(("Pass-throughs (not counted)", '[% "hp_passes" %]'))
     zp.label(x0, y, fig_w, 5 * s, "Key figures", 9, bold=True, colour=NAVY)
     zp.label(x0, y + 6 * s, fig_w * 0.64, fig_h, "\n".join(r[0] for r in rows), 7.5, colour=MUTED)
     zp.label(x0 + fig_w * 0.64, y + 6 * s, fig_w * 0.36, fig_h, "\n".join(r[1] for r in rows), 7.5, bold=True)
     loc_x = x0 + fig_w + 3
-    loc = zp.map(loc_x, y + 1, x0 + w - loc_x, fig_h + 4 * s, [layers.zones, *layers.background], layers.crs,
-                 LOCATOR_MAP)
+    loc = zp.map(
+        loc_x, y + 1, x0 + w - loc_x, fig_h + 4 * s, [layers.zones, *layers.background], layers.crs, LOCATOR_MAP
+    )
     loc_ext = _zones_extent(layers.zones, layers.crs)
     loc_ext.grow(max(loc_ext.width(), loc_ext.height()) * 0.12 + 30)
     loc.zoomToExtent(loc_ext)
     overview = loc.overview()
     overview.setLinkedMap(zmap)
-    overview.setFrameSymbol(QgsFillSymbol.createSimple({
-        "color": "213,94,0,60", "style": "solid", "outline_color": "#d55e00", "outline_width": "0.5"}))
+    overview.setFrameSymbol(
+        QgsFillSymbol.createSimple(
+            {"color": "213,94,0,60", "style": "solid", "outline_color": "#d55e00", "outline_width": "0.5"}
+        )
+    )
     y += fig_h + 6 * s + 3
 
     entries = []
     if layers.visits is not None:
         entries.append((layers.visits, "Visit paths in this zone", None))
     if layers.waypoints is not None:
-        entries.append((layers.waypoints, None,
-                        f"waypoint, with its {styles.DEFAULT_WAYPOINT_RADIUS:g} m presence radius dashed"))
+        entries.append(
+            (layers.waypoints, None, f"waypoint, with its {styles.DEFAULT_WAYPOINT_RADIUS:g} m presence radius dashed")
+        )
     entries.append((layers.outline, None, "this zone"))
     legend = zp.legend(x0, y, w, 30 * s, entries, zmap, item_id="hp_zone_legend")
     y += legend.sizeWithUnits().height() + 5
@@ -1087,29 +1235,51 @@ def _zone_page(layout, g: _Grid, layers: PackLayers, options: PackOptions, first
     y += 5.5 * s
     visits_h = g.bottom - y - 5 * s
     if layers.visits is not None:
-        vcols = [("Unit", "unit", 23, "left"), ("Entry", "entry", 25, "left"), ("Exit", "exit", 18, "left"),
-                 ("Minutes", "minutes", 14, "right"), ("Band", F.BAND, 20, "left")]
+        vcols = [
+            ("Unit", "unit", 23, "left"),
+            ("Entry", "entry", 25, "left"),
+            ("Exit", "exit", 18, "left"),
+            ("Minutes", "minutes", 14, "right"),
+            ("Band", F.BAND, 20, "left"),
+        ]
         vtable = zp.table(
-            layers.visits, vcols, [(first_page, x0, y, w, visits_h)], VISITS_TABLE, sort_field="sort_key",
-            filter_expr=f"\"{F.ZONE_ID}\" = attribute(@atlas_feature, '{F.ZONE_ID}') AND NOT \"{F.PASS_THROUGH}\"",
-            empty_message="No counted visits in this period.")
+            layers.visits,
+            vcols,
+            [(first_page, x0, y, w, visits_h)],
+            VISITS_TABLE,
+            sort_field="sort_key",
+            filter_expr=f'"{F.ZONE_ID}" = attribute(@atlas_feature, \'{F.ZONE_ID}\') AND NOT "{F.PASS_THROUGH}"',
+            empty_message="No counted visits in this period.",
+        )
         if layers.visits.featureCount():
             max_rows = _rows_fitting(vtable, visits_h)
             vtable.setMaximumNumberOfFeatures(max_rows)
             vtable.refresh()
-            _set_zone_values(layers.zones, "hp_table_note", {
-                str(f[F.ZONE_ID]): (f"Showing the first {max_rows} of {_int(f[F.VISITS])} counted visits "
-                                    "(by entry time); all are in the VISITS layer.")
-                for f in layers.zones.getFeatures() if _int(f[F.VISITS]) > max_rows})
+            _set_zone_values(
+                layers.zones,
+                "hp_table_note",
+                {
+                    str(f[F.ZONE_ID]): (
+                        f"Showing the first {max_rows} of {_int(f[F.VISITS])} counted visits "
+                        "(by entry time); all are in the VISITS layer."
+                    )
+                    for f in layers.zones.getFeatures()
+                    if _int(f[F.VISITS]) > max_rows
+                },
+            )
         zp.label(x0, g.bottom - 4 * s, w, 4 * s, '[% "hp_table_note" %]', 6.5, colour=MUTED, italic=True)
     else:
-        zp.label(x0, y, w, 10 * s, "No visits layer was given, so visits are not listed.", 7.5, colour=MUTED,
-                 italic=True)
-    g.footer(zp, f"{options.title} · {summary['period']}. {_ids_note(options)}\n"
-                 f"Times are local ({options.timezone}). A visit is a unit's time inside the zone, measured "
-                 "from its location pings; visits shorter than the minimum dwell are pass-throughs and are "
-                 "not counted.",
-             f"Page [% {first_page} + @atlas_featurenumber %] of [% {total_pages} %]")
+        zp.label(
+            x0, y, w, 10 * s, "No visits layer was given, so visits are not listed.", 7.5, colour=MUTED, italic=True
+        )
+    g.footer(
+        zp,
+        f"{options.title} · {summary['period']}. {_ids_note(options)}\n"
+        f"Times are local ({options.timezone}). A visit is a unit's time inside the zone, measured "
+        "from its location pings; visits shorter than the minimum dwell are pass-throughs and are "
+        "not counted.",
+        f"Page [% {first_page} + @atlas_featurenumber %] of [% {total_pages} %]",
+    )
 
 
 def _status_row_styles(layer) -> None:
@@ -1125,11 +1295,13 @@ def _status_row_styles(layer) -> None:
 
 def _source_note(options: PackOptions) -> str:
     band = "zone's own" if options.own_bands else f"{options.target_min:g}–{options.target_max:g} min"
-    parts = [f"Source: {options.source_note}." if options.source_note else "",
-             f"Measured with Hotspot Patrol {options.version}:".replace(" :", ":"),
-             "a visit is a unit's time inside a zone from its location pings (pass-throughs not counted);",
-             f"status compares each zone's median visit with the {band} target band.",
-             f"Times are local ({options.timezone})."]
+    parts = [
+        f"Source: {options.source_note}." if options.source_note else "",
+        f"Measured with Hotspot Patrol {options.version}:".replace(" :", ":"),
+        "a visit is a unit's time inside a zone from its location pings (pass-throughs not counted);",
+        f"status compares each zone's median visit with the {band} target band.",
+        f"Times are local ({options.timezone}).",
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -1177,18 +1349,21 @@ class _nothing:  # noqa: N801 - a do-nothing context manager for GDAL without Ex
 
 
 def _export_problem(result) -> str:
-    return {QgsLayoutExporter.ExportResult.FileError: "the file could not be written",
-            QgsLayoutExporter.ExportResult.Canceled: "cancelled",
-            QgsLayoutExporter.ExportResult.PrintError: "printing failed",
-            QgsLayoutExporter.ExportResult.MemoryError: "out of memory",
-            QgsLayoutExporter.ExportResult.IteratorError: "the atlas could not be iterated"}.get(result, str(result))
+    return {
+        QgsLayoutExporter.ExportResult.FileError: "the file could not be written",
+        QgsLayoutExporter.ExportResult.Canceled: "cancelled",
+        QgsLayoutExporter.ExportResult.PrintError: "printing failed",
+        QgsLayoutExporter.ExportResult.MemoryError: "out of memory",
+        QgsLayoutExporter.ExportResult.IteratorError: "the atlas could not be iterated",
+    }.get(result, str(result))
 
 
 def _excluded(page) -> bool:
     """The page's 'exclude from exports' setting for the current atlas feature (evaluated here:
     layouts ignore it outside an export run)."""
     value, ok = page.dataDefinedProperties().valueAsBool(
-        compat.DD_EXCLUDE_FROM_EXPORTS, page.createExpressionContext(), page.excludeFromExports())
+        compat.DD_EXCLUDE_FROM_EXPORTS, page.createExpressionContext(), page.excludeFromExports()
+    )
     return bool(value) if ok else page.excludeFromExports()
 
 

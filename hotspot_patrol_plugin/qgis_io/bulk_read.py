@@ -18,6 +18,7 @@ A reader raises ``UnsupportedError(reason)`` when it cannot reproduce QGIS exact
 iterates features and logs the reason. Bad input it can name (a file that vanished, a server that
 refuses) raises ``QgsProcessingException`` with one sentence naming the layer.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,8 +73,8 @@ def read(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
     missing = [n for n in names if layer.fields().indexFromName(n) < 0]
     if missing:
         raise QgsProcessingException(
-            f"The layer '{layer.name()}' has no field '{missing[0]}' "
-            f"(its fields: {', '.join(layer.fields().names())}).")
+            f"The layer '{layer.name()}' has no field '{missing[0]}' (its fields: {', '.join(layer.fields().names())})."
+        )
     from_provider = Qgis.FieldOrigin.Provider if hasattr(Qgis, "FieldOrigin") else QgsFields.OriginProvider
     if any(layer.fields().fieldOrigin(layer.fields().indexFromName(n)) != from_provider for n in names):
         raise UnsupportedError("a field used is a virtual or joined field")
@@ -187,8 +188,14 @@ def read_ogr(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
 
     n_rows = sum(len(next(iter(b.values()))) for b in batches if b)
     if n_rows == 0:
-        return Raw(np.zeros(0, np.int64), np.zeros(0), np.zeros(0),
-                   {n: np.zeros(0, dtype=object) for n in names}, "gdal-arrow", note)
+        return Raw(
+            np.zeros(0, np.int64),
+            np.zeros(0),
+            np.zeros(0),
+            {n: np.zeros(0, dtype=object) for n in names},
+            "gdal-arrow",
+            note,
+        )
     fid, _ = column(fid_key)
     wkb, wmask = column(geom_key)
     if fid is None or wkb is None:
@@ -272,8 +279,10 @@ def _gpkg_datetimes(ds, lyr, name, subset, values, missing, utc_count) -> np.nda
     naive = 0
     if utc != present:  # a second pass only when some are not UTC: how many have no offset at all
         tail = f'substr("{col}", 12)'
-        naive, = count(f"SELECT sum(instr({tail}, '+') = 0 AND instr({tail}, '-') = 0 AND "
-                       f"instr(upper({tail}), 'Z') = 0) FROM \"{table}\"{where}")
+        (naive,) = count(
+            f"SELECT sum(instr({tail}, '+') = 0 AND instr({tail}, '-') = 0 AND "
+            f"instr(upper({tail}), 'Z') = 0) FROM \"{table}\"{where}"
+        )
     ms = values.astype("datetime64[ms]").astype(np.int64)
     is_missing = missing if missing is not None else np.zeros(len(ms), dtype=bool)
     if int(is_missing.size - is_missing.sum()) != int(present):
@@ -284,8 +293,9 @@ def _gpkg_datetimes(ds, lyr, name, subset, values, missing, utc_count) -> np.nda
         return datetimes_from_ms(ms, is_missing, utc=False)
     # offsets other than Z, or a mix: the stored text, read through SQL in fid order
     fid_col = (lyr.GetFIDColumn() or "fid").replace('"', '""')
-    res = ds.ExecuteSQL(f'SELECT "{fid_col}" AS hp_fid, CAST("{col}" AS TEXT) AS hp_t FROM "{table}"{where} '
-                        f'ORDER BY "{fid_col}"')
+    res = ds.ExecuteSQL(
+        f'SELECT "{fid_col}" AS hp_fid, CAST("{col}" AS TEXT) AS hp_t FROM "{table}"{where} ORDER BY "{fid_col}"'
+    )
     try:
         batches = list(res.GetArrowStreamAsNumPy())
     finally:
@@ -382,8 +392,12 @@ def _line_numbers(path: str, skip: int, header: bool, quote: str = "", rows: int
 
     if rows >= 0 and os.path.getsize(path) > 0:
         with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            simple = (mm.find(b"\n\n") < 0 and mm.find(b"\n\r\n") < 0 and mm[:1] not in (b"\n", b"\r")
-                      and not (quote and mm.find(quote.encode("utf-8")) >= 0))
+            simple = (
+                mm.find(b"\n\n") < 0
+                and mm.find(b"\n\r\n") < 0
+                and mm[:1] not in (b"\n", b"\r")
+                and not (quote and mm.find(quote.encode("utf-8")) >= 0)
+            )
         if simple:
             first = skip + (1 if header else 0) + 1
             return np.arange(first, first + rows, dtype=np.int64)
@@ -422,13 +436,21 @@ def read_delimited(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
     wanted = list(dict.fromkeys(geo + names))
     header_names = [f.name() for f in qfields]
     read_kw = dict(
-        sep=opts.delimiter, quotechar=opts.quote or '"', quoting=3 if not opts.quote else 0,
+        sep=opts.delimiter,
+        quotechar=opts.quote or '"',
+        quoting=3 if not opts.quote else 0,
         doublequote=opts.escape == opts.quote,
         escapechar=(opts.escape if opts.escape and opts.escape != opts.quote else None),
-        skiprows=opts.skip_lines, header=0 if opts.header else None,
+        skiprows=opts.skip_lines,
+        header=0 if opts.header else None,
         encoding=opts.encoding.lower().replace("utf-8", "utf-8-sig"),  # a BOM is not part of the first name
-        keep_default_na=False, na_values=[""], dtype=str, engine="c", skip_blank_lines=True,
-        skipinitialspace=False, low_memory=False,
+        keep_default_na=False,
+        na_values=[""],
+        dtype=str,
+        engine="c",
+        skip_blank_lines=True,
+        skipinitialspace=False,
+        low_memory=False,
     )
     try:
         head = pd.read_csv(opts.path, nrows=0, **{k: v for k, v in read_kw.items() if k != "low_memory"})
@@ -441,8 +463,9 @@ def read_delimited(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
         file_names = [f"field_{i + 1}" for i in range(len(file_names))]  # QGIS's names for them
     as_fields = [c for c in file_names if not (opts.wkt and c == opts.wkt)]  # QGIS drops the WKT column
     if as_fields != header_names or any(c not in file_names for c in wanted):
-        raise UnsupportedError("the file's columns are not the layer's fields "
-                               "(the file changed since the layer was added?)")
+        raise UnsupportedError(
+            "the file's columns are not the layer's fields (the file changed since the layer was added?)"
+        )
     # typed reading at C speed: numbers as float64 (correctly rounded, as Qt reads them), text as
     # categories (each distinct text made once); a cell that is not a number sends the columns
     # back through text (QGIS then drops that row for a bad position, or had typed the field text)
@@ -451,9 +474,13 @@ def read_delimited(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
     usecols = [file_names.index(c) for c in wanted]
     frame = None
     try:
-        frame = pd.read_csv(opts.path, usecols=usecols, **{**read_kw, "dtype": {
-            (file_names.index(c) if not opts.header else c): t for c, t in typed.items()}},
-            float_precision="round_trip", decimal="," if opts.decimal_comma else ".")
+        frame = pd.read_csv(
+            opts.path,
+            usecols=usecols,
+            **{**read_kw, "dtype": {(file_names.index(c) if not opts.header else c): t for c, t in typed.items()}},
+            float_precision="round_trip",
+            decimal="," if opts.decimal_comma else ".",
+        )
     except ValueError:
         frame = None
     except Exception as e:  # noqa: BLE001
@@ -535,15 +562,27 @@ def read_delimited(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
                 text = np.append(np.asarray(cat.categories, dtype=object), None)
                 codes = np.asarray(cat.codes, dtype=np.int64)
                 cols[name] = pick(text[np.where(codes >= 0, codes, len(text) - 1)])
-    raw = Raw(pick(lines).astype(np.int64), pick(x), pick(y), cols, "csv-pandas",
-              "subset applied by QGIS" if subset else "")
+    raw = Raw(
+        pick(lines).astype(np.int64), pick(x), pick(y), cols, "csv-pandas", "subset applied by QGIS" if subset else ""
+    )
     raw.unplaced = None if subset else int(n - len(raw.fid))
     return raw
 
 
 # ================================================================================= PostGIS
-_PG_NUMBER = {"int2": "i", "int4": "i", "int8": "i", "smallint": "i", "integer": "i", "bigint": "i",
-              "float4": "f", "float8": "f", "numeric": "f", "real": "f", "double precision": "f"}
+_PG_NUMBER = {
+    "int2": "i",
+    "int4": "i",
+    "int8": "i",
+    "smallint": "i",
+    "integer": "i",
+    "bigint": "i",
+    "float4": "f",
+    "float8": "f",
+    "numeric": "f",
+    "real": "f",
+    "double precision": "f",
+}
 _PG_TEXT = ("text", "varchar", "bpchar", "char", "name", "character varying", "character", "uuid", "citext")
 
 
@@ -562,11 +601,13 @@ def pg_connection(uri: QgsDataSourceUri, layer_name: str):
         text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         if "password" in text.lower() or "authentication" in text.lower():
             raise UnsupportedError(
-                f"the server asked for credentials QGIS holds but the layer does not ({text})") from None
+                f"the server asked for credentials QGIS holds but the layer does not ({text})"
+            ) from None
         where = f"{uri.host() or 'local socket'}:{uri.port() or 5432}"
         raise QgsProcessingException(
             f"The PostgreSQL server of the layer '{layer_name}' ({where}, database '{uri.database()}') "
-            f"cannot be reached: {text}.") from None
+            f"cannot be reached: {text}."
+        ) from None
     conn.set_session(readonly=True, autocommit=True)
     return conn
 
@@ -593,8 +634,16 @@ def _copy_frame(conn, copy: str, names: list, dtypes: dict):
     frame, parse_error = None, None
     with os.fdopen(read_end, "rb", buffering=1 << 20) as src:
         try:
-            frame = pd.read_csv(src, header=None, names=names, dtype=dtypes, keep_default_na=False,
-                                na_values=["\\N"], engine="c", float_precision="round_trip")
+            frame = pd.read_csv(
+                src,
+                header=None,
+                names=names,
+                dtype=dtypes,
+                keep_default_na=False,
+                na_values=["\\N"],
+                engine="c",
+                float_precision="round_trip",
+            )
         except pd.errors.EmptyDataError:
             frame = pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in names})
         except Exception as e:  # noqa: BLE001
@@ -632,7 +681,9 @@ def read_postgres(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
             relation = f"{_quote_ident(schema)}.{_quote_ident(table)}" if schema else _quote_ident(table)
             cur.execute(
                 "SELECT a.attname, format_type(a.atttypid, NULL) FROM pg_attribute a "
-                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped", (relation,))
+                "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+                (relation,),
+            )
             types = dict(cur.fetchall())
             if key not in types or types[key] not in ("integer", "bigint", "smallint"):
                 raise UnsupportedError(f"the key '{key}' is not an integer column (QGIS then numbers features itself)")
@@ -674,8 +725,13 @@ def read_postgres(layer: QgsVectorLayer, names: list, feedback=None) -> Raw:
         cols_in = ["hp_fid", "hp_x", "hp_y"] + [f"c{i}" for i in range(len(names))]
         dtypes = {"hp_fid": np.int64, "hp_x": np.float64, "hp_y": np.float64}
         for i, k in enumerate(kinds):
-            dtypes[f"c{i}"] = {"i": np.float64, "f": np.float64, "utc": np.float64, "wall": np.float64,
-                               "t": "category"}.get(k, object)
+            dtypes[f"c{i}"] = {
+                "i": np.float64,
+                "f": np.float64,
+                "utc": np.float64,
+                "wall": np.float64,
+                "t": "category",
+            }.get(k, object)
         frame = _copy_frame(conn, copy, cols_in, dtypes)
     finally:
         conn.close()

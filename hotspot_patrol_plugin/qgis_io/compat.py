@@ -2,6 +2,7 @@
 
 Each constant takes the new, fully scoped name when this QGIS has it, the old scoped name otherwise.
 """
+
 from qgis.core import (
     Qgis,
     QgsFeatureSink,

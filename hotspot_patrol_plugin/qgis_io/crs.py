@@ -1,5 +1,6 @@
 """Coordinate reference systems as QGIS sees them: the metric CRS distances are measured in, and
 transforms run in bulk with the operation the project's transform context chose (e.g. OSTN15)."""
+
 from __future__ import annotations
 
 import os
@@ -100,8 +101,10 @@ def undefined_crs(crs: QgsCoordinateReferenceSystem) -> bool:
 def working_crs(zones_crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
     """The zones' CRS when projected; else BNG in Great Britain, else the local UTM zone."""
     if undefined_crs(zones_crs):
-        raise QgsProcessingException("The zones layer has no coordinate reference system: set one first "
-                                     "(Layer Properties ▸ Source ▸ Assigned coordinate reference system).")
+        raise QgsProcessingException(
+            "The zones layer has no coordinate reference system: set one first "
+            "(Layer Properties ▸ Source ▸ Assigned coordinate reference system)."
+        )
     if not zones_crs.isGeographic():
         return zones_crs
     to_ll = transformer(zones_crs, QgsCoordinateReferenceSystem("EPSG:4326"))

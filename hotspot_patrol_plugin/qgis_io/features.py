@@ -1,5 +1,6 @@
 """Shapely geometries and plain values to QGIS features: line strings from coordinate runs, QgsGeometry
 through WKB, a feature from attributes."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -2,6 +2,7 @@
 
 The only module allowed to touch ``QVariant.<Type>`` (the Qt6 check enforces it).
 """
+
 from qgis.core import Qgis, QgsField
 
 if Qgis.QGIS_VERSION_INT >= 33800:

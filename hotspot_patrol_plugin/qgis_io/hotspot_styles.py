@@ -4,6 +4,7 @@ The palette is ColorBrewer's RdBu (colour-blind safe), hot in reds and cold in b
 are not significant are a light grey, and no cell has a visible outline, so a force-wide grid stays
 readable.
 """
+
 from __future__ import annotations
 
 from qgis.core import (
@@ -39,8 +40,15 @@ def apply_grid_style(layer) -> None:
     categories = []
     for label, colour in CLASS_COLOURS.items():
         # an outline in the fill's own colour closes the hairline seams antialiasing leaves between cells
-        symbol = QgsFillSymbol.createSimple({"color": colour, "style": "solid", "outline_color": colour,
-                                             "outline_width": "0.1", "outline_style": "solid"})
+        symbol = QgsFillSymbol.createSimple(
+            {
+                "color": colour,
+                "style": "solid",
+                "outline_color": colour,
+                "outline_width": "0.1",
+                "outline_style": "solid",
+            }
+        )
         if label == H.NOT_SIGNIFICANT:
             symbol.setOpacity(0.6)
         categories.append(QgsRendererCategory(label, symbol, class_legend(label)))
@@ -49,9 +57,14 @@ def apply_grid_style(layer) -> None:
 
 
 def apply_hotspots_style(layer) -> None:
-    symbol = QgsFillSymbol.createSimple({
-        "style": "no", "outline_color": ZONE_OUTLINE, "outline_width": "0.6", "outline_style": "solid",
-    })
+    symbol = QgsFillSymbol.createSimple(
+        {
+            "style": "no",
+            "outline_color": ZONE_OUTLINE,
+            "outline_width": "0.6",
+            "outline_style": "solid",
+        }
+    )
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     label_layer(layer, f"\"{H.ZONE_ID}\" || '\\n' || \"{H.CRIMES}\" || ' crimes'", ZONE_OUTLINE)
 
@@ -60,8 +73,7 @@ def apply_crime_points_style(layer) -> None:
     """Small translucent dark-red dots: where crimes are, readable under zones and tracks."""
     from qgis.core import QgsMarkerSymbol
 
-    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#b2182b", "size": "1.4",
-                                           "outline_style": "no"})
+    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#b2182b", "size": "1.4", "outline_style": "no"})
     symbol.setOpacity(0.55)
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     layer.triggerRepaint()

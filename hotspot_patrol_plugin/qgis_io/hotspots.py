@@ -1,4 +1,5 @@
 """Bridge for hot spot analysis: crime layers -> arrays, a study area -> shapely, results -> features."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -58,9 +59,22 @@ def _norm(values) -> np.ndarray:
     return out
 
 
-def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None, period=(None, None),
-                timezone=DEFAULT_TIMEZONE, type_field=None, types=(), weight_field=None,
-                harm_table=None, label_field=None) -> Crimes:
+def read_crimes(
+    source,
+    layer,
+    definition,
+    to_work,
+    feedback,
+    *,
+    date_field=None,
+    period=(None, None),
+    timezone=DEFAULT_TIMEZONE,
+    type_field=None,
+    types=(),
+    weight_field=None,
+    harm_table=None,
+    label_field=None,
+) -> Crimes:
     """Read the crime points and apply the filters; every row left out is counted by reason."""
     import pandas as pd
 
@@ -98,7 +112,8 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
             sample = sorted({str(v) for v in table.columns[type_field] if v is not None})[:12]
             raise QgsProcessingException(
                 f"None of the crime types {', '.join(repr(t) for t in types)} occur in the field "
-                f"'{type_field}' (its values include: {', '.join(sample)}).")
+                f"'{type_field}' (its values include: {', '.join(sample)})."
+            )
         if missing:
             notes.append(f"Crime types not found in '{type_field}': {', '.join(missing)}.")
             feedback.pushWarning(notes[-1])
@@ -107,7 +122,8 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
     weight = None
     if weight_field:
         weight = pd.to_numeric(pd.Series(table.columns[weight_field], dtype=object), errors="coerce").to_numpy(
-            dtype=np.float64)
+            dtype=np.float64
+        )
         drop(NO_WEIGHT, ~np.isfinite(weight), skipped)
         drop(NEGATIVE_WEIGHT, weight < 0, skipped)
     elif harm_table is not None:
@@ -118,8 +134,11 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
         if (unknown & keep).any():
             names = pd.Series(table.columns[type_field][unknown & keep], dtype=object).fillna("(empty)")
             top = names.value_counts().head(8)
-            notes.append("Crime types missing from the harm table (left out): "
-                         + ", ".join(f"{k} ({v:,})" for k, v in top.items()) + ".")
+            notes.append(
+                "Crime types missing from the harm table (left out): "
+                + ", ".join(f"{k} ({v:,})" for k, v in top.items())
+                + "."
+            )
         drop(NOT_IN_TABLE, unknown, skipped)
 
     date_range = None
@@ -140,9 +159,18 @@ def read_crimes(source, layer, definition, to_work, feedback, *, date_field=None
     labels = None
     if label_field:
         labels = np.asarray(table.columns[label_field], dtype=object)[keep]
-    return Crimes(x=x[keep], y=y[keep], weight=None if weight is None else weight[keep], rows_read=n,
-                  method=table.method, skipped=skipped, excluded=excluded, notes=notes, date_range=date_range,
-                  labels=labels)
+    return Crimes(
+        x=x[keep],
+        y=y[keep],
+        weight=None if weight is None else weight[keep],
+        rows_read=n,
+        method=table.method,
+        skipped=skipped,
+        excluded=excluded,
+        notes=notes,
+        date_range=date_range,
+        labels=labels,
+    )
 
 
 #: police.uk's Location ("On or near Briggate"): the zone's name is the street
@@ -187,8 +215,9 @@ def _unique_map(values):
     import pandas as pd
 
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    uniq = np.array([None if (u is None or (isinstance(u, float) and np.isnan(u))) else u for u in uniques],
-                    dtype=object)
+    uniq = np.array(
+        [None if (u is None or (isinstance(u, float) and np.isnan(u))) else u for u in uniques], dtype=object
+    )
     return uniq, codes
 
 
@@ -209,8 +238,9 @@ def study_area(source, to_work, feedback):
         geoms = shapely.transform(geoms, lambda xy: np.column_stack(to_work(xy[:, 0], xy[:, 1])))
     bad = ~shapely.is_valid(geoms)
     if bad.any():
-        feedback.pushWarning(f"Repaired {int(bad.sum())} invalid study area polygon(s) "
-                             f"({shapely.is_valid_reason(geoms[bad][0])}).")
+        feedback.pushWarning(
+            f"Repaired {int(bad.sum())} invalid study area polygon(s) ({shapely.is_valid_reason(geoms[bad][0])})."
+        )
         geoms[bad] = shapely.make_valid(geoms[bad])
     area = shapely.union_all(geoms)
     area = shapely.get_parts(area)
@@ -226,5 +256,3 @@ def _fields(spec) -> QgsFields:
     for name, kind in spec:
         fs.append(fieldtypes.field(name, kind))
     return fs
-
-

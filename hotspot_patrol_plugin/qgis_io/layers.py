@@ -12,6 +12,7 @@ has nulls) or float64 (NaN for null), text as objects (None for null) or a panda
 date-times in any form ``core.times.parse_times`` reads as the same instants: UTC epoch seconds
 (float, every value had an offset), datetime64 wall-clock times (none had one) or ISO text.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -97,13 +98,14 @@ def read_points(source, layer: QgsVectorLayer | None, field_names, feedback=None
         except bulk_read.UnsupportedError as e:
             why = str(e)
         else:
-            table = PointTable(raw.fid, raw.x, raw.y, raw.columns, raw.method, raw.note, raw.id_field,
-                               raw.unplaced)
+            table = PointTable(raw.fid, raw.x, raw.y, raw.columns, raw.method, raw.note, raw.id_field, raw.unplaced)
             mismatch = _disagreement(layer, table, field_names)
             if not mismatch:
                 if feedback is not None:
-                    feedback.pushInfo(f"Layer '{layer.name()}' read by the {raw.method} reader"
-                                      f"{' (' + raw.note + ')' if raw.note else ''}: {len(table):,} features.")
+                    feedback.pushInfo(
+                        f"Layer '{layer.name()}' read by the {raw.method} reader"
+                        f"{' (' + raw.note + ')' if raw.note else ''}: {len(table):,} features."
+                    )
                 return table
             why = f"the {raw.method} reader disagreed with QGIS ({mismatch})"
             del raw, table
@@ -278,8 +280,10 @@ def unplaced_rows(layer, definition=None, read: int = 0) -> int:
     from qgis.core import QgsProcessingFeatureSourceDefinition, QgsVectorLayer
 
     if isinstance(definition, QgsProcessingFeatureSourceDefinition) and (
-            definition.selectedFeaturesOnly or getattr(definition, "featureLimit", -1) not in (-1, None)
-            or getattr(definition, "filterExpression", "")):
+        definition.selectedFeaturesOnly
+        or getattr(definition, "featureLimit", -1) not in (-1, None)
+        or getattr(definition, "filterExpression", "")
+    ):
         return 0
     source = layer.source()
     if "geomType=none" in source:

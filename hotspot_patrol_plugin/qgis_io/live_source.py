@@ -12,6 +12,7 @@
 A source keeps its watermark when a fetch fails: it raises ``SourceError`` with one sentence the
 dock shows as a banner, and the next fetch (a fresh connection) carries on where it stopped.
 """
+
 from __future__ import annotations
 
 import re
@@ -71,8 +72,14 @@ class _Source:
 
     kind = "layer"
 
-    def __init__(self, unit_field: str, time_field: str, to_work=None, timezone: str = DEFAULT_TIMEZONE,
-                 since: float | None = None):
+    def __init__(
+        self,
+        unit_field: str,
+        time_field: str,
+        to_work=None,
+        timezone: str = DEFAULT_TIMEZONE,
+        since: float | None = None,
+    ):
         self.unit_field = unit_field
         self.time_field = time_field
         self.to_work = to_work
@@ -102,7 +109,8 @@ class _Source:
             t[rest] = parsed.seconds
             for code in np.unique(parsed.problem[np.isnan(parsed.seconds)]):
                 skipped[PROBLEM_TEXT.get(int(code), "unreadable time")] = int(
-                    ((parsed.problem == code) & np.isnan(parsed.seconds)).sum())
+                    ((parsed.problem == code) & np.isnan(parsed.seconds)).sum()
+                )
         if no_unit.any():
             skipped["no unit id"] = int(no_unit.sum())
         if bad_xy.any():
@@ -122,8 +130,17 @@ def _ident(name: str) -> str:
 class PostgisSource(_Source):
     kind = "postgis"
 
-    def __init__(self, layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE,
-                 late_tolerance: float = 120.0, connect_timeout: int = 5, since: float | None = None):
+    def __init__(
+        self,
+        layer,
+        unit_field,
+        time_field,
+        to_work=None,
+        timezone=DEFAULT_TIMEZONE,
+        late_tolerance: float = 120.0,
+        connect_timeout: int = 5,
+        since: float | None = None,
+    ):
         super().__init__(unit_field, time_field, to_work, timezone, since)
         self._time_type = None
         self.uri = QgsDataSourceUri(layer.source())
@@ -146,8 +163,9 @@ class PostgisSource(_Source):
         import psycopg2
 
         info = self.uri.connectionInfo(True)
-        self.conn = psycopg2.connect(info, connect_timeout=self.connect_timeout,
-                                     application_name="Hotspot Patrol shift dock")
+        self.conn = psycopg2.connect(
+            info, connect_timeout=self.connect_timeout, application_name="Hotspot Patrol shift dock"
+        )
         self.conn.autocommit = True
         with self.conn.cursor() as cur:
             cur.execute("SET TIME ZONE 'UTC'")
@@ -164,8 +182,10 @@ class PostgisSource(_Source):
     def query(self) -> tuple[str, list]:
         geom = _ident(self.uri.geometryColumn() or "geom")
         mark = _ident(self.key) if self.key else _ident(self.time_field)
-        cols = (f"{_ident(self.unit_field)} AS hp_unit, {_ident(self.time_field)}::text AS hp_time, "
-                f"ST_X({geom}) AS hp_x, ST_Y({geom}) AS hp_y, {mark} AS hp_mark")
+        cols = (
+            f"{_ident(self.unit_field)} AS hp_unit, {_ident(self.time_field)}::text AS hp_time, "
+            f"ST_X({geom}) AS hp_x, ST_Y({geom}) AS hp_y, {mark} AS hp_mark"
+        )
         where, params = [], []
         if self.watermark is None and self.since is not None:
             # the first read: from the shift's look-back on, in the time column's own type
@@ -209,14 +229,19 @@ class PostgisSource(_Source):
         try:
             import psycopg2
         except ImportError:
-            raise SourceError("Following a PostGIS table needs the Python module psycopg2, which this QGIS "
-                              "does not have: install it (Debian/Ubuntu: python3-psycopg2).") from None
+            raise SourceError(
+                "Following a PostGIS table needs the Python module psycopg2, which this QGIS "
+                "does not have: install it (Debian/Ubuntu: python3-psycopg2)."
+            ) from None
         try:
             conn = self.conn or self._connect()
             with conn.cursor() as cur:
                 if self._time_type is None:
-                    cur.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
-                                "%s::regclass AND attname = %s", (self.table, self.time_field))
+                    cur.execute(
+                        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                        "%s::regclass AND attname = %s",
+                        (self.table, self.time_field),
+                    )
                     row = cur.fetchone()
                     self._time_type = row[0] if row else "text"
                 sql, params = self.query()
@@ -228,10 +253,12 @@ class PostgisSource(_Source):
             if isinstance(e, (psycopg2.OperationalError, psycopg2.InterfaceError)):
                 raise SourceError(
                     f"The connection to the pings table {self.layer_name} was lost ({first}); "
-                    "the shift so far is kept and the next refresh reconnects.") from None
+                    "the shift so far is kept and the next refresh reconnects."
+                ) from None
             raise SourceError(
                 f"The pings table {self.layer_name} could not be read ({first}); the shift so far is kept "
-                "and the next refresh tries again.") from None
+                "and the next refresh tries again."
+            ) from None
         if not rows:
             return Batch.empty()
         units, times, xs, ys, marks = zip(*rows)
@@ -244,8 +271,9 @@ class PostgisSource(_Source):
         self.watermark = newest if self.watermark is None else max(self.watermark, newest)
         self._recent = {(u, tt) for u, tt, m in zip(units, times, marks) if m > self._time_floor()}
         pick = np.flatnonzero(keep)
-        return self._batch([units[i] for i in pick], [times[i] for i in pick], [xs[i] for i in pick],
-                           [ys[i] for i in pick])
+        return self._batch(
+            [units[i] for i in pick], [times[i] for i in pick], [xs[i] for i in pick], [ys[i] for i in pick]
+        )
 
 
 # --------------------------------------------------------------------------- GeoPackage
@@ -255,7 +283,7 @@ _ENVELOPE = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 def _gpkg_xy(blobs) -> tuple[np.ndarray, np.ndarray]:
     import shapely
 
-    wkb = [None if b is None else bytes(b[8 + _ENVELOPE.get((b[3] >> 1) & 7, 0):]) for b in blobs]
+    wkb = [None if b is None else bytes(b[8 + _ENVELOPE.get((b[3] >> 1) & 7, 0) :]) for b in blobs]
     geoms = shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
     return shapely.get_x(geoms), shapely.get_y(geoms)
 
@@ -272,8 +300,9 @@ class GeoPackageSource(_Source):
         self.layer_name = layer.name()
 
     def _geometry_column(self, con) -> str:
-        row = con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
-                          (self.table,)).fetchone()
+        row = con.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (self.table,)
+        ).fetchone()
         return row[0] if row else "geom"
 
     def fetch(self) -> Batch:
@@ -281,16 +310,20 @@ class GeoPackageSource(_Source):
             con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5)
             try:
                 geom = _ident(self._geometry_column(con))
-                sql = (f"SELECT fid, {_ident(self.unit_field)}, {_ident(self.time_field)}, {geom} "
-                       f"FROM {_ident(self.table)} WHERE fid > ?")
+                sql = (
+                    f"SELECT fid, {_ident(self.unit_field)}, {_ident(self.time_field)}, {geom} "
+                    f"FROM {_ident(self.table)} WHERE fid > ?"
+                )
                 if self.subset:
                     sql += f" AND ({self.subset})"
                 rows = con.execute(sql + " ORDER BY fid", (self.watermark or 0,)).fetchall()
             finally:
                 con.close()
         except sqlite3.Error as e:
-            raise SourceError(f"The pings GeoPackage {self.layer_name} could not be read ({e}); the shift so far "
-                              "is kept and the next refresh tries again.") from None
+            raise SourceError(
+                f"The pings GeoPackage {self.layer_name} could not be read ({e}); the shift so far "
+                "is kept and the next refresh tries again."
+            ) from None
         if not rows:
             return Batch.empty()
         fids, units, times, blobs = zip(*rows)
@@ -318,8 +351,9 @@ class LayerSource(_Source):
             fields = layer.fields()
             iu, it = fields.indexFromName(self.unit_field), fields.indexFromName(self.time_field)
             if iu < 0 or it < 0:
-                raise SourceError(f"The pings layer {layer.name()} has no field "
-                                  f"{self.unit_field if iu < 0 else self.time_field}.")
+                raise SourceError(
+                    f"The pings layer {layer.name()} has no field {self.unit_field if iu < 0 else self.time_field}."
+                )
             request = QgsFeatureRequest().setSubsetOfAttributes([iu, it])
             last = self.watermark if self.watermark is not None else -1
             fids, units, times, xs, ys = [], [], [], [], []
@@ -341,16 +375,19 @@ class LayerSource(_Source):
         except SourceError:
             raise
         except Exception as e:  # noqa: BLE001 - a provider error becomes the banner
-            raise SourceError(f"The pings layer {layer.name()} could not be read ({e}); the shift so far is "
-                              "kept and the next refresh tries again.") from None
+            raise SourceError(
+                f"The pings layer {layer.name()} could not be read ({e}); the shift so far is "
+                "kept and the next refresh tries again."
+            ) from None
         if not fids:
             return Batch.empty()
         self.watermark = max(fids)
         return self._batch(units, times, xs, ys)
 
 
-def source_for(layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE, late_tolerance=120.0,
-               since=None):
+def source_for(
+    layer, unit_field, time_field, to_work=None, timezone=DEFAULT_TIMEZONE, late_tolerance=120.0, since=None
+):
     """The right source for the layer's provider; ``since``: UTC seconds of the oldest ping wanted."""
     provider = layer.providerType()
     if provider == "postgres":
@@ -426,8 +463,13 @@ class ReplaySource:
 
 # --------------------------------------------------------------------------- the live map layer
 DUE_LAYER_FIELDS = (
-    ("zone_id", "string"), ("name", "string"), ("due", "string"), ("due_score", "double"),
-    ("minutes_since", "double"), ("presence_min", "double"), ("planned_min", "double"),
+    ("zone_id", "string"),
+    ("name", "string"),
+    ("due", "string"),
+    ("due_score", "double"),
+    ("minutes_since", "double"),
+    ("presence_min", "double"),
+    ("planned_min", "double"),
     ("units_inside", "integer"),
 )
 
@@ -468,8 +510,13 @@ class DueLayer:
 
         from ..core.shift import DUE_COLOURS
 
-        labels = {"ok": "Visited recently", "soon": "Due soon", "due": "Due now", "overdue": "Overdue",
-                  "not planned": "No visit planned"}
+        labels = {
+            "ok": "Visited recently",
+            "soon": "Due soon",
+            "due": "Due now",
+            "overdue": "Overdue",
+            "not planned": "No visit planned",
+        }
         cats = []
         for key, colour in DUE_COLOURS.items():
             sym = QgsFillSymbol.createSimple({"color": colour, "outline_color": "#222222", "outline_width": "0.4"})
@@ -477,9 +524,11 @@ class DueLayer:
             cats.append(QgsRendererCategory(key, sym, labels.get(key, key)))
         self.layer.setRenderer(QgsCategorizedSymbolRenderer("due", cats))
         pal = QgsPalLayerSettings()
-        pal.fieldName = ("\"zone_id\" || '\\n' || CASE WHEN \"minutes_since\" IS NULL THEN '' "
-                         "ELSE format_number(\"minutes_since\", 0) || ' min' END || "
-                         "CASE WHEN \"units_inside\" > 0 THEN ' · ' || \"units_inside\" || ' in' ELSE '' END")
+        pal.fieldName = (
+            "\"zone_id\" || '\\n' || CASE WHEN \"minutes_since\" IS NULL THEN '' "
+            "ELSE format_number(\"minutes_since\", 0) || ' min' END || "
+            "CASE WHEN \"units_inside\" > 0 THEN ' · ' || \"units_inside\" || ' in' ELSE '' END"
+        )
         pal.isExpression = True
         fmt = QgsTextFormat()
         fmt.setSize(8)
@@ -506,9 +555,12 @@ class DueLayer:
             if fid is None:
                 continue
             changes[fid] = {
-                self.index["name"]: str(row.name), self.index["due"]: str(row.due),
-                self.index["due_score"]: num(row.due_score), self.index["minutes_since"]: num(row.minutes_since),
-                self.index["presence_min"]: num(row.presence_min), self.index["planned_min"]: num(row.planned_min),
+                self.index["name"]: str(row.name),
+                self.index["due"]: str(row.due),
+                self.index["due_score"]: num(row.due_score),
+                self.index["minutes_since"]: num(row.minutes_since),
+                self.index["presence_min"]: num(row.presence_min),
+                self.index["planned_min"]: num(row.planned_min),
                 self.index["units_inside"]: int(row.units_inside),
             }
         self.layer.dataProvider().changeAttributeValues(changes)

@@ -7,6 +7,7 @@
 * ``fields``: the QgsFields of a schema (the GeoPackage columns are derived from the same kinds).
 * ``style_on_load``: a style applied to an output when Processing loads it, once it is loaded.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,14 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsFields, QgsGe
 from . import compat, fieldtypes
 
 #: schema kind -> QGIS field type (the GeoPackage kinds are the same names, see gpkg_writer.KINDS)
-QGS_KINDS = {"int": fieldtypes.LONG, "int32": fieldtypes.INT, "real": fieldtypes.DOUBLE, "string": fieldtypes.STRING,
-             "bool": fieldtypes.BOOL, "utc": fieldtypes.DATETIME}
+QGS_KINDS = {
+    "int": fieldtypes.LONG,
+    "int32": fieldtypes.INT,
+    "real": fieldtypes.DOUBLE,
+    "string": fieldtypes.STRING,
+    "bool": fieldtypes.BOOL,
+    "utc": fieldtypes.DATETIME,
+}
 
 
 def fields(schema, base: QgsFields | None = None) -> QgsFields:
@@ -103,8 +110,22 @@ def write_rows(out, qgs_fields: QgsFields, rows, wkb=None, feedback=None, progre
             feedback.setProgress(progress[0] + (progress[1] - progress[0]) * hi / n)
 
 
-def write(alg, parameters, key, context, schema, columns, crs=None, *, geometry="none", geoms=None, rings=None,
-          feedback=None, progress=(70.0, 95.0), bulk: bool = True) -> str:
+def write(
+    alg,
+    parameters,
+    key,
+    context,
+    schema,
+    columns,
+    crs=None,
+    *,
+    geometry="none",
+    geoms=None,
+    rings=None,
+    feedback=None,
+    progress=(70.0, 95.0),
+    bulk: bool = True,
+) -> str:
     """Write one output layer (or table) and return its destination id.
 
     ``schema``: ((name, kind), ...); ``columns``: one array per schema entry. The geometry is
@@ -124,20 +145,25 @@ def write(alg, parameters, key, context, schema, columns, crs=None, *, geometry=
         with _one_sentence():
             _write_gpkg(dest, schema, columns, n, crs, geometry, geoms, rings, feedback, progress)
         return dest
-    wkb_type = {"none": compat.WKB_NO_GEOMETRY, "linestring": compat.WKB_LINESTRING,
-                "multilinestring": QgsWkbTypes.multiType(compat.WKB_LINESTRING),
-                "polygon": compat.WKB_POLYGON}[geometry]
+    wkb_type = {
+        "none": compat.WKB_NO_GEOMETRY,
+        "linestring": compat.WKB_LINESTRING,
+        "multilinestring": QgsWkbTypes.multiType(compat.WKB_LINESTRING),
+        "polygon": compat.WKB_POLYGON,
+    }[geometry]
     qf = fields(schema)
     out, dest = sink(alg, parameters, key, context, qf, wkb_type, crs)
-    rows = [list(r) for r in zip(*[_python(kind, values) for (_, kind), values in zip(schema, columns)])] \
-        if n else []
+    rows = [list(r) for r in zip(*[_python(kind, values) for (_, kind), values in zip(schema, columns)])] if n else []
     wkb = None
     if rings is not None:
+
         def wkb(lo, hi):
             return polygon_wkb(rings[lo:hi])
     elif geometry != "none":
+
         def wkb(lo, hi):
             return shapely.to_wkb(geoms[lo:hi])
+
     write_rows(out, qf, rows, wkb, feedback, progress)
     return dest
 
@@ -166,18 +192,48 @@ def _write_gpkg(dest, schema, columns, n, crs, geometry, geoms, rings, feedback,
     cols = [(name, kind, values) for (name, kind), values in zip(schema, columns)]
     if rings is not None:
         W.prepare_file(path, replace)  # the whole file only when asked for and not an input
-        bounds = np.column_stack([rings[:, :, 0].min(axis=1), rings[:, :, 1].min(axis=1),
-                                  rings[:, :, 0].max(axis=1), rings[:, :, 1].max(axis=1)]) if n else \
-            np.zeros((0, 4))
-        W.write_lines(path, layer, crs.toWkt(), list(polygon_wkb(rings)), bounds, cols, chunk=50_000,
-                      feedback=feedback, progress=progress, geometry="polygon")
+        bounds = (
+            np.column_stack(
+                [
+                    rings[:, :, 0].min(axis=1),
+                    rings[:, :, 1].min(axis=1),
+                    rings[:, :, 0].max(axis=1),
+                    rings[:, :, 1].max(axis=1),
+                ]
+            )
+            if n
+            else np.zeros((0, 4))
+        )
+        W.write_lines(
+            path,
+            layer,
+            crs.toWkt(),
+            list(polygon_wkb(rings)),
+            bounds,
+            cols,
+            chunk=50_000,
+            feedback=feedback,
+            progress=progress,
+            geometry="polygon",
+        )
     else:
-        W.write_lines(path, layer, crs.toWkt(), shapely.to_wkb(geoms).tolist(), shapely.bounds(geoms), cols,
-                      feedback=feedback, progress=progress, replace=replace, geometry=geometry)
+        W.write_lines(
+            path,
+            layer,
+            crs.toWkt(),
+            shapely.to_wkb(geoms).tolist(),
+            shapely.bounds(geoms),
+            cols,
+            feedback=feedback,
+            progress=progress,
+            replace=replace,
+            geometry=geometry,
+        )
 
 
-def write_points_file(dest: str, default_layer: str, crs, schema, columns, x, y, feedback=None,
-                      progress=(60.0, 95.0)) -> None:
+def write_points_file(
+    dest: str, default_layer: str, crs, schema, columns, x, y, feedback=None, progress=(60.0, 95.0)
+) -> None:
     """A point layer written to a file in bulk: a GeoPackage directly, any other format (by its
     extension) through a GeoPackage beside it that GDAL then converts."""
     from ..formats import gpkg_writer as W
@@ -186,15 +242,23 @@ def write_points_file(dest: str, default_layer: str, crs, schema, columns, x, y,
     path, layer, replace = W.destination(dest, default_layer)
     with _one_sentence():
         if path.lower().endswith(".gpkg"):
-            W.write_points(path, layer, crs.toWkt(), x, y, cols, feedback=feedback, progress=progress,
-                           replace=replace)
+            W.write_points(path, layer, crs.toWkt(), x, y, cols, feedback=feedback, progress=progress, replace=replace)
             return
         from osgeo import gdal
 
         W.prepare_file(path)
         tmp = path + ".tmp.gpkg"
-        W.write_points(tmp, default_layer, crs.toWkt(), x, y, cols, feedback=feedback,
-                       progress=(progress[0], progress[1] - 5.0), replace=True)
+        W.write_points(
+            tmp,
+            default_layer,
+            crs.toWkt(),
+            x,
+            y,
+            cols,
+            feedback=feedback,
+            progress=(progress[0], progress[1] - 5.0),
+            replace=True,
+        )
         try:
             gdal.UseExceptions()
             gdal.VectorTranslate(path, tmp)

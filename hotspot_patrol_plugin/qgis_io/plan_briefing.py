@@ -10,6 +10,7 @@ coloured by the share of planned visits made (the BY_ZONE style), the headline, 
 tables per zone, per patrol and day and of the planned visits not made as planned, flowing onto
 further pages when long. Unit ids appear as they are in VISITS; no tracks are drawn.
 """
+
 from __future__ import annotations
 
 from qgis.core import (
@@ -67,8 +68,9 @@ def _vertex_placement(layer) -> None:
 
 def _numbered_marker(colour: str, number_expr: str, size: float = 4.2) -> QgsMarkerSymbol:
     """A white disc ringed in ``colour`` with the stop number inside."""
-    symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": "#ffffff", "outline_color": colour,
-                                           "outline_width": "0.5", "size": str(size)})
+    symbol = QgsMarkerSymbol.createSimple(
+        {"name": "circle", "color": "#ffffff", "outline_color": colour, "outline_width": "0.5", "size": str(size)}
+    )
     digit = QgsFontMarkerSymbolLayer(B.font_family(), "1", size * 0.6, QColor(B.INK))
     if hasattr(digit, "setFontStyle"):
         digit.setFontStyle("Bold")
@@ -80,10 +82,12 @@ def _numbered_marker(colour: str, number_expr: str, size: float = 4.2) -> QgsMar
 def _stop_numbers_expression() -> str:
     """At a vertex of a route: 'S' for the start location, else every stop number made at that zone
     ("2·6·9"), so repeated visits to one zone, drawn on top of each other, read as one label."""
-    n = f"(@geometry_point_num - (@geometry_point_count - \"{plan_io.STOPS}\"))"
-    return (f"with_variable('n', {n}, if(@n <= 0, 'S', with_variable('ids', string_to_array(\"{plan_io.ZONES}\", "
-            "' → '), with_variable('me', array_get(@ids, @n - 1), array_to_string(array_filter("
-            "generate_series(1, array_length(@ids)), array_get(@ids, @element - 1) = @me), '·')))))")
+    n = f'(@geometry_point_num - (@geometry_point_count - "{plan_io.STOPS}"))'
+    return (
+        f"with_variable('n', {n}, if(@n <= 0, 'S', with_variable('ids', string_to_array(\"{plan_io.ZONES}\", "
+        "' → '), with_variable('me', array_get(@ids, @n - 1), array_to_string(array_filter("
+        "generate_series(1, array_length(@ids)), array_get(@ids, @element - 1) = @me), '·')))))"
+    )
 
 
 def _numbered_box(colour: str, text_expr: str, height: float = 4.4) -> QgsMarkerSymbol:
@@ -98,8 +102,7 @@ def _numbered_box(colour: str, text_expr: str, height: float = 4.4) -> QgsMarker
     box.setFillColor(QColor("#ffffff"))
     box.setStrokeColor(QColor(colour))
     box.setStrokeWidth(0.5)
-    box.setDataDefinedProperty(_WIDTH, QgsProperty.fromExpression(
-        f"max({height}, 1.8 + 1.5 * length({text_expr}))"))
+    box.setDataDefinedProperty(_WIDTH, QgsProperty.fromExpression(f"max({height}, 1.8 + 1.5 * length({text_expr}))"))
     symbol = QgsMarkerSymbol()
     symbol.changeSymbolLayer(0, box)
     digit = QgsFontMarkerSymbolLayer(B.font_family(), "1", height * 0.62, QColor(B.INK))
@@ -112,8 +115,9 @@ def _numbered_box(colour: str, text_expr: str, height: float = 4.4) -> QgsMarker
 
 def route_symbol(colour: str, numbered: bool = True) -> QgsLineSymbol:
     """The patrol's path with its stop numbers at every zone (the start location, if any, marked S)."""
-    line = QgsLineSymbol.createSimple({"line_color": colour, "line_width": "0.7", "capstyle": "round",
-                                       "joinstyle": "round", "line_style": "solid"})
+    line = QgsLineSymbol.createSimple(
+        {"line_color": colour, "line_width": "0.7", "capstyle": "round", "joinstyle": "round", "line_style": "solid"}
+    )
     line.symbolLayer(0).setColor(QColor(colour))
     if not numbered:
         return line
@@ -128,8 +132,10 @@ def route_symbol(colour: str, numbered: bool = True) -> QgsLineSymbol:
 def style_routes(layer, numbered: bool = True) -> None:
     """ROUTES: a colour per patrol, numbered stops along each line."""
     patrols = sorted({str(f[plan_io.PATROL]) for f in layer.getFeatures()}, key=B._natural_key)
-    cats = [QgsRendererCategory(p, route_symbol(PATROL_COLOURS[i % len(PATROL_COLOURS)], numbered), p)
-            for i, p in enumerate(patrols)]
+    cats = [
+        QgsRendererCategory(p, route_symbol(PATROL_COLOURS[i % len(PATROL_COLOURS)], numbered), p)
+        for i, p in enumerate(patrols)
+    ]
     layer.setRenderer(QgsCategorizedSymbolRenderer(plan_io.PATROL, cats))
     layer.triggerRepaint()
 
@@ -159,8 +165,9 @@ def pack_layers(result, zones, zone_geoms, crs, to_out):
     for name in ("hp_order", "hp_title", "hp_sub", "hp_figures"):
         rfields.append(fieldtypes.field(name, fieldtypes.INT if name == "hp_order" else fieldtypes.STRING))
     routes = plan_io.route_features(result, plan_io.route_fields(), to_out)
-    order = sorted(range(len(routes)),
-                   key=lambda i: (routes[i][plan_io.DAY], B._natural_key(routes[i][plan_io.PATROL])))
+    order = sorted(
+        range(len(routes)), key=lambda i: (routes[i][plan_io.DAY], B._natural_key(routes[i][plan_io.PATROL]))
+    )
     feats = []
     for n, i in enumerate(order, start=1):
         r = routes[i]
@@ -171,17 +178,24 @@ def pack_layers(result, zones, zone_geoms, crs, to_out):
         f = QgsFeature(rfields)
         f.setGeometry(QgsGeometry(r.geometry()))
         travel = r[plan_io.TRAVEL_TOTAL]
-        f.setAttributes(list(r.attributes()) + [
-            n, f"Patrol {patrol} · {d.strftime('%A')} {d.day} {d.strftime('%B %Y')}",
-            f"{mode.capitalize()} patrol · {r[plan_io.STOPS]} stops · {r[plan_io.FIRST]}–{r[plan_io.LAST]}",
-            f"{r[plan_io.STOPS]}\n{r[plan_io.FIRST]}\n{r[plan_io.LAST]}\n{travel:.0f} min\n{mode}"])
+        f.setAttributes(
+            list(r.attributes())
+            + [
+                n,
+                f"Patrol {patrol} · {d.strftime('%A')} {d.day} {d.strftime('%B %Y')}",
+                f"{mode.capitalize()} patrol · {r[plan_io.STOPS]} stops · {r[plan_io.FIRST]}–{r[plan_io.LAST]}",
+                f"{r[plan_io.STOPS]}\n{r[plan_io.FIRST]}\n{r[plan_io.LAST]}\n{travel:.0f} min\n{mode}",
+            ]
+        )
         feats.append(f)
     routes_layer = _copy("Patrol routes (briefing)", rfields, compat.WKB_LINESTRING, crs, feats)
     style_routes(routes_layer, numbered=False)
-    match = (f"\"{plan_io.PATROL}\" = attribute(@atlas_feature, '{plan_io.PATROL}') AND "
-             f"\"{plan_io.DAY}\" = attribute(@atlas_feature, '{plan_io.DAY}')")
+    match = (
+        f"\"{plan_io.PATROL}\" = attribute(@atlas_feature, '{plan_io.PATROL}') AND "
+        f"\"{plan_io.DAY}\" = attribute(@atlas_feature, '{plan_io.DAY}')"
+    )
     renderer = routes_layer.renderer()
-    renderer.setClassAttribute(f"CASE WHEN {match} THEN \"{plan_io.PATROL}\" END")
+    renderer.setClassAttribute(f'CASE WHEN {match} THEN "{plan_io.PATROL}" END')
 
     sfields = plan_io.stop_fields()
     sfields.append(fieldtypes.field("travel_text", fieldtypes.STRING))
@@ -205,12 +219,23 @@ def pack_layers(result, zones, zone_geoms, crs, to_out):
         f.setGeometry(QgsGeometry(g))
         f.setAttributes([z.zone_id, z.name or None])
         zfeats.append(f)
-    zones_layer = _copy("Zones (briefing)", zfields, compat.WKB_MULTIPOLYGON if zfeats and
-                        zfeats[0].geometry().isMultipart() else compat.WKB_POLYGON, crs, zfeats)
-    zones_layer.setRenderer(type(zones_layer.renderer())(QgsFillSymbol.createSimple({
-        "color": "255,240,200,120", "outline_color": "#8a6d00", "outline_width": "0.35"})))
-    styles.label_layer(zones_layer, f"\"{F.ZONE_ID}\" || if(coalesce(\"{F.NAME}\", '') = '', '', '\n' || \"{F.NAME}\")",
-                       "#5a4a00", 7)
+    zones_layer = _copy(
+        "Zones (briefing)",
+        zfields,
+        compat.WKB_MULTIPOLYGON if zfeats and zfeats[0].geometry().isMultipart() else compat.WKB_POLYGON,
+        crs,
+        zfeats,
+    )
+    zones_layer.setRenderer(
+        type(zones_layer.renderer())(
+            QgsFillSymbol.createSimple(
+                {"color": "255,240,200,120", "outline_color": "#8a6d00", "outline_width": "0.35"}
+            )
+        )
+    )
+    styles.label_layer(
+        zones_layer, f"\"{F.ZONE_ID}\" || if(coalesce(\"{F.NAME}\", '') = '', '', '\n' || \"{F.NAME}\")", "#5a4a00", 7
+    )
     return routes_layer, stops_layer, zones_layer, marks_layer
 
 
@@ -235,7 +260,7 @@ def _stop_marks(stops, crs, match):
     root = QgsRuleBasedRenderer.Rule(None)
     root.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, match, "stop"))
     layer.setRenderer(QgsRuleBasedRenderer(root))
-    _number_labels(layer, f"CASE WHEN {match} THEN \"numbers\" END")
+    _number_labels(layer, f'CASE WHEN {match} THEN "numbers" END')
     return layer
 
 
@@ -249,8 +274,9 @@ def _number_labels(layer, expression: str) -> None:
     from qgis.core import Qgis
 
     modern = hasattr(Qgis, "TextBackgroundShape")  # QGIS >= 3.28: the enums live in Qgis
-    settings.placement = Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") \
-        else QgsPalLayerSettings.Placement.OverPoint
+    settings.placement = (
+        Qgis.LabelPlacement.OverPoint if hasattr(Qgis, "LabelPlacement") else QgsPalLayerSettings.Placement.OverPoint
+    )
     if hasattr(settings, "yOffset"):
         settings.yOffset = -3.2
     fmt = B._Page(None, 0, B.font_family(), 1.0).fmt(8.5, bold=True, colour=B.NAVY)
@@ -284,11 +310,19 @@ def build_layout(project, result, layers, name: str, timezone: str = DEFAULT_TIM
     atlas.setEnabled(True)
     atlas.setSortFeatures(True)
     atlas.setSortExpression('"hp_order"')
-    atlas.setPageNameExpression(f"\"{plan_io.PATROL}\" || ' ' || \"{plan_io.DAY}\"")
+    atlas.setPageNameExpression(f'"{plan_io.PATROL}" || \' \' || "{plan_io.DAY}"')
     pg = g.page(layout, 0)
     g.header(pg, '[% "hp_title" %]', '[% "hp_sub" %]', "HOT SPOT PATROL · PATROL PLAN")
-    pg.label(W - g.M - g.kicker_w, g.M + 7 * g.s, g.kicker_w, 4.5 * g.s,
-             "Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]", 7.5, colour=B.MUTED, align="right")
+    pg.label(
+        W - g.M - g.kicker_w,
+        g.M + 7 * g.s,
+        g.kicker_w,
+        4.5 * g.s,
+        "Page [% @atlas_featurenumber %] of [% @atlas_totalfeatures %]",
+        7.5,
+        colour=B.MUTED,
+        align="right",
+    )
     m = pg.map(g.M, g.top, g.map_w, g.map_h, [marks, routes, zones], routes.crs(), ROUTE_MAP)
     m.setAtlasDriven(True)
     m.setAtlasScalingMode(QgsLayoutItemMap.AtlasScalingMode.Auto)
@@ -304,23 +338,38 @@ def build_layout(project, result, layers, name: str, timezone: str = DEFAULT_TIM
     y += 33
     pg.label(x0, y, w, 5, "Stops in order", 9, bold=True, colour=B.NAVY)
     y += 6
-    cols = [("#", plan_io.SEQ, 4, "right"), ("Arrive", plan_io.ARRIVE, 8, "left"), ("Leave", plan_io.LEAVE, 8, "left"),
-            ("Zone", F.ZONE_ID, 9, "left"), ("Name", plan_io.ZONE_NAME, 27, "left"),
-            ("Travel", "travel_text", 9, "right")]
-    pg.table(stops, cols, [(0, x0, y, w, g.bottom - y)], STOPS_TABLE, sort_field=plan_io.SEQ,
-             filter_expr=(f"\"{plan_io.PATROL}\" = attribute(@atlas_feature, '{plan_io.PATROL}') AND "
-                          f"\"{plan_io.DAY}\" = attribute(@atlas_feature, '{plan_io.DAY}')"),
-             empty_message="No stops planned.")
+    cols = [
+        ("#", plan_io.SEQ, 4, "right"),
+        ("Arrive", plan_io.ARRIVE, 8, "left"),
+        ("Leave", plan_io.LEAVE, 8, "left"),
+        ("Zone", F.ZONE_ID, 9, "left"),
+        ("Name", plan_io.ZONE_NAME, 27, "left"),
+        ("Travel", "travel_text", 9, "right"),
+    ]
+    pg.table(
+        stops,
+        cols,
+        [(0, x0, y, w, g.bottom - y)],
+        STOPS_TABLE,
+        sort_field=plan_io.SEQ,
+        filter_expr=(
+            f"\"{plan_io.PATROL}\" = attribute(@atlas_feature, '{plan_io.PATROL}') AND "
+            f"\"{plan_io.DAY}\" = attribute(@atlas_feature, '{plan_io.DAY}')"
+        ),
+        empty_message="No stops planned.",
+    )
     dwell = f"{result.schedule['dwell_min'].median():g}"
-    g.footer(pg, f"Stay in each zone for the whole visit (about {dwell} minutes); arrive at the times given, which "
-                 f"change every day on purpose. Times are local ({timezone}). Plan seed {result.seed}: the same seed "
-                 "makes the same plan. Numbers on the map are the stop order; S is the start.",
-             "[% \"hp_order\" %] / [% @atlas_totalfeatures %]")
+    g.footer(
+        pg,
+        f"Stay in each zone for the whole visit (about {dwell} minutes); arrive at the times given, which "
+        f"change every day on purpose. Times are local ({timezone}). Plan seed {result.seed}: the same seed "
+        "makes the same plan. Numbers on the map are the stop order; S is the start.",
+        '[% "hp_order" %] / [% @atlas_totalfeatures %]',
+    )
     return layout
 
 
-def export_plan_pack(result, zones, zone_geoms, crs, to_out, path: str, project, feedback=None,
-                     png_folder=None) -> int:
+def export_plan_pack(result, zones, zone_geoms, crs, to_out, path: str, project, feedback=None, png_folder=None) -> int:
     """Write the pack as a PDF (and PNG pages); add its layout to the project. Returns the page count."""
     if not len(result.schedule):
         raise B.BriefingError("The plan has no visits: there is nothing to brief.")
@@ -341,14 +390,20 @@ def export_plan_pack(result, zones, zone_geoms, crs, to_out, path: str, project,
 
 # ----------------------------------------------------------------------------- compliance page
 #: share of planned visits made (the BY_ZONE map of hotspotpatrol:compliance and the pack's map)
-SHARE_CLASSES = (('"share_made" <= 0.5', "#d55e00", "half or fewer made"),
-                 ('"share_made" > 0.5 AND "share_made" <= 0.8', "#e69f00", "over half, up to 80% made"),
-                 ('"share_made" > 0.8 AND "share_made" < 0.95', "#f0e442", "over 80%, under 95% made"),
-                 ('"share_made" >= 0.95', "#009e73", "95% or more made"))
+SHARE_CLASSES = (
+    ('"share_made" <= 0.5', "#d55e00", "half or fewer made"),
+    ('"share_made" > 0.5 AND "share_made" <= 0.8', "#e69f00", "over half, up to 80% made"),
+    ('"share_made" > 0.8 AND "share_made" < 0.95', "#f0e442", "over 80%, under 95% made"),
+    ('"share_made" >= 0.95', "#009e73", "95% or more made"),
+)
 NOTHING_PLANNED = ("#d9d9d9", "nothing planned")
 #: the status tiles of the compliance page: (statuses counted, colour, label)
-STATUS_TILES = ((("on plan",), "#009e73", "on plan"), (("late", "early"), "#e69f00", "late or early"),
-                (("short",), "#f0e442", "short"), (("missed",), "#d55e00", "missed"))
+STATUS_TILES = (
+    (("on plan",), "#009e73", "on plan"),
+    (("late", "early"), "#e69f00", "late or early"),
+    (("short",), "#f0e442", "short"),
+    (("missed",), "#d55e00", "missed"),
+)
 COMPLIANCE_MAP = "hp_compliance_map"
 COMPLIANCE_KICKER = "HOT SPOT PATROL · PLAN AGAINST ACTUAL"
 
@@ -366,8 +421,12 @@ def style_compliance_zones(layer, label_size: float = 8) -> None:
     other.setIsElse(True)
     root.appendChild(other)
     layer.setRenderer(QgsRuleBasedRenderer(root))
-    styles.label_layer(layer, f"\"{F.ZONE_ID}\" || ' ' || if(coalesce(\"planned\", 0) > 0, "
-                              "\"made\" || '/' || \"planned\", 'not planned')", "#1a1a1a", label_size)
+    styles.label_layer(
+        layer,
+        f'"{F.ZONE_ID}" || \' \' || if(coalesce("planned", 0) > 0, "made" || \'/\' || "planned", \'not planned\')',
+        "#1a1a1a",
+        label_size,
+    )
 
 
 def _pct(a, b) -> str:
@@ -418,33 +477,57 @@ def compliance_layers(result, zones_source, clock):
         share = r.get("share_made")
         f = QgsFeature(zfields)
         f.setGeometry(QgsGeometry(feat.geometry()))
-        f.setAttributes([zid, name, int(r.get("planned", 0)), int(r.get("made", 0)),
-                         None if share is None or share != share else round(float(share), 4)])
+        f.setAttributes(
+            [
+                zid,
+                name,
+                int(r.get("planned", 0)),
+                int(r.get("made", 0)),
+                None if share is None or share != share else round(float(share), 4),
+            ]
+        )
         zfeats.append(f)
     if not zfeats:
-        raise B.BriefingError("No zone of the zones layer has a zone_id and a geometry: the compliance page has "
-                              "nothing to map.")
+        raise B.BriefingError(
+            "No zone of the zones layer has a zone_id and a geometry: the compliance page has nothing to map."
+        )
     zones = _copy("Compliance by zone (briefing)", zfields, zones_source.wkbType(), zones_source.sourceCrs(), zfeats)
     style_compliance_zones(zones, 7)
 
     zone_rows = []
     for r in sorted(bz.to_dict("records"), key=lambda r: B._natural_key(r[F.ZONE_ID])):
         zid, planned = str(r[F.ZONE_ID]), int(r["planned"])
-        zone_rows.append({F.ZONE_ID: zid, F.NAME: zone_names.get(zid, ""), "planned": str(planned),
-                          "made": str(int(r["made"])), "on_target": str(int(r["on_target"])),
-                          "made_pct": _pct(int(r["made"]), planned), "target_pct": _pct(int(r["on_target"]), planned),
-                          "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}",
-                          "presence_pct": _pct(float(r["delivered_min"]), float(r["planned_min"])),
-                          "unplanned": str(int(r["unplanned"]))})
+        zone_rows.append(
+            {
+                F.ZONE_ID: zid,
+                F.NAME: zone_names.get(zid, ""),
+                "planned": str(planned),
+                "made": str(int(r["made"])),
+                "on_target": str(int(r["on_target"])),
+                "made_pct": _pct(int(r["made"]), planned),
+                "target_pct": _pct(int(r["on_target"]), planned),
+                "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}",
+                "presence_pct": _pct(float(r["delivered_min"]), float(r["planned_min"])),
+                "unplanned": str(int(r["unplanned"])),
+            }
+        )
     by_zone = _table_layer("Compliance by zone (table)", list(zone_rows[0]) if zone_rows else [F.ZONE_ID], zone_rows)
 
     day_rows = []
     for r in sorted(result.by_patrol_day.to_dict("records"), key=lambda r: (r["day"], B._natural_key(r["patrol"]))):
         planned = int(r["planned"])
-        day_rows.append({"day": _day_text(r["day"]), "patrol": str(r["patrol"]), "planned": str(planned),
-                         "made": str(int(r["made"])), "on_target": str(int(r["on_target"])),
-                         "made_pct": _pct(int(r["made"]), planned), "target_pct": _pct(int(r["on_target"]), planned),
-                         "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}"})
+        day_rows.append(
+            {
+                "day": _day_text(r["day"]),
+                "patrol": str(r["patrol"]),
+                "planned": str(planned),
+                "made": str(int(r["made"])),
+                "on_target": str(int(r["on_target"])),
+                "made_pct": _pct(int(r["made"]), planned),
+                "target_pct": _pct(int(r["on_target"]), planned),
+                "presence": f"{_mins(r['delivered_min'])} / {_mins(r['planned_min'])}",
+            }
+        )
     by_day = _table_layer("Compliance by patrol and day (table)", list(day_rows[0]) if day_rows else ["day"], day_rows)
 
     p = result.planned
@@ -454,12 +537,19 @@ def compliance_layers(result, zones_source, clock):
     for r in sorted(odd.to_dict("records"), key=lambda r: r["_k"]):
         made = bool(r["made"])
         off = r["arrival_offset_min"]
-        rows.append({"day": _day_text(r["day"]), "patrol": str(r["patrol"]), "seq": str(int(r["seq"])),
-                     F.ZONE_ID: str(r[F.ZONE_ID]), "planned_at": clock.local(r["arrive_utc"]).strftime("%H:%M"),
-                     "status": str(r["status"]),
-                     "offset": f"{int(round(off)):+d} min" if made and off == off else "–",
-                     "dwell": f"{r['dwell_min']:.0f} min" if made else "–",
-                     "unit": str(r["unit_id"]) if made and r["unit_id"] is not None else "–"})
+        rows.append(
+            {
+                "day": _day_text(r["day"]),
+                "patrol": str(r["patrol"]),
+                "seq": str(int(r["seq"])),
+                F.ZONE_ID: str(r[F.ZONE_ID]),
+                "planned_at": clock.local(r["arrive_utc"]).strftime("%H:%M"),
+                "status": str(r["status"]),
+                "offset": f"{int(round(off)):+d} min" if made and off == off else "–",
+                "dwell": f"{r['dwell_min']:.0f} min" if made else "–",
+                "unit": str(r["unit_id"]) if made and r["unit_id"] is not None else "–",
+            }
+        )
     columns = ["day", "patrol", "seq", F.ZONE_ID, "planned_at", "status", "offset", "dwell", "unit"]
     not_as_planned = _table_layer("Visits not made as planned (table)", columns, rows)
     return zones, by_zone, by_day, not_as_planned
@@ -492,8 +582,11 @@ def _period(days) -> str:
 
     if a == b:
         return long(a)
-    return f"{a.day} {a.strftime('%B %Y')} – {long(b)}" if a.year != b.year else \
-        f"{a.day} {a.strftime('%B')} – {b.day} {b.strftime('%B %Y')}"
+    return (
+        f"{a.day} {a.strftime('%B %Y')} – {long(b)}"
+        if a.year != b.year
+        else f"{a.day} {a.strftime('%B')} – {b.day} {b.strftime('%B %Y')}"
+    )
 
 
 class _Flow:
@@ -534,8 +627,14 @@ class _Flow:
             self.pg().label(self.x, self.y, self.w, 4 * s, note, 7, colour=B.MUTED)
             self.y += 4.5 * s
         avail = g.bottom - self.y
-        table = self.pg().table(layer, columns, [(self.page, self.x, self.y, self.w, avail)], item_id,
-                                sort_field="hp_order", empty_message=empty_message)
+        table = self.pg().table(
+            layer,
+            columns,
+            [(self.page, self.x, self.y, self.w, avail)],
+            item_id,
+            sort_field="hp_order",
+            empty_message=empty_message,
+        )
         n = layer.featureCount()
         fit = B._rows_fitting(table, avail)
         if n <= fit:
@@ -606,14 +705,18 @@ def build_compliance_layout(project, result, layers, params, timezone: str, name
     p = result.planned
     period = _period(p["day"])
     patrols = sorted({str(v) for v in p["patrol"]}, key=B._natural_key)
-    sub = (f"{period} · {len(patrols)} patrol{'s' if len(patrols) != 1 else ''} · "
-           f"{int((result.by_zone['planned'] > 0).sum())} zones planned")
+    sub = (
+        f"{period} · {len(patrols)} patrol{'s' if len(patrols) != 1 else ''} · "
+        f"{int((result.by_zone['planned'] > 0).sum())} zones planned"
+    )
     title = "Plan against actual"
-    note = (f"A planned visit is made by a counted visit to its zone (pass-throughs never count) starting within "
-            f"{params.tolerance_min:g} minutes of the planned arrival or overlapping the planned stay; late or early "
-            f"is more than {params.late_min:g} minutes off the plan; on target is a visit in the target band. "
-            f"Presence is minutes in the zone, delivered / planned. Units are shown as they are in VISITS "
-            f"(pseudonyms stay pseudonyms). Times are local ({timezone}).")
+    note = (
+        f"A planned visit is made by a counted visit to its zone (pass-throughs never count) starting within "
+        f"{params.tolerance_min:g} minutes of the planned arrival or overlapping the planned stay; late or early "
+        f"is more than {params.late_min:g} minutes off the plan; on target is a visit in the target band. "
+        f"Presence is minutes in the zone, delivered / planned. Units are shown as they are in VISITS "
+        f"(pseudonyms stay pseudonyms). Times are local ({timezone})."
+    )
 
     def header(pg, continued=True):
         g.header(pg, title, (f"Continued · {sub}" if continued else sub), COMPLIANCE_KICKER)
@@ -624,8 +727,16 @@ def build_compliance_layout(project, result, layers, params, timezone: str, name
     p1 = g.page(layout, 0)
     header(p1, continued=False)
     footer(p1)
-    p1.label(W - g.M - g.kicker_w, g.M + 7 * s, g.kicker_w, 4.5 * s,
-             "Produced [% format_date(now(), 'd MMMM yyyy, HH:mm') %]", 7.5, colour=B.MUTED, align="right")
+    p1.label(
+        W - g.M - g.kicker_w,
+        g.M + 7 * s,
+        g.kicker_w,
+        4.5 * s,
+        "Produced [% format_date(now(), 'd MMMM yyyy, HH:mm') %]",
+        7.5,
+        colour=B.MUTED,
+        align="right",
+    )
     m = p1.map(g.M, g.top, g.map_w, g.map_h, [zones], zones.crs(), COMPLIANCE_MAP)
     ext = QgsRectangle(zones.extent())
     ext.grow(max(ext.width(), ext.height()) * 0.08 + 30)
@@ -642,44 +753,78 @@ def build_compliance_layout(project, result, layers, params, timezone: str, name
         x = x0 + i * (tile_w + gap)
         p1.rect(x, y, tile_w, tile_h, B._tint(colour, 0.22))
         p1.rect(x, y, tile_w, 1.6, colour)
-        p1.label(x + 2, y + 2.6, tile_w - 4, 7.5 * s, str(sum(int(counts.get(st, 0)) for st in statuses)), 16,
-                 bold=True)
+        p1.label(
+            x + 2, y + 2.6, tile_w - 4, 7.5 * s, str(sum(int(counts.get(st, 0)) for st in statuses)), 16, bold=True
+        )
         p1.label(x + 2, y + 2.6 + 7.6 * s, tile_w - 4, 4 * s, label, 7)
     y += tile_h + 3
     planned_min = float(p["planned_min"].sum())
     delivered = float(p["dwell_min"].fillna(0).sum())
     unplanned = int(result.by_zone["unplanned"].sum())
-    p1.label(x0, y, w, 4.5 * s, f"Presence delivered {delivered:.0f} of {planned_min:.0f} planned minutes "
-                                f"({_pct(delivered, planned_min)}) · {unplanned} unplanned "
-                                f"visit{'s' if unplanned != 1 else ''}", 7.5)
+    p1.label(
+        x0,
+        y,
+        w,
+        4.5 * s,
+        f"Presence delivered {delivered:.0f} of {planned_min:.0f} planned minutes "
+        f"({_pct(delivered, planned_min)}) · {unplanned} unplanned "
+        f"visit{'s' if unplanned != 1 else ''}",
+        7.5,
+    )
     y += 6 * s
-    legend = p1.legend(x0, y, w, 22 * s, [(zones, "Share of planned visits made", None)], m,
-                       item_id="hp_compliance_legend")
+    legend = p1.legend(
+        x0, y, w, 22 * s, [(zones, "Share of planned visits made", None)], m, item_id="hp_compliance_legend"
+    )
     y += legend.sizeWithUnits().height() + 3
 
     flow = _Flow(layout, g, header, footer)
     flow.y = y
-    zone_cols = [("Zone", F.ZONE_ID, 9, "left"), ("Name", F.NAME, 17.5, "left"), ("Planned", "planned", 7.5, "right"),
-                 ("Made", "made", 6, "right"), ("On target", "on_target", 8.5, "right"),
-                 ("Made %", "made_pct", 7.5, "right"), ("Presence, min", "presence", 12.5, "right"),
-                 ("Unplanned", "unplanned", 10, "right")]
+    zone_cols = [
+        ("Zone", F.ZONE_ID, 9, "left"),
+        ("Name", F.NAME, 17.5, "left"),
+        ("Planned", "planned", 7.5, "right"),
+        ("Made", "made", 6, "right"),
+        ("On target", "on_target", 8.5, "right"),
+        ("Made %", "made_pct", 7.5, "right"),
+        ("Presence, min", "presence", 12.5, "right"),
+        ("Unplanned", "unplanned", 10, "right"),
+    ]
     flow.section("By zone", by_zone, zone_cols, "hp_compliance_zones", "No zones.")
-    day_cols = [("Day", "day", 11, "left"), ("Patrol", "patrol", 9, "left"), ("Planned", "planned", 8, "right"),
-                ("Made", "made", 7, "right"), ("On target", "on_target", 9, "right"),
-                ("Made %", "made_pct", 8, "right"), ("On target %", "target_pct", 10.5, "right"),
-                ("Presence, min", "presence", 12.5, "right")]
+    day_cols = [
+        ("Day", "day", 11, "left"),
+        ("Patrol", "patrol", 9, "left"),
+        ("Planned", "planned", 8, "right"),
+        ("Made", "made", 7, "right"),
+        ("On target", "on_target", 9, "right"),
+        ("Made %", "made_pct", 8, "right"),
+        ("On target %", "target_pct", 10.5, "right"),
+        ("Presence, min", "presence", 12.5, "right"),
+    ]
     flow.section("By patrol and day", by_day, day_cols, "hp_compliance_days", "No patrols.")
-    odd_cols = [("Day", "day", 10, "left"), ("Patrol", "patrol", 7.5, "left"), ("#", "seq", 3.5, "right"),
-                ("Zone", F.ZONE_ID, 9, "left"), ("Planned", "planned_at", 7.5, "left"),
-                ("Status", "status", 8, "left"), ("Offset", "offset", 8, "right"), ("Stay", "dwell", 7.5, "right"),
-                ("Unit", "unit", 11, "left")]
-    flow.section("Planned visits not made as planned", not_as_planned, odd_cols, "hp_compliance_exceptions",
-                 "Every planned visit was made as planned.")
+    odd_cols = [
+        ("Day", "day", 10, "left"),
+        ("Patrol", "patrol", 7.5, "left"),
+        ("#", "seq", 3.5, "right"),
+        ("Zone", F.ZONE_ID, 9, "left"),
+        ("Planned", "planned_at", 7.5, "left"),
+        ("Status", "status", 8, "left"),
+        ("Offset", "offset", 8, "right"),
+        ("Stay", "dwell", 7.5, "right"),
+        ("Unit", "unit", 11, "left"),
+    ]
+    flow.section(
+        "Planned visits not made as planned",
+        not_as_planned,
+        odd_cols,
+        "hp_compliance_exceptions",
+        "Every planned visit was made as planned.",
+    )
     return layout
 
 
-def export_compliance_pack(result, zones_source, params, path: str, project, timezone: str = DEFAULT_TIMEZONE,
-                           feedback=None, png_folder=None) -> int:
+def export_compliance_pack(
+    result, zones_source, params, path: str, project, timezone: str = DEFAULT_TIMEZONE, feedback=None, png_folder=None
+) -> int:
     """The compliance page(s) as a PDF (and PNG pages); the layout is added to the project.
     Returns the page count."""
     if not len(result.planned):

@@ -1,5 +1,6 @@
 """Patrol plans <-> QGIS: zones and patrols read into core.plans records, travel times over a road
 network (QGIS's network analysis), and the schedule, routes and feasibility written to sinks."""
+
 from __future__ import annotations
 
 import math
@@ -67,8 +68,10 @@ def read_zones(source, to_work, feedback) -> tuple[list, list, list]:
     the source CRS (for maps) and sentences about what was left out."""
     names = source.fields().names()
     if F.ZONE_ID not in names:
-        raise QgsProcessingException(f"The zones layer has no '{F.ZONE_ID}' field: use the workspace zones "
-                                     "or the HOTSPOTS output of 'Identify hot spots'.")
+        raise QgsProcessingException(
+            f"The zones layer has no '{F.ZONE_ID}' field: use the workspace zones "
+            "or the HOTSPOTS output of 'Identify hot spots'."
+        )
     zones, geoms, notes = [], [], []
     skipped = {"no geometry": [], "no zone_id": []}
     for feat in source.getFeatures():
@@ -85,11 +88,20 @@ def read_zones(source, to_work, feedback) -> tuple[list, list, list]:
         def get(name, conv, feat=feat):
             return conv(feat[name]) if name in names else None
 
-        zones.append(P.PlanZone(
-            zid, float(x[0]), float(y[0]), name=get(F.NAME, _text_or_none) or "",
-            priority=get(F.PRIORITY, _int_or_none), visits_per_day=get(F.VISITS_PER_DAY, _int_or_none),
-            target_min=get(F.TARGET_MIN, _float_or_none), target_max=get(F.TARGET_MAX, _float_or_none),
-            active_from=get(F.ACTIVE_FROM, _text_or_none), active_to=get(F.ACTIVE_TO, _text_or_none)))
+        zones.append(
+            P.PlanZone(
+                zid,
+                float(x[0]),
+                float(y[0]),
+                name=get(F.NAME, _text_or_none) or "",
+                priority=get(F.PRIORITY, _int_or_none),
+                visits_per_day=get(F.VISITS_PER_DAY, _int_or_none),
+                target_min=get(F.TARGET_MIN, _float_or_none),
+                target_max=get(F.TARGET_MAX, _float_or_none),
+                active_from=get(F.ACTIVE_FROM, _text_or_none),
+                active_to=get(F.ACTIVE_TO, _text_or_none),
+            )
+        )
         geoms.append(QgsGeometry(feat.geometry()))
     for reason, items in skipped.items():
         if items:
@@ -123,13 +135,15 @@ def read_patrols(text, context, work_crs, feedback) -> list:
     layer = QgsProcessingUtils.mapLayerFromString(str(text), context)
     if layer is None or not hasattr(layer, "getFeatures"):
         raise QgsProcessingException(
-            f"PATROLS '{text}' is neither a number (e.g. 2, or '2 foot, 1 vehicle') nor a point layer of patrols.")
+            f"PATROLS '{text}' is neither a number (e.g. 2, or '2 foot, 1 vehicle') nor a point layer of patrols."
+        )
     if compat.geometry_type(layer.wkbType()) != compat.GEOM_POINT:
         raise QgsProcessingException(f"The patrols layer '{layer.name()}' must be a point layer.")
     names = [n.lower() for n in layer.fields().names()]
     real = layer.fields().names()
-    id_field = next((real[names.index(c)] for c in ("patrol", "patrol_id", "id", "callsign", "name")
-                     if c in names), None)
+    id_field = next(
+        (real[names.index(c)] for c in ("patrol", "patrol_id", "id", "callsign", "name") if c in names), None
+    )
     mode_field = next((real[names.index(c)] for c in ("mode", "type") if c in names), None)
     to_work = transformer(layer.crs(), work_crs)
     patrols = []
@@ -140,7 +154,8 @@ def read_patrols(text, context, work_crs, feedback) -> list:
         mode = {"car": P.VEHICLE, "van": P.VEHICLE, "walk": P.FOOT, "walking": P.FOOT}.get(mode, mode)
         if mode not in (P.FOOT, P.VEHICLE):
             raise QgsProcessingException(
-                f"Patrol {pid} (feature {feat.id()}): mode '{mode}' is neither foot nor vehicle.")
+                f"Patrol {pid} (feature {feat.id()}): mode '{mode}' is neither foot nor vehicle."
+            )
         x = y = None
         if feat.hasGeometry() and not feat.geometry().isEmpty():
             pt = feat.geometry().asPoint()
@@ -173,7 +188,8 @@ def parse_travel(text: str) -> tuple[P.Travel, str | None]:
     if re.search(r"[a-z]", re.sub(r"km/?h|and|×", "", leftover, flags=re.I), re.I):
         raise QgsProcessingException(
             f"TRAVEL '{text}' is not understood: write e.g. 'foot 4.5, vehicle 25, detour 1.3' (km/h), or a "
-            "road line layer, optionally with speeds after a ';'.")
+            "road line layer, optionally with speeds after a ';'."
+        )
     return P.Travel(speeds_kmh=speeds, detour=detour), layer_ref
 
 
@@ -184,8 +200,10 @@ def network_matrices(layer_ref, context, zones, patrols, travel: P.Travel, work_
 
     layer = QgsProcessingUtils.mapLayerFromString(str(layer_ref), context)
     if layer is None or not hasattr(layer, "getFeatures"):
-        raise QgsProcessingException(f"TRAVEL '{layer_ref}' is neither speeds (e.g. 'foot 4.5, vehicle 25, "
-                                     "detour 1.3') nor a road line layer QGIS can open.")
+        raise QgsProcessingException(
+            f"TRAVEL '{layer_ref}' is neither speeds (e.g. 'foot 4.5, vehicle 25, "
+            "detour 1.3') nor a road line layer QGIS can open."
+        )
     if compat.geometry_type(layer.wkbType()) != compat.GEOM_LINE:
         raise QgsProcessingException(f"TRAVEL: the layer '{layer.name()}' must be a line layer of roads or paths.")
     director = QgsVectorLayerDirector(layer, -1, "", "", "", QgsVectorLayerDirector.Direction.DirectionBoth)
@@ -223,17 +241,29 @@ def _qdate(d) -> QDate:
 
 def local_qdatetime(ts) -> QDateTime:
     """A tz-aware pandas Timestamp as the local clock time with its UTC offset."""
-    return QDateTime(QDate(ts.year, ts.month, ts.day), QTime(ts.hour, ts.minute, ts.second), Qt.TimeSpec.OffsetFromUTC,
-                     int(ts.utcoffset().total_seconds()))
+    return QDateTime(
+        QDate(ts.year, ts.month, ts.day),
+        QTime(ts.hour, ts.minute, ts.second),
+        Qt.TimeSpec.OffsetFromUTC,
+        int(ts.utcoffset().total_seconds()),
+    )
 
 
 def schedule_fields() -> QgsFields:
     fs = QgsFields()
-    for name, kind in ((DAY, fieldtypes.DATE if hasattr(fieldtypes, "DATE") else fieldtypes.STRING),
-                       (PATROL, fieldtypes.STRING), (SEQ, fieldtypes.INT), (F.ZONE_ID, fieldtypes.STRING),
-                       (ARRIVE, fieldtypes.DATETIME), (LEAVE, fieldtypes.DATETIME), (TRAVEL_MIN, fieldtypes.DOUBLE),
-                       (ZONE_NAME, fieldtypes.STRING), (MODE, fieldtypes.STRING), (DWELL, fieldtypes.DOUBLE),
-                       (SEED, fieldtypes.STRING)):
+    for name, kind in (
+        (DAY, fieldtypes.DATE if hasattr(fieldtypes, "DATE") else fieldtypes.STRING),
+        (PATROL, fieldtypes.STRING),
+        (SEQ, fieldtypes.INT),
+        (F.ZONE_ID, fieldtypes.STRING),
+        (ARRIVE, fieldtypes.DATETIME),
+        (LEAVE, fieldtypes.DATETIME),
+        (TRAVEL_MIN, fieldtypes.DOUBLE),
+        (ZONE_NAME, fieldtypes.STRING),
+        (MODE, fieldtypes.STRING),
+        (DWELL, fieldtypes.DOUBLE),
+        (SEED, fieldtypes.STRING),
+    ):
         fs.append(fieldtypes.field(name, kind))
     return fs
 
@@ -243,20 +273,38 @@ def schedule_features(result: P.PlanResult, fields: QgsFields) -> list:
     date_field = fields.field(DAY).type() != fieldtypes.STRING
     for r in result.schedule.itertuples(index=False):
         f = QgsFeature(fields)
-        f.setAttributes([
-            _qdate(r.day) if date_field else r.day.isoformat(), r.patrol, int(r.seq), r.zone_id,
-            local_qdatetime(r.arrive), local_qdatetime(r.leave),
-            None if r.travel_min != r.travel_min else float(r.travel_min), r.zone_name, r.mode,
-            float(r.dwell_min), str(result.seed)])
+        f.setAttributes(
+            [
+                _qdate(r.day) if date_field else r.day.isoformat(),
+                r.patrol,
+                int(r.seq),
+                r.zone_id,
+                local_qdatetime(r.arrive),
+                local_qdatetime(r.leave),
+                None if r.travel_min != r.travel_min else float(r.travel_min),
+                r.zone_name,
+                r.mode,
+                float(r.dwell_min),
+                str(result.seed),
+            ]
+        )
         out.append(f)
     return out
 
 
 def route_fields() -> QgsFields:
     fs = QgsFields()
-    for name, kind in ((DAY, fieldtypes.STRING), (PATROL, fieldtypes.STRING), (MODE, fieldtypes.STRING),
-                       (STOPS, fieldtypes.INT), (ZONES, fieldtypes.STRING), (FIRST, fieldtypes.STRING),
-                       (LAST, fieldtypes.STRING), (TRAVEL_TOTAL, fieldtypes.DOUBLE), (SEED, fieldtypes.STRING)):
+    for name, kind in (
+        (DAY, fieldtypes.STRING),
+        (PATROL, fieldtypes.STRING),
+        (MODE, fieldtypes.STRING),
+        (STOPS, fieldtypes.INT),
+        (ZONES, fieldtypes.STRING),
+        (FIRST, fieldtypes.STRING),
+        (LAST, fieldtypes.STRING),
+        (TRAVEL_TOTAL, fieldtypes.DOUBLE),
+        (SEED, fieldtypes.STRING),
+    ):
         fs.append(fieldtypes.field(name, kind))
     return fs
 
@@ -276,9 +324,19 @@ def route_features(result: P.PlanResult, fields: QgsFields, to_out) -> list:
             line = line * 2
         f = QgsFeature(fields)
         f.setGeometry(QgsGeometry.fromPolylineXY(line))
-        f.setAttributes([day.isoformat(), patrol, mode, len(rows), " → ".join(ids),
-                         rows.arrive.iloc[0].strftime("%H:%M"), rows.leave.iloc[-1].strftime("%H:%M"),
-                         float(np.nansum(rows.travel_min)), str(result.seed)])
+        f.setAttributes(
+            [
+                day.isoformat(),
+                patrol,
+                mode,
+                len(rows),
+                " → ".join(ids),
+                rows.arrive.iloc[0].strftime("%H:%M"),
+                rows.leave.iloc[-1].strftime("%H:%M"),
+                float(np.nansum(rows.travel_min)),
+                str(result.seed),
+            ]
+        )
         out.append(f)
     return out
 
@@ -295,28 +353,51 @@ def stop_features(result: P.PlanResult, fields: QgsFields, to_out) -> list:
     for r, x, y in zip(s.itertuples(index=False), xs, ys):
         f = QgsFeature(fields)
         f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(float(x), float(y))))
-        f.setAttributes([r.day.isoformat(), r.patrol, int(r.seq), r.zone_id, r.zone_name,
-                         r.arrive.strftime("%H:%M"), r.leave.strftime("%H:%M"),
-                         None if r.travel_min != r.travel_min else float(r.travel_min)])
+        f.setAttributes(
+            [
+                r.day.isoformat(),
+                r.patrol,
+                int(r.seq),
+                r.zone_id,
+                r.zone_name,
+                r.arrive.strftime("%H:%M"),
+                r.leave.strftime("%H:%M"),
+                None if r.travel_min != r.travel_min else float(r.travel_min),
+            ]
+        )
         out.append(f)
     return out
 
 
 def stop_fields() -> QgsFields:
     fs = QgsFields()
-    for name, kind in ((DAY, fieldtypes.STRING), (PATROL, fieldtypes.STRING), (SEQ, fieldtypes.INT),
-                       (F.ZONE_ID, fieldtypes.STRING), (ZONE_NAME, fieldtypes.STRING), (ARRIVE, fieldtypes.STRING),
-                       (LEAVE, fieldtypes.STRING), (TRAVEL_MIN, fieldtypes.DOUBLE)):
+    for name, kind in (
+        (DAY, fieldtypes.STRING),
+        (PATROL, fieldtypes.STRING),
+        (SEQ, fieldtypes.INT),
+        (F.ZONE_ID, fieldtypes.STRING),
+        (ZONE_NAME, fieldtypes.STRING),
+        (ARRIVE, fieldtypes.STRING),
+        (LEAVE, fieldtypes.STRING),
+        (TRAVEL_MIN, fieldtypes.DOUBLE),
+    ):
         fs.append(fieldtypes.field(name, kind))
     return fs
 
 
 def feasibility_fields() -> QgsFields:
     fs = QgsFields()
-    for name, kind in ((DAY, fieldtypes.STRING), (F.ZONE_ID, fieldtypes.STRING), (F.PRIORITY, fieldtypes.INT),
-                       ("wanted", fieldtypes.INT), ("planned", fieldtypes.INT), ("shortfall", fieldtypes.INT),
-                       ("longest_gap_min", fieldtypes.DOUBLE), ("shortest_spacing_min", fieldtypes.DOUBLE),
-                       ("note", fieldtypes.STRING)):
+    for name, kind in (
+        (DAY, fieldtypes.STRING),
+        (F.ZONE_ID, fieldtypes.STRING),
+        (F.PRIORITY, fieldtypes.INT),
+        ("wanted", fieldtypes.INT),
+        ("planned", fieldtypes.INT),
+        ("shortfall", fieldtypes.INT),
+        ("longest_gap_min", fieldtypes.DOUBLE),
+        ("shortest_spacing_min", fieldtypes.DOUBLE),
+        ("note", fieldtypes.STRING),
+    ):
         fs.append(fieldtypes.field(name, kind))
     return fs
 
@@ -329,8 +410,19 @@ def feasibility_features(result: P.PlanResult, fields: QgsFields) -> list:
         def num(v):
             return None if v is None or v != v else float(v)
 
-        f.setAttributes([r.day.isoformat(), r.zone_id, int(r.priority), int(r.wanted), int(r.planned),
-                         int(r.shortfall), num(r.longest_gap_min), num(r.shortest_spacing_min), r.note])
+        f.setAttributes(
+            [
+                r.day.isoformat(),
+                r.zone_id,
+                int(r.priority),
+                int(r.wanted),
+                int(r.planned),
+                int(r.shortfall),
+                num(r.longest_gap_min),
+                num(r.shortest_spacing_min),
+                r.note,
+            ]
+        )
         out.append(f)
     return out
 
@@ -392,10 +484,21 @@ def read_schedule(source, timezone: str, feedback):
     names = source.fields().names()
     missing = [f for f in (DAY, PATROL, SEQ, F.ZONE_ID, ARRIVE, LEAVE) if f not in names]
     if missing:
-        raise QgsProcessingException(f"The schedule layer is not a SCHEDULE output of 'Plan randomised hot spot "
-                                     f"patrols': it has no field {', '.join(missing)}.")
-    rows = [[_text_or_none(f[DAY]), _text_or_none(f[PATROL]), _int_or_none(f[SEQ]), _text_or_none(f[F.ZONE_ID]),
-             f[ARRIVE], f[LEAVE]] for f in source.getFeatures()]
+        raise QgsProcessingException(
+            f"The schedule layer is not a SCHEDULE output of 'Plan randomised hot spot "
+            f"patrols': it has no field {', '.join(missing)}."
+        )
+    rows = [
+        [
+            _text_or_none(f[DAY]),
+            _text_or_none(f[PATROL]),
+            _int_or_none(f[SEQ]),
+            _text_or_none(f[F.ZONE_ID]),
+            f[ARRIVE],
+            f[LEAVE],
+        ]
+        for f in source.getFeatures()
+    ]
     df = pd.DataFrame(rows, columns=["day", "patrol", "seq", "zone_id", "arrive", "leave"])
     df["arrive_utc"] = _times(df["arrive"].tolist(), timezone)
     df["leave_utc"] = _times(df["leave"].tolist(), timezone)
@@ -409,14 +512,28 @@ def read_visits(source, feedback):
     import pandas as pd
 
     names = source.fields().names()
-    missing = [f for f in (F.ZONE_ID, F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND, F.PASS_THROUGH)
-               if f not in names]
+    missing = [
+        f
+        for f in (F.ZONE_ID, F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND, F.PASS_THROUGH)
+        if f not in names
+    ]
     if missing:
-        raise QgsProcessingException(f"The visits layer is not a VISITS output of 'Match officer tracks to hot "
-                                     f"spots': it has no field {', '.join(missing)}.")
-    rows = [[_text_or_none(f[F.ZONE_ID]), _text_or_none(f[F.UNIT_ID]), f[F.ENTRY_TIME], f[F.EXIT_TIME],
-             _float_or_none(f[F.DWELL_MIN]), _text_or_none(f[F.BAND]), bool(_plain(f[F.PASS_THROUGH]) or False)]
-            for f in source.getFeatures()]
+        raise QgsProcessingException(
+            f"The visits layer is not a VISITS output of 'Match officer tracks to hot "
+            f"spots': it has no field {', '.join(missing)}."
+        )
+    rows = [
+        [
+            _text_or_none(f[F.ZONE_ID]),
+            _text_or_none(f[F.UNIT_ID]),
+            f[F.ENTRY_TIME],
+            f[F.EXIT_TIME],
+            _float_or_none(f[F.DWELL_MIN]),
+            _text_or_none(f[F.BAND]),
+            bool(_plain(f[F.PASS_THROUGH]) or False),
+        ]
+        for f in source.getFeatures()
+    ]
     df = pd.DataFrame(rows, columns=["zone_id", "unit_id", "entry", "exit", "dwell_min", "band", "pass_through"])
     df["entry_utc"] = _times(df["entry"].tolist(), None)
     df["exit_utc"] = _times(df["exit"].tolist(), None)
@@ -433,13 +550,39 @@ def utc_qdatetime(seconds) -> QDateTime | None:
 
 
 # ----------------------------------------------------------------------------- compliance outputs
-_PLANNED_COLUMNS = (("day", "s"), ("patrol", "s"), ("seq", "i"), (F.ZONE_ID, "s"), ("arrive", "t"), ("leave", "t"),
-                    ("made", "b"), ("status", "s"), (F.UNIT_ID, "s"), ("entry", "t"), ("exit", "t"),
-                    ("arrival_offset_min", "d"), (F.DWELL_MIN, "d"), (F.BAND, "s"))
-_SUMMARY_COLUMNS = (("planned", "i"), ("made", "i"), ("on_target", "i"), ("share_made", "d"),
-                    ("share_on_target", "d"), ("planned_min", "d"), ("delivered_min", "d"), ("delivered_share", "d"))
-_KIND = {"s": fieldtypes.STRING, "i": fieldtypes.INT, "d": fieldtypes.DOUBLE, "b": fieldtypes.BOOL,
-         "t": fieldtypes.DATETIME}
+_PLANNED_COLUMNS = (
+    ("day", "s"),
+    ("patrol", "s"),
+    ("seq", "i"),
+    (F.ZONE_ID, "s"),
+    ("arrive", "t"),
+    ("leave", "t"),
+    ("made", "b"),
+    ("status", "s"),
+    (F.UNIT_ID, "s"),
+    ("entry", "t"),
+    ("exit", "t"),
+    ("arrival_offset_min", "d"),
+    (F.DWELL_MIN, "d"),
+    (F.BAND, "s"),
+)
+_SUMMARY_COLUMNS = (
+    ("planned", "i"),
+    ("made", "i"),
+    ("on_target", "i"),
+    ("share_made", "d"),
+    ("share_on_target", "d"),
+    ("planned_min", "d"),
+    ("delivered_min", "d"),
+    ("delivered_share", "d"),
+)
+_KIND = {
+    "s": fieldtypes.STRING,
+    "i": fieldtypes.INT,
+    "d": fieldtypes.DOUBLE,
+    "b": fieldtypes.BOOL,
+    "t": fieldtypes.DATETIME,
+}
 
 
 def _fields(columns) -> QgsFields:
@@ -458,8 +601,15 @@ def _value(v, kind):
 def compliance_outputs(result, zones_source, keys) -> list:
     """(key, fields, features, wkb type, crs) for PLANNED_VISITS, BY_ZONE (zone polygons when given)
     and BY_PATROL_DAY. Entry/exit/arrive/leave are written in UTC, like matchtracks' VISITS."""
-    p = result.planned.rename(columns={"arrive_utc": "arrive", "leave_utc": "leave", "entry_utc": "entry",
-                                       "exit_utc": "exit", "unit_id": F.UNIT_ID})
+    p = result.planned.rename(
+        columns={
+            "arrive_utc": "arrive",
+            "leave_utc": "leave",
+            "entry_utc": "entry",
+            "exit_utc": "exit",
+            "unit_id": F.UNIT_ID,
+        }
+    )
     planned_fields = _fields(_PLANNED_COLUMNS)
     planned = []
     for row in p.to_dict("records"):
@@ -491,6 +641,8 @@ def compliance_outputs(result, zones_source, keys) -> list:
         f.setAttributes([_value(row.get(n), k) for n, k in day_cols])
         by_day.append(f)
     zone_wkb = zones_source.wkbType() if zones_source is not None else compat.WKB_NO_GEOMETRY
-    return [(keys.PLANNED_VISITS, planned_fields, planned, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()),
-            (keys.BY_ZONE, zone_fields, by_zone, zone_wkb, crs),
-            (keys.BY_PATROL_DAY, day_fields, by_day, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem())]
+    return [
+        (keys.PLANNED_VISITS, planned_fields, planned, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()),
+        (keys.BY_ZONE, zone_fields, by_zone, zone_wkb, crs),
+        (keys.BY_PATROL_DAY, day_fields, by_day, compat.WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()),
+    ]

@@ -5,6 +5,7 @@ only adds what depends on the run: legend texts that name the target band actual
 presence radius of waypoints, and the band remembered on the coverage layer (custom properties)
 so a later briefing pack or restyle can show it again.
 """
+
 from __future__ import annotations
 
 from qgis.core import (
@@ -74,22 +75,68 @@ def finish_output(layer, role: str, name: str | None, apply, *args) -> None:
 
 #: what the attribute table shows first, per output (the rest follow in their own order)
 FIELD_ORDER = {
-    COVERAGE_ROLE: (F.ZONE_ID, "name", F.STATUS, F.VISITS, F.DWELL_MEDIAN_MIN, F.PRESENCE_MIN, "per_day",
-                    "visits_per_day", F.UNITS, F.VISITS_SHORT, F.VISITS_TARGET, F.VISITS_LONG, F.DWELL_TOTAL_MIN,
-                    "band_min", "band_max", "days", F.FIRST_ENTRY, F.LAST_EXIT),
-    VISITS_ROLE: (F.ZONE_ID, "zone_name", F.UNIT_ID, F.ENTRY_TIME, F.EXIT_TIME, F.DWELL_MIN, F.BAND,
-                  F.PASS_THROUGH, F.PINGS, F.VISIT_ID),
+    COVERAGE_ROLE: (
+        F.ZONE_ID,
+        "name",
+        F.STATUS,
+        F.VISITS,
+        F.DWELL_MEDIAN_MIN,
+        F.PRESENCE_MIN,
+        "per_day",
+        "visits_per_day",
+        F.UNITS,
+        F.VISITS_SHORT,
+        F.VISITS_TARGET,
+        F.VISITS_LONG,
+        F.DWELL_TOTAL_MIN,
+        "band_min",
+        "band_max",
+        "days",
+        F.FIRST_ENTRY,
+        F.LAST_EXIT,
+    ),
+    VISITS_ROLE: (
+        F.ZONE_ID,
+        "zone_name",
+        F.UNIT_ID,
+        F.ENTRY_TIME,
+        F.EXIT_TIME,
+        F.DWELL_MIN,
+        F.BAND,
+        F.PASS_THROUGH,
+        F.PINGS,
+        F.VISIT_ID,
+    ),
 }
 #: readable names (aliases) of the output fields; the field names stay as documented
 ALIASES = {
-    F.ZONE_ID: "Zone", "name": "Name", F.STATUS: "Status", F.VISITS: "Visits",
-    F.DWELL_MEDIAN_MIN: "Median visit (min)", F.PRESENCE_MIN: "Presence (min)", "per_day": "Visits a day",
-    "visits_per_day": "Planned visits a day", F.UNITS: "Officers", F.VISITS_SHORT: "Short visits",
-    F.VISITS_TARGET: "Visits in band", F.VISITS_LONG: "Long visits", F.DWELL_TOTAL_MIN: "Total dwell (min)",
-    "band_min": "Band from (min)", "band_max": "Band to (min)", "days": "Days", F.FIRST_ENTRY: "First entry (UTC)",
-    F.LAST_EXIT: "Last exit (UTC)", F.UNIT_ID: "Unit", F.ENTRY_TIME: "Entry (UTC)", F.EXIT_TIME: "Exit (UTC)",
-    F.DWELL_MIN: "Dwell (min)", F.BAND: "Band", F.PASS_THROUGH: "Pass-through", F.PINGS: "Pings",
-    F.VISIT_ID: "Visit", "zone_name": "Zone name",
+    F.ZONE_ID: "Zone",
+    "name": "Name",
+    F.STATUS: "Status",
+    F.VISITS: "Visits",
+    F.DWELL_MEDIAN_MIN: "Median visit (min)",
+    F.PRESENCE_MIN: "Presence (min)",
+    "per_day": "Visits a day",
+    "visits_per_day": "Planned visits a day",
+    F.UNITS: "Officers",
+    F.VISITS_SHORT: "Short visits",
+    F.VISITS_TARGET: "Visits in band",
+    F.VISITS_LONG: "Long visits",
+    F.DWELL_TOTAL_MIN: "Total dwell (min)",
+    "band_min": "Band from (min)",
+    "band_max": "Band to (min)",
+    "days": "Days",
+    F.FIRST_ENTRY: "First entry (UTC)",
+    F.LAST_EXIT: "Last exit (UTC)",
+    F.UNIT_ID: "Unit",
+    F.ENTRY_TIME: "Entry (UTC)",
+    F.EXIT_TIME: "Exit (UTC)",
+    F.DWELL_MIN: "Dwell (min)",
+    F.BAND: "Band",
+    F.PASS_THROUGH: "Pass-through",
+    F.PINGS: "Pings",
+    F.VISIT_ID: "Visit",
+    "zone_name": "Zone name",
 }
 MINUTE_FIELDS = (F.DWELL_MEDIAN_MIN, F.PRESENCE_MIN, F.DWELL_TOTAL_MIN, F.DWELL_MIN)
 
@@ -106,8 +153,12 @@ def present_fields(layer, first=()) -> None:
     for name in MINUTE_FIELDS:
         i = fields.indexOf(name)
         if i >= 0:
-            layer.setEditorWidgetSetup(i, QgsEditorWidgetSetup(
-                "Range", {"Precision": 1, "Style": "SpinBox", "Min": 0, "Max": 1e9, "AllowNull": True}))
+            layer.setEditorWidgetSetup(
+                i,
+                QgsEditorWidgetSetup(
+                    "Range", {"Precision": 1, "Style": "SpinBox", "Min": 0, "Max": 1e9, "AllowNull": True}
+                ),
+            )
     config = layer.attributeTableConfig()
     config.update(fields)
     columns = config.columns()
@@ -249,8 +300,9 @@ def _relabel(layer, label_for) -> None:
         renderer.updateCategoryLabel(i, label_for(str(cat.value())))
 
 
-def apply_coverage_style(layer, target_min: float | None = TARGET_MIN_MIN,
-                         target_max: float | None = TARGET_MAX_MIN) -> None:
+def apply_coverage_style(
+    layer, target_min: float | None = TARGET_MIN_MIN, target_max: float | None = TARGET_MAX_MIN
+) -> None:
     """Fill by status, legend naming the target band (None: each zone's own), labels with id, visits
     and median minutes."""
     load_style(layer, COVERAGE)
@@ -281,20 +333,21 @@ def apply_pings_style(layer, unit_field: str, max_units: int = 40) -> None:
     from qgis.core import QgsMarkerSymbol, QgsRendererCategory
 
     idx = layer.fields().indexOf(unit_field)
-    values = sorted((v for v in layer.uniqueValues(idx, max_units + 1) if v is not None and str(v) != "NULL"),
-                    key=str) if idx >= 0 else []
+    values = (
+        sorted((v for v in layer.uniqueValues(idx, max_units + 1) if v is not None and str(v) != "NULL"), key=str)
+        if idx >= 0
+        else []
+    )
 
     def dot(colour):
-        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "size": "1.1",
-                                               "outline_style": "no"})
+        symbol = QgsMarkerSymbol.createSimple({"name": "circle", "color": colour, "size": "1.1", "outline_style": "no"})
         symbol.setOpacity(0.8)
         return symbol
 
     if not values or len(values) > max_units:
         layer.setRenderer(QgsSingleSymbolRenderer(dot(UNIT_COLOURS[0])))
     else:
-        cats = [QgsRendererCategory(v, dot(UNIT_COLOURS[i % len(UNIT_COLOURS)]), str(v))
-                for i, v in enumerate(values)]
+        cats = [QgsRendererCategory(v, dot(UNIT_COLOURS[i % len(UNIT_COLOURS)]), str(v)) for i, v in enumerate(values)]
         layer.setRenderer(QgsCategorizedSymbolRenderer(unit_field, cats))
     layer.triggerRepaint()
 

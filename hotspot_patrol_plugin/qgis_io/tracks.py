@@ -1,5 +1,6 @@
 """Officer pings from a QGIS layer as arrays (unit codes, UTC seconds, x, y in the working CRS), and
 times as this QGIS's writer will store them (``output_seconds``, ``qdatetime_utc``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

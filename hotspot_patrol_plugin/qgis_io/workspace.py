@@ -10,6 +10,7 @@ Defaults (next ``HS-nnn`` id, target band, visits per day, created/modified, a w
 location) are default-value expressions on the layers, so QGIS's own digitising tools fill them
 in too; they are set again whenever a workspace layer is found in a project.
 """
+
 from __future__ import annotations
 
 import os
@@ -64,13 +65,12 @@ def _next_id_expression(id_field: str, prefix: str) -> str:
     """Highest PREFIX-number among the layer's ids (edit buffer included) + 1, as PREFIX-nnn;
     the same rule as core.validation.next_id (prefixes are plain letters and '-')."""
     n = f"coalesce(maximum(to_int(regexp_substr(trim(\"{id_field}\"), '^{prefix}([0-9]+)$'))), 0) + 1"
-    return (f"with_variable('n', {n}, '{prefix}' || if(@n < 10, '00', if(@n < 100, '0', '')) "
-            f"|| to_string(@n))")
+    return f"with_variable('n', {n}, '{prefix}' || if(@n < 10, '00', if(@n < 100, '0', '')) || to_string(@n))"
 
 
 ZONE_ID_EXPRESSION = _next_id_expression(F.ZONE_ID, V.ZONE_ID_PREFIX)
 WAYPOINT_ID_EXPRESSION = _next_id_expression(F.WAYPOINT_ID, V.WAYPOINT_ID_PREFIX)
-TIME_CONSTRAINT = "\"{f}\" IS NULL OR regexp_match(\"{f}\", '^([01]?[0-9]|2[0-3]):[0-5][0-9]$')"
+TIME_CONSTRAINT = '"{f}" IS NULL OR regexp_match("{f}", \'^([01]?[0-9]|2[0-3]):[0-5][0-9]$\')'
 
 
 class WorkspaceError(Exception):
@@ -98,14 +98,20 @@ class Workspace:
 
 # --- schema --------------------------------------------------------------------------------------
 
+
 def zone_fields() -> QgsFields:
     fs = QgsFields()
     for name, kind, length in (
-        (F.ZONE_ID, fieldtypes.STRING, 20), (F.NAME, fieldtypes.STRING, 100),
-        (F.PRIORITY, fieldtypes.INT, 0), (F.TARGET_MIN, fieldtypes.DOUBLE, 0),
-        (F.TARGET_MAX, fieldtypes.DOUBLE, 0), (F.VISITS_PER_DAY, fieldtypes.INT, 0),
-        (F.ACTIVE_FROM, fieldtypes.STRING, 5), (F.ACTIVE_TO, fieldtypes.STRING, 5),
-        (F.NOTES, fieldtypes.STRING, 0), (F.CREATED, fieldtypes.DATETIME, 0),
+        (F.ZONE_ID, fieldtypes.STRING, 20),
+        (F.NAME, fieldtypes.STRING, 100),
+        (F.PRIORITY, fieldtypes.INT, 0),
+        (F.TARGET_MIN, fieldtypes.DOUBLE, 0),
+        (F.TARGET_MAX, fieldtypes.DOUBLE, 0),
+        (F.VISITS_PER_DAY, fieldtypes.INT, 0),
+        (F.ACTIVE_FROM, fieldtypes.STRING, 5),
+        (F.ACTIVE_TO, fieldtypes.STRING, 5),
+        (F.NOTES, fieldtypes.STRING, 0),
+        (F.CREATED, fieldtypes.DATETIME, 0),
         (F.MODIFIED, fieldtypes.DATETIME, 0),
     ):
         fs.append(fieldtypes.field(name, kind, length))
@@ -115,15 +121,19 @@ def zone_fields() -> QgsFields:
 def waypoint_fields() -> QgsFields:
     fs = QgsFields()
     for name, kind, length in (
-        (F.WAYPOINT_ID, fieldtypes.STRING, 20), (F.NAME, fieldtypes.STRING, 100),
-        (F.ZONE_ID, fieldtypes.STRING, 20), (F.KIND, fieldtypes.STRING, 50),
-        (F.DWELL_MIN, fieldtypes.DOUBLE, 0), (F.NOTES, fieldtypes.STRING, 0),
+        (F.WAYPOINT_ID, fieldtypes.STRING, 20),
+        (F.NAME, fieldtypes.STRING, 100),
+        (F.ZONE_ID, fieldtypes.STRING, 20),
+        (F.KIND, fieldtypes.STRING, 50),
+        (F.DWELL_MIN, fieldtypes.DOUBLE, 0),
+        (F.NOTES, fieldtypes.STRING, 0),
     ):
         fs.append(fieldtypes.field(name, kind, length))
     return fs
 
 
 # --- create / open -------------------------------------------------------------------------------
+
 
 def _connection(provider: str, uri_or_name: str):
     md = QgsProviderRegistry.instance().providerMetadata(provider)
@@ -142,8 +152,13 @@ def _connection(provider: str, uri_or_name: str):
         raise WorkspaceError(f"Cannot connect to {uri_or_name}: {e}") from e
 
 
-def create(provider: str, uri_or_name: str, schema: str = "", crs: QgsCoordinateReferenceSystem | None = None,
-           overwrite: bool = False) -> Workspace:
+def create(
+    provider: str,
+    uri_or_name: str,
+    schema: str = "",
+    crs: QgsCoordinateReferenceSystem | None = None,
+    overwrite: bool = False,
+) -> Workspace:
     """Create the two tables in a GeoPackage (provider 'ogr', a file path) or a database schema
     (e.g. 'postgres', a connection name or URI) and return them as (unstyled) layers."""
     crs = crs if crs is not None and crs.isValid() else QgsCoordinateReferenceSystem(S.get(S.DEFAULT_CRS))
@@ -169,8 +184,10 @@ def create_geopackage(path: str, crs: QgsCoordinateReferenceSystem | None = None
     if os.path.exists(path):
         os.remove(path)
     context = QgsProject.instance().transformContext()
-    for table, fields, wkb in ((ZONES_TABLE, zone_fields(), compat.WKB_MULTIPOLYGON),
-                               (WAYPOINTS_TABLE, waypoint_fields(), compat.WKB_POINT)):
+    for table, fields, wkb in (
+        (ZONES_TABLE, zone_fields(), compat.WKB_MULTIPOLYGON),
+        (WAYPOINTS_TABLE, waypoint_fields(), compat.WKB_POINT),
+    ):
         options = QgsVectorFileWriter.SaveVectorOptions()
         options.driverName = "GPKG"
         options.layerName = table
@@ -269,6 +286,7 @@ def add_to_project(ws: Workspace, project: QgsProject | None = None) -> Workspac
 
 # --- finding workspace layers in a project --------------------------------------------------------
 
+
 def _decode(layer) -> dict:
     try:
         return dict(QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()))
@@ -279,8 +297,14 @@ def _decode(layer) -> dict:
 def _container(layer) -> tuple:
     """What a layer's table lives in: the GeoPackage file, or the database and schema."""
     p = _decode(layer)
-    return (layer.providerType(), p.get("path") or "", p.get("dbname") or "", p.get("host") or "",
-            p.get("service") or "", p.get("schema") or "")
+    return (
+        layer.providerType(),
+        p.get("path") or "",
+        p.get("dbname") or "",
+        p.get("host") or "",
+        p.get("service") or "",
+        p.get("schema") or "",
+    )
 
 
 def _has(layer, names) -> bool:
@@ -292,9 +316,13 @@ def is_coverage_layer(layer) -> bool:
     """A COVERAGE output (its fields), not a briefing pack's copy of one."""
     from .styles import BRIEFING_ROLE
 
-    return (isinstance(layer, QgsVectorLayer) and layer.isValid() and _has(layer, COVERAGE_MARKERS)
-            and layer.geometryType() == compat.GEOM_POLYGON
-            and layer.customProperty(ROLE_PROPERTY) != BRIEFING_ROLE)
+    return (
+        isinstance(layer, QgsVectorLayer)
+        and layer.isValid()
+        and _has(layer, COVERAGE_MARKERS)
+        and layer.geometryType() == compat.GEOM_POLYGON
+        and layer.customProperty(ROLE_PROPERTY) != BRIEFING_ROLE
+    )
 
 
 def is_zones_layer(layer) -> bool:
@@ -306,8 +334,12 @@ def is_zones_layer(layer) -> bool:
 
 
 def is_waypoints_layer(layer) -> bool:
-    return (isinstance(layer, QgsVectorLayer) and layer.isValid()
-            and layer.geometryType() == compat.GEOM_POINT and _has(layer, REQUIRED_WAYPOINT_FIELDS))
+    return (
+        isinstance(layer, QgsVectorLayer)
+        and layer.isValid()
+        and layer.geometryType() == compat.GEOM_POINT
+        and _has(layer, REQUIRED_WAYPOINT_FIELDS)
+    )
 
 
 def _tree_order(project: QgsProject) -> list:
@@ -353,8 +385,12 @@ IMPORTED_PINGS_FIELDS = ("unit_id", "time", "source_file")
 
 
 def is_imported_pings(layer) -> bool:
-    return (isinstance(layer, QgsVectorLayer) and layer.isValid() and layer.geometryType() == compat.GEOM_POINT
-            and _has(layer, IMPORTED_PINGS_FIELDS))
+    return (
+        isinstance(layer, QgsVectorLayer)
+        and layer.isValid()
+        and layer.geometryType() == compat.GEOM_POINT
+        and _has(layer, IMPORTED_PINGS_FIELDS)
+    )
 
 
 def track_fields(layer, sample: int = 200) -> tuple[str | None, str | None]:
@@ -373,8 +409,7 @@ def track_fields(layer, sample: int = 200) -> tuple[str | None, str | None]:
         row = []
         for n in names:
             v = plain(f[n])
-            row.append(v.toString("yyyy-MM-ddTHH:mm:ss") if hasattr(v, "toString") and not isinstance(v, str)
-                       else v)
+            row.append(v.toString("yyyy-MM-ddTHH:mm:ss") if hasattr(v, "toString") and not isinstance(v, str) else v)
         rows.append(row)
     frame = pd.DataFrame(rows, columns=names, dtype=object)
     frame["hp_x"], frame["hp_y"] = 0.0, 0.0  # the position is the geometry: keep it off the fields
@@ -392,9 +427,14 @@ def find_tracks(project: QgsProject | None = None, prefer=None):
     when it is a point layer whose unit and time are found, else the most recently added such layer
     (an import's output first); (None, None, None) when there is none. Waypoints are never pings."""
     project = project or QgsProject.instance()
-    candidates = [lyr for lyr in project.mapLayers().values()
-                  if isinstance(lyr, QgsVectorLayer) and lyr.isValid() and lyr.geometryType() == compat.GEOM_POINT
-                  and not is_waypoints_layer(lyr)]
+    candidates = [
+        lyr
+        for lyr in project.mapLayers().values()
+        if isinstance(lyr, QgsVectorLayer)
+        and lyr.isValid()
+        and lyr.geometryType() == compat.GEOM_POINT
+        and not is_waypoints_layer(lyr)
+    ]
     if prefer in candidates:
         candidates.remove(prefer)
         candidates.insert(0, prefer)
@@ -429,9 +469,14 @@ def find_crimes(project: QgsProject | None = None, prefer=None):
     """A crime point layer for Identify hot spots: ``prefer`` when it is a point layer that is not
     the plugin's (pings, waypoints), else the first point layer with a crime type field."""
     project = project or QgsProject.instance()
-    points = [lyr for lyr in _tree_order(project)
-              if isinstance(lyr, QgsVectorLayer) and lyr.isValid() and lyr.geometryType() == compat.GEOM_POINT
-              and not is_waypoints_layer(lyr)]
+    points = [
+        lyr
+        for lyr in _tree_order(project)
+        if isinstance(lyr, QgsVectorLayer)
+        and lyr.isValid()
+        and lyr.geometryType() == compat.GEOM_POINT
+        and not is_waypoints_layer(lyr)
+    ]
     if prefer in points and "TYPE_FIELD" in crime_fields(prefer):
         return prefer
     return next((lyr for lyr in points if "TYPE_FIELD" in crime_fields(lyr)), None)
@@ -442,9 +487,13 @@ def find_output(role: str, project: QgsProject | None = None) -> QgsVectorLayer 
     from .styles import RUN_PROPERTY
 
     project = project or QgsProject.instance()
-    runs = [lyr for lyr in project.mapLayers().values()
-            if isinstance(lyr, QgsVectorLayer) and lyr.customProperty(ROLE_PROPERTY) == role
-            and lyr.customProperty(RUN_PROPERTY)]
+    runs = [
+        lyr
+        for lyr in project.mapLayers().values()
+        if isinstance(lyr, QgsVectorLayer)
+        and lyr.customProperty(ROLE_PROPERTY) == role
+        and lyr.customProperty(RUN_PROPERTY)
+    ]
     return max(runs, key=lambda lyr: str(lyr.customProperty(RUN_PROPERTY))) if runs else None
 
 
@@ -464,6 +513,7 @@ def coverage_by_zone(layer: QgsVectorLayer | None) -> dict[str, tuple[str, int]]
 
 # --- layer configuration -------------------------------------------------------------------------
 
+
 def configure(ws: Workspace) -> None:
     """Defaults, constraints, editor widgets and aliases (kept in the project, not in the tables)."""
     if ws.zones is not None:
@@ -472,8 +522,7 @@ def configure(ws: Workspace) -> None:
         _configure_waypoints(ws.waypoints, ws.zones)
 
 
-def _setup(layer, name, alias=None, default=None, on_update=False, widget=None, config=None,
-           read_only=False):
+def _setup(layer, name, alias=None, default=None, on_update=False, widget=None, config=None, read_only=False):
     idx = layer.fields().indexOf(name)
     if idx < 0:
         return -1
@@ -491,8 +540,11 @@ def _setup(layer, name, alias=None, default=None, on_update=False, widget=None, 
 
 
 def _constraint(layer, idx, kind, hard=False):
-    strength = (QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard if hard
-                else QgsFieldConstraints.ConstraintStrength.ConstraintStrengthSoft)
+    strength = (
+        QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard
+        if hard
+        else QgsFieldConstraints.ConstraintStrength.ConstraintStrengthSoft
+    )
     layer.setFieldConstraint(idx, kind, strength)
 
 
@@ -515,18 +567,18 @@ def _configure_zones(layer: QgsVectorLayer) -> None:
     _setup(layer, F.PRIORITY, "Priority (1 = highest)", "3", widget="Range", config=_range(1, 5))
     tmin = S.get(S.TARGET_MIN)
     tmax = S.get(S.TARGET_MAX)
-    _setup(layer, F.TARGET_MIN, "Target visit from (min)", f"{tmin:g}", widget="Range",
-           config=_range(0, 600, 1, 1))
-    idx = _setup(layer, F.TARGET_MAX, "Target visit to (min)", f"{tmax:g}", widget="Range",
-                 config=_range(0, 600, 1, 1))
+    _setup(layer, F.TARGET_MIN, "Target visit from (min)", f"{tmin:g}", widget="Range", config=_range(0, 600, 1, 1))
+    idx = _setup(layer, F.TARGET_MAX, "Target visit to (min)", f"{tmax:g}", widget="Range", config=_range(0, 600, 1, 1))
     if idx >= 0:
-        band = (f"\"{F.TARGET_MIN}\" IS NULL OR \"{F.TARGET_MAX}\" IS NULL "
-                f"OR \"{F.TARGET_MIN}\" <= \"{F.TARGET_MAX}\"")
+        band = f'"{F.TARGET_MIN}" IS NULL OR "{F.TARGET_MAX}" IS NULL OR "{F.TARGET_MIN}" <= "{F.TARGET_MAX}"'
         layer.setConstraintExpression(idx, band, "target_min must not be above target_max")
-    _setup(layer, F.VISITS_PER_DAY, "Visits per day", str(S.get(S.VISITS_PER_DAY)), widget="Range",
-           config=_range(0, 96))
-    for name, alias in ((F.ACTIVE_FROM, "Patrolled from (HH:MM, empty = all day)"),
-                        (F.ACTIVE_TO, "Patrolled until (HH:MM)")):
+    _setup(
+        layer, F.VISITS_PER_DAY, "Visits per day", str(S.get(S.VISITS_PER_DAY)), widget="Range", config=_range(0, 96)
+    )
+    for name, alias in (
+        (F.ACTIVE_FROM, "Patrolled from (HH:MM, empty = all day)"),
+        (F.ACTIVE_TO, "Patrolled until (HH:MM)"),
+    ):
         idx = _setup(layer, name, alias, widget="DateTime", config=_time_widget())
         if idx >= 0:
             layer.setConstraintExpression(idx, TIME_CONSTRAINT.format(f=name), "a time of day as HH:MM")
@@ -541,11 +593,17 @@ def _configure_waypoints(layer: QgsVectorLayer, zones: QgsVectorLayer | None) ->
     _constraint(layer, idx, QgsFieldConstraints.Constraint.ConstraintUnique)
     _setup(layer, F.NAME, "Name")
     if zones is not None:
-        _setup(layer, F.ZONE_ID, "Zone (from location)",
-               f"array_first(overlay_within('{zones.id()}', \"{F.ZONE_ID}\"))", on_update=True,
-               read_only=True)
-    _setup(layer, F.KIND, "Kind (shop, park entrance, transport stop…)", widget="UniqueValues",
-           config={"Editable": True})
+        _setup(
+            layer,
+            F.ZONE_ID,
+            "Zone (from location)",
+            f"array_first(overlay_within('{zones.id()}', \"{F.ZONE_ID}\"))",
+            on_update=True,
+            read_only=True,
+        )
+    _setup(
+        layer, F.KIND, "Kind (shop, park entrance, transport stop…)", widget="UniqueValues", config={"Editable": True}
+    )
     _setup(layer, F.DWELL_MIN, "Dwell (min)", widget="Range", config=_range(0, 600, 1, 1))
     _setup(layer, F.NOTES, "Notes", widget="TextEdit", config={"IsMultiline": True, "UseHtml": False})
     layer.setDisplayExpression(f"\"{F.WAYPOINT_ID}\" || ' ' || coalesce(\"{F.NAME}\", '')")
@@ -571,19 +629,21 @@ def style(layer: QgsVectorLayer, role: str) -> None:
             layer.triggerRepaint()
             return
     if role == ZONES_ROLE:
-        symbol = QgsFillSymbol.createSimple({
-            "color": "213,94,0,45", "outline_color": "#d55e00", "outline_width": "0.6", "style": "solid"})
-        label = f"\"{F.ZONE_ID}\""
+        symbol = QgsFillSymbol.createSimple(
+            {"color": "213,94,0,45", "outline_color": "#d55e00", "outline_width": "0.6", "style": "solid"}
+        )
+        label = f'"{F.ZONE_ID}"'
     else:
-        symbol = QgsMarkerSymbol.createSimple({
-            "name": "circle", "color": "#cc79a7", "outline_color": "#ffffff", "outline_width": "0.4",
-            "size": "3"})
-        label = f"\"{F.WAYPOINT_ID}\""
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "circle", "color": "#cc79a7", "outline_color": "#ffffff", "outline_width": "0.4", "size": "3"}
+        )
+        label = f'"{F.WAYPOINT_ID}"'
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     label_layer(layer, label, "#5a2500" if role == ZONES_ROLE else "#4a1d3a")
 
 
 # --- reading for the panels and the checks -------------------------------------------------------
+
 
 def plain(value):
     """A layer attribute as a plain Python value (None for NULL)."""
@@ -616,8 +676,7 @@ def metric_crs(layer: QgsVectorLayer, extent=None) -> QgsCoordinateReferenceSyst
     centre = extent.center() if not extent.isNull() else QgsPointXY(0, 0)
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     ll = QgsCoordinateTransform(crs, wgs84, QgsProject.instance()).transform(centre)
-    return QgsCoordinateReferenceSystem(metric_crs_for(max(-180.0, min(180.0, ll.x())),
-                                                       max(-90.0, min(90.0, ll.y()))))
+    return QgsCoordinateReferenceSystem(metric_crs_for(max(-180.0, min(180.0, ll.x())), max(-90.0, min(90.0, ll.y()))))
 
 
 def _to_shapely(geom: QgsGeometry, transform: QgsCoordinateTransform | None):
@@ -646,8 +705,8 @@ class Snapshot:
     """The workspace read for the panels: records for the checks, in ``crs`` (metres)."""
 
     crs: QgsCoordinateReferenceSystem = field(default_factory=QgsCoordinateReferenceSystem)
-    zones: list = field(default_factory=list)       # core.validation.Zone
-    waypoints: list = field(default_factory=list)   # core.validation.Waypoint
+    zones: list = field(default_factory=list)  # core.validation.Zone
+    waypoints: list = field(default_factory=list)  # core.validation.Waypoint
     zone_areas: dict = field(default_factory=dict)  # fid -> m²
     waypoint_extra: dict = field(default_factory=dict)  # fid -> {kind, dwell_min}
 
@@ -660,18 +719,32 @@ def read(ws: Workspace) -> Snapshot:
         to_work = _transform(ws.zones.crs(), snap.crs)
         for f in ws.zones.getFeatures():
             g = _to_shapely(f.geometry(), to_work)
-            snap.zones.append(V.Zone(
-                key=f.id(), zone_id=_text(f, F.ZONE_ID), name=_text(f, F.NAME), geometry=g,
-                target_min=_value(f, F.TARGET_MIN), target_max=_value(f, F.TARGET_MAX),
-                priority=_value(f, F.PRIORITY), active_from=_text(f, F.ACTIVE_FROM),
-                active_to=_text(f, F.ACTIVE_TO)))
+            snap.zones.append(
+                V.Zone(
+                    key=f.id(),
+                    zone_id=_text(f, F.ZONE_ID),
+                    name=_text(f, F.NAME),
+                    geometry=g,
+                    target_min=_value(f, F.TARGET_MIN),
+                    target_max=_value(f, F.TARGET_MAX),
+                    priority=_value(f, F.PRIORITY),
+                    active_from=_text(f, F.ACTIVE_FROM),
+                    active_to=_text(f, F.ACTIVE_TO),
+                )
+            )
             snap.zone_areas[f.id()] = float(g.area) if g is not None else None
     if ws.waypoints is not None:
         to_work = _transform(ws.waypoints.crs(), snap.crs)
         for f in ws.waypoints.getFeatures():
-            snap.waypoints.append(V.Waypoint(
-                key=f.id(), waypoint_id=_text(f, F.WAYPOINT_ID), name=_text(f, F.NAME),
-                geometry=_to_shapely(f.geometry(), to_work), zone_id=_text(f, F.ZONE_ID)))
+            snap.waypoints.append(
+                V.Waypoint(
+                    key=f.id(),
+                    waypoint_id=_text(f, F.WAYPOINT_ID),
+                    name=_text(f, F.NAME),
+                    geometry=_to_shapely(f.geometry(), to_work),
+                    zone_id=_text(f, F.ZONE_ID),
+                )
+            )
             snap.waypoint_extra[f.id()] = {F.KIND: _text(f, F.KIND), F.DWELL_MIN: _value(f, F.DWELL_MIN)}
     return snap
 
@@ -697,6 +770,7 @@ def zone_at(zones: QgsVectorLayer, point: QgsGeometry, crs: QgsCoordinateReferen
 
 # --- edits through the edit buffer ---------------------------------------------------------------
 
+
 def _editable(layer: QgsVectorLayer) -> None:
     if not layer.isEditable() and not layer.startEditing():
         raise WorkspaceError(f"{layer.name()} cannot be edited (read-only data source?).")
@@ -711,15 +785,17 @@ def _compatible(geometry: QgsGeometry, layer: QgsVectorLayer) -> QgsGeometry:
     return g
 
 
-def add_feature(layer: QgsVectorLayer, geometry: QgsGeometry, attributes: dict | None = None,
-                command: str = "Add feature"):
+def add_feature(
+    layer: QgsVectorLayer, geometry: QgsGeometry, attributes: dict | None = None, command: str = "Add feature"
+):
     """Add one feature with the layer's defaults (and ``attributes`` by field name) as one undoable
     edit command; returns it (its id is the edit buffer's temporary id)."""
     _editable(layer)
     fields = layer.fields()
     attrs = {fields.indexOf(k): v for k, v in (attributes or {}).items() if fields.indexOf(k) >= 0}
-    feature = QgsVectorLayerUtils.createFeature(layer, _compatible(geometry, layer), attrs,
-                                                layer.createExpressionContext())
+    feature = QgsVectorLayerUtils.createFeature(
+        layer, _compatible(geometry, layer), attrs, layer.createExpressionContext()
+    )
     layer.beginEditCommand(command)
     if not layer.addFeature(feature):
         layer.destroyEditCommand()
@@ -787,8 +863,9 @@ class ImportResult:
         return len(self.renames)
 
 
-def import_zones(source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, selected_only: bool = False,
-                 feedback=None) -> ImportResult:
+def import_zones(
+    source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, selected_only: bool = False, feedback=None
+) -> ImportResult:
     """Copy polygons from ``source`` into the zones layer (one undoable edit command).
 
     ``mapping``: zones field name -> source field name (or None: the zones layer's default).
@@ -837,8 +914,9 @@ def import_zones(source: QgsVectorLayer, target: QgsVectorLayer, mapping: dict, 
             taken.add(zid)
             attrs[F.ZONE_ID] = zid
             idx_attrs = {fields.indexOf(k): v for k, v in attrs.items()}
-            feature = QgsVectorLayerUtils.createFeature(target, _compatible(geom, target), idx_attrs,
-                                                        target.createExpressionContext())
+            feature = QgsVectorLayerUtils.createFeature(
+                target, _compatible(geom, target), idx_attrs, target.createExpressionContext()
+            )
             if target.addFeature(feature):
                 result.added += 1
             else:
@@ -910,8 +988,10 @@ def load_sample(folder: str, project: QgsProject | None = None) -> list:
     if not os.path.exists(gpkg):
         shutil.copyfile(resource(*SAMPLE_GPKG), gpkg)
     csv = resource(*SAMPLE_CRIMES)
-    uri = (f"file://{csv}?type=csv&delimiter=,&xField=Longitude&yField=Latitude&crs=EPSG:4326"
-           "&spatialIndex=yes&subsetIndex=no&watchFile=no")
+    uri = (
+        f"file://{csv}?type=csv&delimiter=,&xField=Longitude&yField=Latitude&crs=EPSG:4326"
+        "&spatialIndex=yes&subsetIndex=no&watchFile=no"
+    )
     layers = [
         QgsVectorLayer(uri, "Sample crimes (police.uk, Leeds, July 2018)", "delimitedtext"),
         QgsVectorLayer(f"{gpkg}|layername=pings", "Sample officer pings", "ogr"),

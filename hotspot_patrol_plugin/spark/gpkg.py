@@ -3,6 +3,7 @@ geometry and CRS) with the coverage fields, written through GDAL/OGR (one row pe
 not millions, so a feature loop is fine and the Spark layer needs nothing from qgis_io/), and the
 plugin's coverage style stored as the layer's default style (QGIS applies it when the layer is
 opened)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,11 +40,16 @@ def write_coverage(path: str, zones: AreaTable, rows: list[dict], target_min: fl
     columns = [(F.ZONE_ID, "string", np.asarray(col("zone_id"), dtype=object))]
     columns += [(n, "int", np.asarray(col(n), dtype=np.int64)) for n in INTS[:4]]
     columns += [(n, "real", real(n)) for n in REALS]
-    columns += [(F.UNITS, "int", np.asarray(col(F.UNITS), dtype=np.int64)),
-                (F.FIRST_ENTRY, "utc", utc(F.FIRST_ENTRY)), (F.LAST_EXIT, "utc", utc(F.LAST_EXIT)),
-                (F.STATUS, "string", np.asarray(col(F.STATUS), dtype=object)),
-                ("band_min", "real", real("band_min")), ("band_max", "real", real("band_max")),
-                ("days", "int", np.asarray(col("days"), dtype=np.int64)), ("per_day", "real", real("per_day"))]
+    columns += [
+        (F.UNITS, "int", np.asarray(col(F.UNITS), dtype=np.int64)),
+        (F.FIRST_ENTRY, "utc", utc(F.FIRST_ENTRY)),
+        (F.LAST_EXIT, "utc", utc(F.LAST_EXIT)),
+        (F.STATUS, "string", np.asarray(col(F.STATUS), dtype=object)),
+        ("band_min", "real", real("band_min")),
+        ("band_max", "real", real("band_max")),
+        ("days", "int", np.asarray(col("days"), dtype=np.int64)),
+        ("per_day", "real", real("per_day")),
+    ]
     geoms = zones.geoms
     multi = bool(np.any(shapely.get_type_id(geoms) == 6))
     if multi:  # some multi-polygons: the layer is multi-polygon
@@ -69,8 +75,12 @@ def _write_ogr(path, crs, geoms, columns, multi: bool) -> int:
     srs.SetFromUserInput(crs_wkt(crs))
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
-    lyr = ds.CreateLayer(LAYER, srs, ogr.wkbMultiPolygon if multi else ogr.wkbPolygon,
-                         options=["GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"])
+    lyr = ds.CreateLayer(
+        LAYER,
+        srs,
+        ogr.wkbMultiPolygon if multi else ogr.wkbPolygon,
+        options=["GEOMETRY_NAME=geom", "FID=fid", "SPATIAL_INDEX=YES"],
+    )
     kinds = {"string": ogr.OFTString, "int": ogr.OFTInteger64, "real": ogr.OFTReal, "utc": ogr.OFTDateTime}
     for name, kind, _ in columns:
         lyr.CreateField(ogr.FieldDefn(name, kinds[kind]))
@@ -128,14 +138,19 @@ def store_style(path: str, layer: str, target_min: float, target_max: float) -> 
             "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
             "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
             "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-            "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))")
-        con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
-                    "VALUES ('layer_styles', 'attributes', 'layer_styles', ?)",
-                    (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),))
-        con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                    "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                    "VALUES ('', '', ?, 'geom', ?, ?, '', 1, 'Hotspot Patrol coverage', '', '')",
-                    (layer, layer, qml))
+            "update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', ?)",
+            (dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z"),),
+        )
+        con.execute(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+            "VALUES ('', '', ?, 'geom', ?, ?, '', 1, 'Hotspot Patrol coverage', '', '')",
+            (layer, layer, qml),
+        )
         con.commit()
     finally:
         con.close()

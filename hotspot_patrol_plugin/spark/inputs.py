@@ -6,6 +6,7 @@ The choices the plugin makes through QGIS are made here the same way: the zone i
 and counted; an invalid polygon stops the run with one sentence; the working CRS is the zones' own
 when projected, else British National Grid in Great Britain, else the local UTM zone
 (``core.crs.metric_crs_for`` at the centre of the zones' extent)."""
+
 from __future__ import annotations
 
 import csv
@@ -74,7 +75,7 @@ def gpkg_wkb(blob: bytes | None) -> bytes | None:
     envelope = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
     if envelope is None:
         raise ValueError("unknown envelope indicator in a GeoPackage geometry blob")
-    return blob[8 + envelope:]
+    return blob[8 + envelope :]
 
 
 def split_layer(path: str) -> tuple[str, str | None]:
@@ -88,8 +89,9 @@ def split_layer(path: str) -> tuple[str, str | None]:
     return base, layer
 
 
-def read_areas(path: str, what: str, layer: str | None = None, id_field: str | None = None,
-               crs: str | None = None) -> AreaTable:
+def read_areas(
+    path: str, what: str, layer: str | None = None, id_field: str | None = None, crs: str | None = None
+) -> AreaTable:
     """Zones (``what="zone"``) or waypoints (``what="waypoint"``) from a GeoPackage or a WKT CSV."""
     path, from_path = split_layer(path)
     layer = layer or from_path
@@ -105,8 +107,9 @@ def read_areas(path: str, what: str, layer: str | None = None, id_field: str | N
 def _default_id(names: list[str], what: str, requested: str | None) -> str | None:
     if requested:
         if requested not in names:
-            raise InputError(f"The field '{requested}' does not exist in the {what}s layer "
-                             f"(its fields: {', '.join(names)}).")
+            raise InputError(
+                f"The field '{requested}' does not exist in the {what}s layer (its fields: {', '.join(names)})."
+            )
         return requested
     default = f"{what}_id"
     return default if default in names else None
@@ -116,8 +119,9 @@ def _read_gpkg(path: str, what: str, layer: str | None, id_field: str | None) ->
     polygons = what == "zone"
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        rows = con.execute("SELECT table_name, column_name, geometry_type_name, srs_id "
-                           "FROM gpkg_geometry_columns").fetchall()
+        rows = con.execute(
+            "SELECT table_name, column_name, geometry_type_name, srs_id FROM gpkg_geometry_columns"
+        ).fetchall()
     except sqlite3.DatabaseError:
         raise InputError(f"The {what}s file {path} is not a readable GeoPackage.") from None
     try:
@@ -125,22 +129,27 @@ def _read_gpkg(path: str, what: str, layer: str | None, id_field: str | None) ->
         if layer:
             match = [r for r in rows if r[0] == layer]
             if not match:
-                raise InputError(f"The GeoPackage {path} has no layer '{layer}' "
-                                 f"(its layers: {', '.join(r[0] for r in rows)}).")
+                raise InputError(
+                    f"The GeoPackage {path} has no layer '{layer}' (its layers: {', '.join(r[0] for r in rows)})."
+                )
         else:
             match = [r for r in rows if r[2].upper() in wanted]
             if len(match) > 1:
                 named = [r for r in match if r[0] == f"{what}s"]
                 if not named:
-                    raise InputError(f"The GeoPackage {path} has several {what} layers "
-                                     f"({', '.join(r[0] for r in match)}): name one with '|layername='.")
+                    raise InputError(
+                        f"The GeoPackage {path} has several {what} layers "
+                        f"({', '.join(r[0] for r in match)}): name one with '|layername='."
+                    )
                 match = named
             if not match:
                 raise InputError(f"The GeoPackage {path} has no {'polygon' if polygons else 'point'} layer.")
         table, geom_col, gtype, srs_id = match[0]
         if gtype.upper() not in wanted and gtype.upper() != "GEOMETRY":
-            raise InputError(f"The {what}s layer must be a {'polygon' if polygons else 'point'} layer "
-                             f"('{table}' holds {gtype.lower()}s).")
+            raise InputError(
+                f"The {what}s layer must be a {'polygon' if polygons else 'point'} layer "
+                f"('{table}' holds {gtype.lower()}s)."
+            )
         crs = _gpkg_crs(con, srs_id)
         if crs is None:
             raise InputError(f"The {what}s layer has no coordinate reference system: set one first.")
@@ -152,8 +161,9 @@ def _read_gpkg(path: str, what: str, layer: str | None, id_field: str | None) ->
         id_sql = f'"{idf}"' if idf else "NULL"
         plan_cols = [c for c in PLAN_COLUMNS if c in names] if polygons else []
         extra = "".join(f', "{c}"' for c in plan_cols)
-        data = con.execute(f'SELECT {fid_sql}, {id_sql}, "{geom_col}"{extra} FROM "{table}" '
-                           f'ORDER BY {fid_sql}').fetchall()
+        data = con.execute(
+            f'SELECT {fid_sql}, {id_sql}, "{geom_col}"{extra} FROM "{table}" ORDER BY {fid_sql}'
+        ).fetchall()
     finally:
         con.close()
     fids, idents, wkbs = [], [], []
@@ -163,8 +173,9 @@ def _read_gpkg(path: str, what: str, layer: str | None, id_field: str | None) ->
         try:
             wkb = gpkg_wkb(blob)
         except ValueError:
-            raise InputError(f"{what.capitalize()} feature {fid} has a geometry that is not a GeoPackage "
-                             "geometry.") from None
+            raise InputError(
+                f"{what.capitalize()} feature {fid} has a geometry that is not a GeoPackage geometry."
+            ) from None
         if wkb is None:
             key = f"{what} without geometry"
             skipped[key] = skipped.get(key, 0) + 1
@@ -180,8 +191,10 @@ def _read_gpkg(path: str, what: str, layer: str | None, id_field: str | None) ->
 def _gpkg_crs(con, srs_id) -> str | None:
     if srs_id is None or int(srs_id) in (0, -1):
         return None
-    row = con.execute("SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
-                      "WHERE srs_id = ?", (srs_id,)).fetchone()
+    row = con.execute(
+        "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+        (srs_id,),
+    ).fetchone()
     if row is None:
         return None
     org, code, definition = row
@@ -205,8 +218,10 @@ def _read_wkt_csv(path: str, what: str, id_field: str | None, crs: str | None) -
         lower = {n.lower(): n for n in names}
         geom_col = next((lower[k] for k in ("wkt", "geometry", "geom", "the_geom") if k in lower), None)
         if geom_col is None:
-            raise InputError(f"The {what}s table {path} has no WKT column (named wkt, geometry or geom; "
-                             f"its columns: {', '.join(names)}).")
+            raise InputError(
+                f"The {what}s table {path} has no WKT column (named wkt, geometry or geom; "
+                f"its columns: {', '.join(names)})."
+            )
         idf = _default_id([n for n in names if n != geom_col], what, id_field)
         fids, idents, wkbs = [], [], []
         plan_cols = [c for c in PLAN_COLUMNS if c in names] if what == "zone" else []
@@ -256,14 +271,17 @@ def _finish(what, fids, idents, wkbs, crs, idf, skipped, plan=None) -> AreaTable
     if what == "zone":
         kinds = shapely.get_type_id(geoms) if len(geoms) else np.zeros(0, int)
         for i in np.flatnonzero(~np.isin(kinds, (3, 6))):
-            raise InputError(f"Zone feature {fids[i]} ({idf or 'id'} '{ids[i]}') is not a polygon; "
-                             "the zones layer must be a polygon layer.")
+            raise InputError(
+                f"Zone feature {fids[i]} ({idf or 'id'} '{ids[i]}') is not a polygon; "
+                "the zones layer must be a polygon layer."
+            )
         valid = shapely.is_valid(geoms)
         for i in np.flatnonzero(~valid):
             why = shapely.is_valid_reason(geoms[i])
             raise InputError(
                 f"Zone feature {fids[i]} ({idf or 'id'} '{ids[i]}') has an invalid polygon ({why}); "
-                "run 'Fix geometries' on the zones layer and use its output.")
+                "run 'Fix geometries' on the zones layer and use its output."
+            )
     else:
         multi = shapely.get_type_id(geoms) == 4 if len(geoms) else np.zeros(0, bool)
         geoms[multi] = shapely.get_geometry(geoms[multi], 0)

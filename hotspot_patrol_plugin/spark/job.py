@@ -18,6 +18,7 @@ entry), ``coverage/`` (Parquet, one row per zone over the whole period: what ``m
 gives), ``coverage_daily/`` (per zone and day, partitioned by day), ``coverage.gpkg`` (opens in
 QGIS, styled like the plugin's coverage) and ``summary.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,9 +61,18 @@ def log(message: str) -> None:
 
 
 # --------------------------------------------------------------------------- options
-def match_params(max_gap=300.0, merge_gap=60.0, min_dwell=60.0, target_min=10.0, target_max=15.0,
-                 period_start=None, period_end=None, timezone="Europe/London") -> M.MatchParams:
+def match_params(
+    max_gap=300.0,
+    merge_gap=60.0,
+    min_dwell=60.0,
+    target_min=10.0,
+    target_max=15.0,
+    period_start=None,
+    period_end=None,
+    timezone="Europe/London",
+) -> M.MatchParams:
     """``matchtracks``' parameters (target band in minutes, period bounds as text or epoch seconds)."""
+
     def instant(value, name):
         if value is None or value == "":
             return None
@@ -73,10 +83,15 @@ def match_params(max_gap=300.0, merge_gap=60.0, min_dwell=60.0, target_min=10.0,
         except ValueError as e:
             raise InputError(f"{name}: {e}.") from None
 
-    params = M.MatchParams(max_gap=float(max_gap), merge_gap=float(merge_gap), min_dwell=float(min_dwell),
-                           target_min=float(target_min) * 60.0, target_max=float(target_max) * 60.0,
-                           period_start=instant(period_start, "period start"),
-                           period_end=instant(period_end, "period end"))
+    params = M.MatchParams(
+        max_gap=float(max_gap),
+        merge_gap=float(merge_gap),
+        min_dwell=float(min_dwell),
+        target_min=float(target_min) * 60.0,
+        target_max=float(target_max) * 60.0,
+        period_start=instant(period_start, "period start"),
+        period_end=instant(period_end, "period end"),
+    )
     try:
         params.check()
     except ValueError as e:
@@ -136,8 +151,9 @@ def pick_columns(columns: list[str], unit_col: str, time_col: str, x_col: str | 
     def need(name, label, flag):
         real = lower.get(name.lower())
         if real is None:
-            raise InputError(f"The pings have no {label} column '{name}' (their columns: {', '.join(columns)}); "
-                             f"name it with {flag}.")
+            raise InputError(
+                f"The pings have no {label} column '{name}' (their columns: {', '.join(columns)}); name it with {flag}."
+            )
         return real
 
     unit = need(unit_col, "unit", "--unit-col")
@@ -147,8 +163,10 @@ def pick_columns(columns: list[str], unit_col: str, time_col: str, x_col: str | 
     for xn, yn in X_Y_NAMES:
         if xn in lower and yn in lower:
             return unit, t, lower[xn], lower[yn]
-    raise InputError(f"The pings have no coordinate columns (x/y, easting/northing or lon/lat; their columns: "
-                     f"{', '.join(columns)}); name them with --x-col and --y-col.")
+    raise InputError(
+        f"The pings have no coordinate columns (x/y, easting/northing or lon/lat; their columns: "
+        f"{', '.join(columns)}); name them with --x-col and --y-col."
+    )
 
 
 def _time_column(df, name: str):
@@ -208,8 +226,12 @@ def zone_plan(zt: I.AreaTable, params: M.MatchParams, timezone: str) -> dict:
 
     if F.TARGET_MIN in cols or F.TARGET_MAX in cols:
         none = [None] * n
-        lo, hi = ST.zone_band([number(v) for v in cols.get(F.TARGET_MIN, none)],
-                              [number(v) for v in cols.get(F.TARGET_MAX, none)], params.target_min, params.target_max)
+        lo, hi = ST.zone_band(
+            [number(v) for v in cols.get(F.TARGET_MIN, none)],
+            [number(v) for v in cols.get(F.TARGET_MAX, none)],
+            params.target_min,
+            params.target_max,
+        )
         plan["target_min"], plan["target_max"] = lo.tolist(), hi.tolist()
     if F.VISITS_PER_DAY in cols:
         plan["visits_per_day"] = [v if isinstance(v, (int, float)) else None for v in cols[F.VISITS_PER_DAY]]
@@ -226,8 +248,9 @@ def _ship_package(spark) -> None:
     any cluster without installing the plugin there."""
     sc = spark.sparkContext
     digest = hashlib.sha1()
-    files = sorted(p for sub in ("core", "spark") for p in (PACKAGE_DIR / sub).rglob("*.py")
-                   if "__pycache__" not in p.parts)
+    files = sorted(
+        p for sub in ("core", "spark") for p in (PACKAGE_DIR / sub).rglob("*.py") if "__pycache__" not in p.parts
+    )
     for p in files:
         digest.update(p.read_bytes())
     name = f"hotspot_patrol_core_{digest.hexdigest()[:12]}.zip"
@@ -253,16 +276,40 @@ def _check_out(out: str, inputs: list[str]) -> None:
             raise InputError(f"The output folder {out} would overwrite an input ({p}); choose another folder.")
 
 
-def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *,
-        unit_col: str = "unit", time_col: str = "time", x_col: str | None = None, y_col: str | None = None,
-        pings_crs: str | None = None, pings_format: str | None = None, csv_sep: str = ",",
-        zones_layer: str | None = None, zone_id_field: str | None = None, zones_crs: str | None = None,
-        waypoints_layer: str | None = None, waypoint_id_field: str | None = None, waypoints_crs: str | None = None,
-        timezone: str = "Europe/London", date_order: str = "auto",
-        max_gap: float = 300.0, merge_gap: float = 60.0, min_dwell: float = 60.0,
-        boundary_tolerance: float = 0.0, waypoint_radius: float = 25.0,
-        target_min: float = 10.0, target_max: float = 15.0, period_start=None, period_end=None,
-        daily: bool = True, buckets: int | None = None) -> dict:
+def run(
+    spark,
+    pings: str,
+    zones: str,
+    out: str,
+    waypoints: str | None = None,
+    *,
+    unit_col: str = "unit",
+    time_col: str = "time",
+    x_col: str | None = None,
+    y_col: str | None = None,
+    pings_crs: str | None = None,
+    pings_format: str | None = None,
+    csv_sep: str = ",",
+    zones_layer: str | None = None,
+    zone_id_field: str | None = None,
+    zones_crs: str | None = None,
+    waypoints_layer: str | None = None,
+    waypoint_id_field: str | None = None,
+    waypoints_crs: str | None = None,
+    timezone: str = "Europe/London",
+    date_order: str = "auto",
+    max_gap: float = 300.0,
+    merge_gap: float = 60.0,
+    min_dwell: float = 60.0,
+    boundary_tolerance: float = 0.0,
+    waypoint_radius: float = 25.0,
+    target_min: float = 10.0,
+    target_max: float = 15.0,
+    period_start=None,
+    period_end=None,
+    daily: bool = True,
+    buckets: int | None = None,
+) -> dict:
     """Match pings to zones (and waypoints) on ``spark``; write the outputs to ``out``; return the
     summary (also written to ``out/summary.json``). Raises InputError (one sentence) on bad input.
     Parameters are ``matchtracks``': seconds for the gaps and dwell, minutes for the target band,
@@ -304,9 +351,12 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     label = SF.regexp_replace(SF.col(f"`{unit}`").cast("string"), r"^\s+|\s+$", "")
     row = SF.monotonically_increasing_id()
     pings_df = df.select(
-        label.alias("unit"), _time_column(df, tcol).alias("time"),
-        SF.col(f"`{xcol}`").try_cast("double").alias("x"), SF.col(f"`{ycol}`").try_cast("double").alias("y"),
-        row.alias("row"))
+        label.alias("unit"),
+        _time_column(df, tcol).alias("time"),
+        SF.col(f"`{xcol}`").try_cast("double").alias("x"),
+        SF.col(f"`{ycol}`").try_cast("double").alias("y"),
+        row.alias("row"),
+    )
     order, order_note = decide_date_order(pings_df, date_order)
     # units are hashed into buckets of about BUCKET_PINGS pings: each bucket is matched in one call
     # of the core (per-unit calls would pay the core's fixed costs thousands of times); pings
@@ -319,11 +369,22 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     zone_wkb = shapely.to_wkb(zone_work).tolist()
     plan = zone_plan(zt, params, timezone)
     token = hashlib.sha1(b"".join(zone_wkb) + repr((wp_xy, waypoint_radius, pings_crs)).encode()).hexdigest()
-    ctx = S.Context(params=params, timezone=timezone, date_order=order, pings_crs=pings_crs, work_crs=work,
-                    out_crs=zt.crs, zone_ids=list(zt.ids), zone_wkb=zone_wkb,
-                    waypoint_ids=list(wt.ids) if wt else [], waypoint_xy=wp_xy,
-                    waypoint_radius=float(waypoint_radius), token=token,
-                    zone_tmin=plan.get("target_min"), zone_tmax=plan.get("target_max"))
+    ctx = S.Context(
+        params=params,
+        timezone=timezone,
+        date_order=order,
+        pings_crs=pings_crs,
+        work_crs=work,
+        out_crs=zt.crs,
+        zone_ids=list(zt.ids),
+        zone_wkb=zone_wkb,
+        waypoint_ids=list(wt.ids) if wt else [],
+        waypoint_xy=wp_xy,
+        waypoint_radius=float(waypoint_radius),
+        token=token,
+        zone_tmin=plan.get("target_min"),
+        zone_tmax=plan.get("target_max"),
+    )
     _ship_package(spark)
     os.makedirs(out, exist_ok=True)
     stage_path = os.path.join(out, "_stage")
@@ -331,9 +392,15 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     _write(stage, stage_path, mode="overwrite")
     staged = spark.read.parquet(stage_path)
     # counts (one small aggregate of the staged rows)
-    tally = staged.groupBy("kind", "reason").agg(
-        SF.count(SF.lit(1)).alias("rows"), SF.sum("n").alias("n"),
-        SF.sum((~SF.col("pass_through")).cast("long")).alias("counted")).collect()
+    tally = (
+        staged.groupBy("kind", "reason")
+        .agg(
+            SF.count(SF.lit(1)).alias("rows"),
+            SF.sum("n").alias("n"),
+            SF.sum((~SF.col("pass_through")).cast("long")).alias("counted"),
+        )
+        .collect()
+    )
     skipped = {r["reason"]: int(r["n"]) for r in tally if r["kind"] == "skipped"}
     kinds = {r["kind"]: (int(r["rows"]), int(r["counted"] or 0)) for r in tally if r["kind"] in ("zone", "waypoint")}
     used = sum(int(r["n"]) for r in tally if r["kind"] == "used")
@@ -349,11 +416,19 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     def visit_frame(kind: str, id_name: str):
         v = staged.filter(SF.col("kind") == kind)
         return v.select(
-            SF.col("area_id").alias(id_name), SF.col("unit_id").alias(F.UNIT_ID),
-            SF.timestamp_millis("entry_ms").alias(F.ENTRY_TIME), SF.timestamp_millis("exit_ms").alias(F.EXIT_TIME),
-            SF.col("dwell_min").alias(F.DWELL_MIN), SF.col("pings").alias(F.PINGS), SF.col("band").alias(F.BAND),
-            SF.col("pass_through").alias(F.PASS_THROUGH), SF.col("entry").alias("entry_epoch"),
-            SF.col("exit").alias("exit_epoch"), "geometry", "day")
+            SF.col("area_id").alias(id_name),
+            SF.col("unit_id").alias(F.UNIT_ID),
+            SF.timestamp_millis("entry_ms").alias(F.ENTRY_TIME),
+            SF.timestamp_millis("exit_ms").alias(F.EXIT_TIME),
+            SF.col("dwell_min").alias(F.DWELL_MIN),
+            SF.col("pings").alias(F.PINGS),
+            SF.col("band").alias(F.BAND),
+            SF.col("pass_through").alias(F.PASS_THROUGH),
+            SF.col("entry").alias("entry_epoch"),
+            SF.col("exit").alias("exit_epoch"),
+            "geometry",
+            "day",
+        )
 
     _write(visit_frame("zone", F.ZONE_ID), os.path.join(out, "visits"), partition="day")
     if wt is not None:
@@ -363,11 +438,16 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     # over run from the period's start (else the first entry of all visits) to its end (else the
     # last exit), as in matchtracks: one small aggregate finds them.
     zone_visits = staged.filter(SF.col("kind") == "zone").select(
-        "area", "area_id", "unit_id", "entry", "exit", "band", "pass_through", "day")
+        "area", "area_id", "unit_id", "entry", "exit", "band", "pass_through", "day"
+    )
     span = zone_visits.agg(SF.min("entry").alias("a"), SF.max("exit").alias("b")).first()
-    cov_params = M.MatchParams(**{**params.__dict__,
-                                  "period_start": params.period_start if params.period_start is not None else span["a"],
-                                  "period_end": params.period_end if params.period_end is not None else span["b"]})
+    cov_params = M.MatchParams(
+        **{
+            **params.__dict__,
+            "period_start": params.period_start if params.period_start is not None else span["a"],
+            "period_end": params.period_end if params.period_end is not None else span["b"],
+        }
+    )
     cov = zone_visits.groupBy("area").applyInPandas(S.coverage_function(cov_params, plan), S.COVERAGE_SCHEMA)
     cov_rows = {int(r["area"]): r.asDict() for r in cov.collect()}  # one row per visited zone
     unvisited = [i for i in range(len(zt.ids)) if i not in cov_rows]
@@ -378,15 +458,23 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
 
     def coverage_columns(df):
         return df.select(
-            "zone_id", *[c for c in F.COVERAGE_FIELDS if c not in (F.FIRST_ENTRY, F.LAST_EXIT, F.STATUS)],
+            "zone_id",
+            *[c for c in F.COVERAGE_FIELDS if c not in (F.FIRST_ENTRY, F.LAST_EXIT, F.STATUS)],
             SF.timestamp_millis("first_entry_ms").alias(F.FIRST_ENTRY),
-            SF.timestamp_millis("last_exit_ms").alias(F.LAST_EXIT), F.STATUS, "band_min", "band_max", "days",
-            "per_day", *(["day"] if "day" in df.columns else []))
+            SF.timestamp_millis("last_exit_ms").alias(F.LAST_EXIT),
+            F.STATUS,
+            "band_min",
+            "band_max",
+            "days",
+            "per_day",
+            *(["day"] if "day" in df.columns else []),
+        )
 
     _write(coverage_columns(cov_df).coalesce(1), os.path.join(out, "coverage"))
     if daily:
         daily_df = zone_visits.groupBy("area", "day").applyInPandas(
-            S.coverage_function(params, plan, timezone), S.COVERAGE_DAILY_SCHEMA)
+            S.coverage_function(params, plan, timezone), S.COVERAGE_DAILY_SCHEMA
+        )
         _write(coverage_columns(daily_df), os.path.join(out, "coverage_daily"), partition="day")
     gpkg = os.path.join(out, "coverage.gpkg")
     from hotspot_patrol_plugin.spark import gpkg as G
@@ -396,13 +484,20 @@ def run(spark, pings: str, zones: str, out: str, waypoints: str | None = None, *
     shutil.rmtree(stage_path, ignore_errors=True)
     n_visits, counted = kinds.get("zone", (0, 0))
     summary = {
-        "visits": n_visits, "counted_visits": counted, "pass_throughs": n_visits - counted,
+        "visits": n_visits,
+        "counted_visits": counted,
+        "pass_throughs": n_visits - counted,
         "waypoint_visits": kinds.get("waypoint", (0, 0))[0] if wt is not None else None,
-        "zones": len(zt.ids), "zones_on_target": sum(r[F.STATUS] == M.STATUS_ON for r in coverage),
+        "zones": len(zt.ids),
+        "zones_on_target": sum(r[F.STATUS] == M.STATUS_ON for r in coverage),
         "zones_not_visited": sum(r[F.STATUS] == M.STATUS_NOT_VISITED for r in coverage),
         "skipped_pings": sum(v for k, v in skipped.items() if k != S.DUPLICATE),
-        "skipped_reasons": skipped, "working_crs": work, "pings_crs": pings_crs, "date_order": order_note or None,
-        "zones_skipped": zt.skipped, "seconds": round(time.perf_counter() - started, 1),
+        "skipped_reasons": skipped,
+        "working_crs": work,
+        "pings_crs": pings_crs,
+        "date_order": order_note or None,
+        "zones_skipped": zt.skipped,
+        "seconds": round(time.perf_counter() - started, 1),
     }
     with open(os.path.join(out, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary, f, indent=1)
@@ -420,7 +515,8 @@ def _write(df, path: str, partition: str | None = None, mode: str = "overwrite")
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="hotspot_patrol_plugin.spark",
-        description="Match officer pings to hot spot zones on Apache Spark (the plugin's matchtracks, at force scale).")
+        description="Match officer pings to hot spot zones on Apache Spark (the plugin's matchtracks, at force scale).",
+    )
     p.add_argument("--pings", required=True, help="Parquet file/folder or CSV of pings")
     p.add_argument("--zones", required=True, help="GeoPackage (file.gpkg or file.gpkg|layername=zones) or WKT CSV")
     p.add_argument("--out", required=True, help="output folder")
@@ -450,8 +546,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--period-start")
     p.add_argument("--period-end")
     p.add_argument("--no-daily", action="store_true", help="skip the per-day coverage")
-    p.add_argument("--buckets", type=int, help="unit-hash buckets (default: one per 500,000 pings, at least "
-                   "two per core)")
+    p.add_argument(
+        "--buckets", type=int, help="unit-hash buckets (default: one per 500,000 pings, at least two per core)"
+    )
     p.add_argument("--master", help="Spark master when no session exists yet (default: spark-submit's, else local[*])")
     p.add_argument("--spark-log", default="OFF", help="Spark's own log level (default OFF: errors are reported here)")
     return p
@@ -478,9 +575,13 @@ def session(master: str | None = None, log_level: str = "OFF", app: str = "hotsp
         _quiet_python_logs(log_level)
         return existing
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    b = SparkSession.builder.appName(app).config("spark.ui.enabled", "false") \
-        .config("spark.ui.showConsoleProgress", "false") \
-        .config("spark.sql.session.timeZone", "UTC").config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    b = (
+        SparkSession.builder.appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    )
     if master:
         b = b.master(master)
     if (master or "local").startswith("local"):
@@ -513,26 +614,51 @@ def main(argv: list[str] | None = None, spark=None) -> int:
     try:
         spark = spark or session(args.master, args.spark_log)
         summary = run(
-            spark, args.pings, args.zones, args.out, args.waypoints, unit_col=args.unit_col,
-            time_col=args.time_col, x_col=args.x_col, y_col=args.y_col, pings_crs=args.pings_crs,
-            pings_format=args.pings_format, csv_sep=args.csv_sep, zones_layer=args.zones_layer,
-            zone_id_field=args.zone_id_field, zones_crs=args.zones_crs, waypoints_layer=args.waypoints_layer,
-            waypoint_id_field=args.waypoint_id_field, waypoints_crs=args.waypoints_crs, timezone=args.timezone,
-            date_order=args.date_order, max_gap=args.max_gap, merge_gap=args.merge_gap, min_dwell=args.min_dwell,
-            boundary_tolerance=args.boundary_tolerance, waypoint_radius=args.waypoint_radius,
-            target_min=args.target_min, target_max=args.target_max, period_start=args.period_start,
-            period_end=args.period_end, daily=not args.no_daily, buckets=args.buckets)
+            spark,
+            args.pings,
+            args.zones,
+            args.out,
+            args.waypoints,
+            unit_col=args.unit_col,
+            time_col=args.time_col,
+            x_col=args.x_col,
+            y_col=args.y_col,
+            pings_crs=args.pings_crs,
+            pings_format=args.pings_format,
+            csv_sep=args.csv_sep,
+            zones_layer=args.zones_layer,
+            zone_id_field=args.zone_id_field,
+            zones_crs=args.zones_crs,
+            waypoints_layer=args.waypoints_layer,
+            waypoint_id_field=args.waypoint_id_field,
+            waypoints_crs=args.waypoints_crs,
+            timezone=args.timezone,
+            date_order=args.date_order,
+            max_gap=args.max_gap,
+            merge_gap=args.merge_gap,
+            min_dwell=args.min_dwell,
+            boundary_tolerance=args.boundary_tolerance,
+            waypoint_radius=args.waypoint_radius,
+            target_min=args.target_min,
+            target_max=args.target_max,
+            period_start=args.period_start,
+            period_end=args.period_end,
+            daily=not args.no_daily,
+            buckets=args.buckets,
+        )
     except InputError as e:
         log(str(e))
         return 2
     except Exception as e:  # a failure inside Spark: its first line, not the JVM's stack trace
         log(f"The Spark job failed: {_short(e)}.")
         return 1
-    log(f"{summary['visits']:,} visits ({summary['counted_visits']:,} counted, {summary['pass_throughs']:,} "
+    log(
+        f"{summary['visits']:,} visits ({summary['counted_visits']:,} counted, {summary['pass_throughs']:,} "
         f"pass-throughs) in {summary['zones']:,} zones; {summary['zones_on_target']:,} on target, "
         f"{summary['zones_not_visited']:,} not visited; skipped pings: {summary['skipped_pings']:,} "
         f"({'; '.join(f'{k}: {v}' for k, v in summary['skipped_reasons'].items()) or 'none'}); "
-        f"{summary['seconds']} s. Outputs in {args.out}.")
+        f"{summary['seconds']} s. Outputs in {args.out}."
+    )
     return 0
 
 

@@ -5,6 +5,7 @@ coverage, each by calling the plugin's own core exactly as ``processing/match_tr
 Visits never cross units, so matching each unit alone gives the rows matching all units at once
 gives; coverage is summed per zone from that zone's visits (presence is their union, not a sum).
 The functions take and return pandas frames (``applyInPandas``) and import no Spark."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,8 +72,11 @@ def _areas(ctx: Context):
             xy = np.asarray(ctx.waypoint_xy, dtype=float).reshape(-1, 2)
             discs = M.DiscAreas(xy[:, 0], xy[:, 1], ctx.waypoint_radius)
         to_out = transformer(ctx.work_crs, ctx.out_crs)
-        clip = zones.geoms if to_out is None else \
-            shapely.transform(zones.geoms, lambda xy: np.column_stack(to_out(xy[:, 0], xy[:, 1])))
+        clip = (
+            zones.geoms
+            if to_out is None
+            else shapely.transform(zones.geoms, lambda xy: np.column_stack(to_out(xy[:, 0], xy[:, 1])))
+        )
         got = (zones, discs, transformer(ctx.pings_crs, ctx.work_crs), to_out, clip)
         _CACHE[ctx.token] = got
     return got
@@ -94,8 +98,7 @@ def local_day(ms: np.ndarray, timezone: str) -> np.ndarray:
 
 
 def _empty_stage() -> pd.DataFrame:
-    return pd.DataFrame({c.split()[0]: pd.Series(dtype=_DTYPES[c.split()[1]])
-                         for c in STAGE_SCHEMA.split(", ")})
+    return pd.DataFrame({c.split()[0]: pd.Series(dtype=_DTYPES[c.split()[1]]) for c in STAGE_SCHEMA.split(", ")})
 
 
 _DTYPES = {"string": object, "double": "float64", "long": "int64", "boolean": bool, "binary": object}
@@ -127,8 +130,7 @@ def unit_step(pdf: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     x = pdf["x"].to_numpy(dtype=float, na_value=np.nan)
     y = pdf["y"].to_numpy(dtype=float, na_value=np.nan)
     times = pdf["time"]
-    values = times.to_numpy(dtype=float, na_value=np.nan) if times.dtype.kind in "fiu" else \
-        times.to_numpy(dtype=object)
+    values = times.to_numpy(dtype=float, na_value=np.nan) if times.dtype.kind in "fiu" else times.to_numpy(dtype=object)
     parsed = parse_times(values, ctx.timezone, group=codes, date_order=ctx.date_order)
     x, y = transform_finite(to_work, x, y)
     bad_xy = ~(np.isfinite(x) & np.isfinite(y))
@@ -154,13 +156,19 @@ def unit_step(pdf: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         visits.band = ST.band(visits.dwell, tmin[visits.area], tmax[visits.area])
     parts.append(_visit_rows("zone", visits, ctx.zone_ids, labels, to_out, ctx, clip))
     if discs is not None:
-        parts.append(_visit_rows("waypoint", M.match(tracks, discs, ctx.params), ctx.waypoint_ids, labels,
-                                 to_out, ctx))
+        parts.append(_visit_rows("waypoint", M.match(tracks, discs, ctx.params), ctx.waypoint_ids, labels, to_out, ctx))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def _visit_rows(kind: str, visits: M.Visits, area_ids: list, labels: np.ndarray, to_out, ctx: Context,
-                clip: np.ndarray | None = None) -> pd.DataFrame:
+def _visit_rows(
+    kind: str,
+    visits: M.Visits,
+    area_ids: list,
+    labels: np.ndarray,
+    to_out,
+    ctx: Context,
+    clip: np.ndarray | None = None,
+) -> pd.DataFrame:
     n = len(visits)
     if n == 0:
         return _empty_stage()
@@ -172,24 +180,26 @@ def _visit_rows(kind: str, visits: M.Visits, area_ids: list, labels: np.ndarray,
     if clip is not None:
         lines = M.clip_paths(lines, visits.area, clip)  # the same cut matchtracks draws
     entry_ms, exit_ms = output_ms(visits.entry), output_ms(visits.exit)
-    return pd.DataFrame({
-        "kind": kind,
-        "area": visits.area.astype(np.int64),
-        "area_id": np.asarray(area_ids, dtype=object)[visits.area],
-        "unit_id": labels[visits.unit],
-        "entry": visits.entry.astype(float),
-        "exit": visits.exit.astype(float),
-        "entry_ms": entry_ms,
-        "exit_ms": exit_ms,
-        "day": local_day(entry_ms, ctx.timezone),
-        "dwell_min": np.round(visits.dwell / 60.0, 4),
-        "pings": visits.pings.astype(np.int64),
-        "band": visits.band.astype(object),
-        "pass_through": visits.pass_through.astype(bool),
-        "geometry": shapely.to_wkb(lines).tolist(),
-        "reason": None,
-        "n": np.zeros(n, dtype=np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "area": visits.area.astype(np.int64),
+            "area_id": np.asarray(area_ids, dtype=object)[visits.area],
+            "unit_id": labels[visits.unit],
+            "entry": visits.entry.astype(float),
+            "exit": visits.exit.astype(float),
+            "entry_ms": entry_ms,
+            "exit_ms": exit_ms,
+            "day": local_day(entry_ms, ctx.timezone),
+            "dwell_min": np.round(visits.dwell / 60.0, 4),
+            "pings": visits.pings.astype(np.int64),
+            "band": visits.band.astype(object),
+            "pass_through": visits.pass_through.astype(bool),
+            "geometry": shapely.to_wkb(lines).tolist(),
+            "reason": None,
+            "n": np.zeros(n, dtype=np.int64),
+        }
+    )
 
 
 def plan_slice(plan: dict, index) -> dict:
@@ -205,10 +215,14 @@ def zone_coverage(pdf: pd.DataFrame, params: M.MatchParams, plan: dict) -> dict:
     unit, _ = pd.factorize(pdf["unit_id"].to_numpy(dtype=object), sort=True)
     n = len(pdf)
     visits = M.Visits(
-        area=np.zeros(n, dtype=np.int64), unit=unit.astype(np.int64),
-        entry=pdf["entry"].to_numpy(dtype=float), exit=pdf["exit"].to_numpy(dtype=float),
-        pings=np.zeros(n, dtype=np.int64), band=pdf["band"].to_numpy(dtype=object),
-        pass_through=pdf["pass_through"].to_numpy(dtype=bool))
+        area=np.zeros(n, dtype=np.int64),
+        unit=unit.astype(np.int64),
+        entry=pdf["entry"].to_numpy(dtype=float),
+        exit=pdf["exit"].to_numpy(dtype=float),
+        pings=np.zeros(n, dtype=np.int64),
+        band=pdf["band"].to_numpy(dtype=object),
+        pass_through=pdf["pass_through"].to_numpy(dtype=bool),
+    )
     area = int(pdf["area"].iloc[0])
     return coverage_row(M.coverage(visits, 1, params, **plan_slice(plan, [area])), 0)
 
@@ -223,19 +237,27 @@ def coverage_row(cov: M.Coverage, i: int) -> dict:
         return None if np.isnan(v) else int(output_ms(np.array([v]))[0])
 
     return {
-        "visits": int(cov.visits[i]), "visits_short": int(cov.visits_short[i]),
-        "visits_target": int(cov.visits_target[i]), "visits_long": int(cov.visits_long[i]),
-        "dwell_total_min": num(cov.dwell_total_min[i]), "dwell_median_min": num(cov.dwell_median_min[i]),
-        "presence_min": num(cov.presence_min[i]), "units": int(cov.units[i]),
-        "first_entry_ms": ms(cov.first_entry[i]), "last_exit_ms": ms(cov.last_exit[i]),
+        "visits": int(cov.visits[i]),
+        "visits_short": int(cov.visits_short[i]),
+        "visits_target": int(cov.visits_target[i]),
+        "visits_long": int(cov.visits_long[i]),
+        "dwell_total_min": num(cov.dwell_total_min[i]),
+        "dwell_median_min": num(cov.dwell_median_min[i]),
+        "presence_min": num(cov.presence_min[i]),
+        "units": int(cov.units[i]),
+        "first_entry_ms": ms(cov.first_entry[i]),
+        "last_exit_ms": ms(cov.last_exit[i]),
         "status": str(cov.status[i]),
-        "band_min": num(cov.target_min[i] / 60), "band_max": num(cov.target_max[i] / 60),
-        "days": int(cov.days[i]), "per_day": num(round(float(cov.per_day[i]), 2)),
+        "band_min": num(cov.target_min[i] / 60),
+        "band_max": num(cov.target_max[i] / 60),
+        "days": int(cov.days[i]),
+        "per_day": num(round(float(cov.per_day[i]), 2)),
     }
 
 
 def unit_function(ctx: Context):
     """``unit_step`` bound to its context, as the plain function ``applyInPandas`` expects."""
+
     def visits_of_unit(pdf: pd.DataFrame) -> pd.DataFrame:
         return unit_step(pdf, ctx)
 
@@ -245,6 +267,7 @@ def unit_function(ctx: Context):
 def coverage_function(params: M.MatchParams, plan: dict, timezone: str | None = None):
     """``coverage_step`` bound to the parameters and the zones' plan; with ``timezone``, its per-day
     twin (days local to it)."""
+
     def coverage_of_zone(pdf: pd.DataFrame) -> pd.DataFrame:
         if timezone is None:
             return coverage_step(pdf, params, plan)
@@ -273,7 +296,14 @@ def coverage_daily_step(pdf: pd.DataFrame, params: M.MatchParams, plan: dict, ti
 
 def not_visited(index: list, zone_ids: list, params: M.MatchParams, plan: dict) -> list[dict]:
     """Coverage rows of zones (by index) no visit reached (``matching.coverage`` of no visits)."""
-    empty = M.Visits(area=np.zeros(0, np.int64), unit=np.zeros(0, np.int64), entry=np.zeros(0), exit=np.zeros(0),
-                     pings=np.zeros(0, np.int64), band=np.zeros(0, dtype=object), pass_through=np.zeros(0, bool))
+    empty = M.Visits(
+        area=np.zeros(0, np.int64),
+        unit=np.zeros(0, np.int64),
+        entry=np.zeros(0),
+        exit=np.zeros(0),
+        pings=np.zeros(0, np.int64),
+        band=np.zeros(0, dtype=object),
+        pass_through=np.zeros(0, bool),
+    )
     cov = M.coverage(empty, len(index), params, **plan_slice(plan, index))
     return [{"area": a, "zone_id": str(zone_ids[a]), **coverage_row(cov, i)} for i, a in enumerate(index)]

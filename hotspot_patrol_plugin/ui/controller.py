@@ -1,6 +1,7 @@
 """The planner panels' controller: follows the workspace in the project, reads and checks it, and
 turns panel actions into edits through the layers' edit buffers (qgis_io.workspace does the edits,
 core.validation the checks; the docks only show what they are given)."""
+
 from __future__ import annotations
 
 import os
@@ -133,8 +134,9 @@ class PlannerController(QObject):
         if ours & set(ids):
             self._unlink(self._layer_links)
             gone = set(ids)
-            self.ws = W.Workspace(*(None if lyr is None or lyr.id() in gone else lyr
-                                    for lyr in (self.ws.zones, self.ws.waypoints)))
+            self.ws = W.Workspace(
+                *(None if lyr is None or lyr.id() in gone else lyr for lyr in (self.ws.zones, self.ws.waypoints))
+            )
             if self.coverage is not None and self.coverage.id() in gone:
                 self.coverage = None
             self._detect_timer.start()  # after the removal, find what is left
@@ -147,8 +149,11 @@ class PlannerController(QObject):
         self.refresh()
 
     def _current_layer_changed(self, layer):
-        if layer is not None and layer not in self.ws.layers() and (
-                W.is_zones_layer(layer) or W.is_waypoints_layer(layer)):
+        if (
+            layer is not None
+            and layer not in self.ws.layers()
+            and (W.is_zones_layer(layer) or W.is_waypoints_layer(layer))
+        ):
             self.detect(prefer=layer)
 
     def _map_tool_set(self, new_tool, _old=None):
@@ -170,8 +175,12 @@ class PlannerController(QObject):
             prefer = self.ws.zones or self.ws.waypoints
         ws = W.find(self.project, prefer)
         coverage = W.find_coverage(self.project, exclude=ws.layers())
-        if (force or ws.zones is not self.ws.zones or ws.waypoints is not self.ws.waypoints
-                or coverage is not self.coverage):
+        if (
+            force
+            or ws.zones is not self.ws.zones
+            or ws.waypoints is not self.ws.waypoints
+            or coverage is not self.coverage
+        ):
             self._set_workspace(ws, coverage)
         return self.ws
 
@@ -183,9 +192,16 @@ class PlannerController(QObject):
             W.configure(ws)
             self._configured.update(lyr.id() for lyr in ws.layers())
         for layer in ws.layers():
-            for signal in (layer.layerModified, layer.editingStopped, layer.afterRollBack, layer.dataChanged,
-                           layer.attributeValueChanged, layer.geometryChanged, layer.featureAdded,
-                           layer.featuresDeleted):
+            for signal in (
+                layer.layerModified,
+                layer.editingStopped,
+                layer.afterRollBack,
+                layer.dataChanged,
+                layer.attributeValueChanged,
+                layer.geometryChanged,
+                layer.featureAdded,
+                layer.featuresDeleted,
+            ):
                 self._link(self._layer_links, signal, self.schedule_refresh)
             self._link(self._layer_links, layer.editingStarted, self.show_edit_state)
             self._link(self._layer_links, layer.undoStack().indexChanged, self.show_edit_state)
@@ -222,8 +238,7 @@ class PlannerController(QObject):
             if layer is None:
                 dock.show_workspace(None)
                 continue
-            dock.show_workspace(f"{label} · {layer.crs().authid()}",
-                                f"{layer.name()}: {layer.publicSource()}")
+            dock.show_workspace(f"{label} · {layer.crs().authid()}", f"{layer.name()}: {layer.publicSource()}")
         coverage = W.coverage_by_zone(self.coverage)
         zd.show_coverage(self.coverage.name() if self.coverage is not None else None)
         zd.show_rows(self._zone_rows(snap, coverage))
@@ -241,8 +256,10 @@ class PlannerController(QObject):
         out = {}
         for k, ps in by_key.items():
             error = any(p.is_error for p in ps)
-            out[k] = (icon("/mIconCritical.svg" if error else "/mIconWarning.svg"),
-                      "\n".join(f"• {p.message}" for p in ps))
+            out[k] = (
+                icon("/mIconCritical.svg" if error else "/mIconWarning.svg"),
+                "\n".join(f"• {p.message}" for p in ps),
+            )
         return out
 
     def _zone_rows(self, snap, coverage) -> list[dict]:
@@ -252,11 +269,18 @@ class PlannerController(QObject):
         for z in snap.zones:
             status, visits = coverage.get(V.text(z.zone_id) or "", (None, None))
             prio = V.number(z.priority)
-            row = {"_key": z.key, F.ZONE_ID: z.zone_id, F.NAME: z.name,
-                   F.PRIORITY: int(prio) if prio is not None else None,
-                   "area": snap.zone_areas.get(z.key), F.STATUS: status, F.VISITS: visits,
-                   "coverage": None if status is None else
-                   f"{visits if visits is not None else '–'} · {short.get(status, status)}"}
+            row = {
+                "_key": z.key,
+                F.ZONE_ID: z.zone_id,
+                F.NAME: z.name,
+                F.PRIORITY: int(prio) if prio is not None else None,
+                "area": snap.zone_areas.get(z.key),
+                F.STATUS: status,
+                F.VISITS: visits,
+                "coverage": None
+                if status is None
+                else f"{visits if visits is not None else '–'} · {short.get(status, status)}",
+            }
             row["_sort"] = {"coverage": -1 if visits is None else int(visits)}
             if status in colours:
                 row["_colours"] = {"coverage": colours[status]}
@@ -270,8 +294,14 @@ class PlannerController(QObject):
         rows = []
         for w in snap.waypoints:
             extra = snap.waypoint_extra.get(w.key, {})
-            row = {"_key": w.key, F.WAYPOINT_ID: w.waypoint_id, F.NAME: w.name, F.ZONE_ID: w.zone_id,
-                   F.KIND: extra.get(F.KIND), F.DWELL_MIN: V.number(extra.get(F.DWELL_MIN))}
+            row = {
+                "_key": w.key,
+                F.WAYPOINT_ID: w.waypoint_id,
+                F.NAME: w.name,
+                F.ZONE_ID: w.zone_id,
+                F.KIND: extra.get(F.KIND),
+                F.DWELL_MIN: V.number(extra.get(F.DWELL_MIN)),
+            }
             if w.key in marks:
                 row["_icon"], row["_tooltip"] = marks[w.key]
             rows.append(row)
@@ -404,8 +434,9 @@ class PlannerController(QObject):
             return False
         ok = layer.commitChanges(False)
         if not ok:
-            self._message(f"Could not save {layer.name()}: " + "; ".join(layer.commitErrors()),
-                          Qgis.MessageLevel.Critical, 0)
+            self._message(
+                f"Could not save {layer.name()}: " + "; ".join(layer.commitErrors()), Qgis.MessageLevel.Critical, 0
+            )
         self.refresh()
         return ok
 
@@ -526,8 +557,10 @@ class PlannerController(QObject):
         if result.renames:
             shown = ", ".join(f"{old} → {new}" for old, new in result.renames[:5])
             more = f" and {result.renamed - 5} more" if result.renamed > 5 else ""
-            text += (f"; {result.renamed} already used in the workspace got a new id ({shown}{more}); "
-                     f"every other zone kept its id")
+            text += (
+                f"; {result.renamed} already used in the workspace got a new id ({shown}{more}); "
+                f"every other zone kept its id"
+            )
         if result.skipped:
             text += f"; {result.skipped} skipped (no polygon)"
         level = Qgis.MessageLevel.Success if result.added and not result.renames else Qgis.MessageLevel.Warning
@@ -576,8 +609,11 @@ class PlannerController(QObject):
         self.refresh()
         if zone_id is None:
             wid = W.plain(feature[F.WAYPOINT_ID]) or "The new waypoint"
-            self._message(f"{wid} lies outside every zone: move it into its zone or draw a zone around it.",
-                          Qgis.MessageLevel.Warning, 8)
+            self._message(
+                f"{wid} lies outside every zone: move it into its zone or draw a zone around it.",
+                Qgis.MessageLevel.Warning,
+                8,
+            )
         return feature
 
     def assign_zones(self) -> int:
@@ -589,8 +625,11 @@ class PlannerController(QObject):
             self._message(str(e), Qgis.MessageLevel.Critical)
             return 0
         self.refresh()
-        self._message(f"Updated the zone of {n} waypoint{'s' if n != 1 else ''}." if n else
-                      "Every waypoint already has the zone it lies in.")
+        self._message(
+            f"Updated the zone of {n} waypoint{'s' if n != 1 else ''}."
+            if n
+            else "Every waypoint already has the zone it lies in."
+        )
         return n
 
     # --- zoom and select ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 """Map tools of the planner panels: click a point (snapping honoured), optionally previewing a shape."""
+
 from __future__ import annotations
 
 from qgis.core import QgsApplication, QgsPointLocator, QgsPointXY

@@ -1,4 +1,5 @@
 """The "Hotspot Patrol" page in Settings ▸ Options: the settings declared in qgis_io/settings.py."""
+
 from __future__ import annotations
 
 from qgis.core import QgsCoordinateReferenceSystem

@@ -3,6 +3,7 @@
 No logic lives here: the dock shows rows, problems and edit state it is given, and exposes
 QActions and signals that ui/planner.py connects to the controller.
 """
+
 from __future__ import annotations
 
 from qgis.core import QgsApplication
@@ -51,7 +52,7 @@ class PlannerDock(QgsDockWidget):
     #: zoom to a problem (core.validation.Problem)
     problemActivated = pyqtSignal(object)
 
-    what = "features"      # plural noun for messages ("zones")
+    what = "features"  # plural noun for messages ("zones")
     empty_text = ""
 
     def __init__(self, title: str, object_name: str, columns, parent=None, icon_size: QSize | None = None):
@@ -62,23 +63,40 @@ class PlannerDock(QgsDockWidget):
 
         # shared actions (the workspace and the layer's edit buffer)
         self.action_new = make_action(
-            self, "/mActionNewGeoPackageLayer.svg", "New Workspace…",
+            self,
+            "/mActionNewGeoPackageLayer.svg",
+            "New Workspace…",
             "Create a patrol workspace (a GeoPackage, or tables in a PostGIS schema) with zones and "
-            "waypoints, and add it to the project", f"{object_name}_new")
+            "waypoints, and add it to the project",
+            f"{object_name}_new",
+        )
         self.action_open = make_action(
-            self, "/mActionFileOpen.svg", "Open Workspace…",
-            "Add an existing patrol workspace's zones and waypoints to the project", f"{object_name}_open")
+            self,
+            "/mActionFileOpen.svg",
+            "Open Workspace…",
+            "Add an existing patrol workspace's zones and waypoints to the project",
+            f"{object_name}_open",
+        )
         self.action_edit = make_action(
-            self, "/mActionToggleEditing.svg", "Toggle Editing",
+            self,
+            "/mActionToggleEditing.svg",
+            "Toggle Editing",
             f"Start or stop editing the {self.what} layer (stopping with unsaved edits asks whether to "
-            "save them, as QGIS does)", f"{object_name}_edit", checkable=True)
+            "save them, as QGIS does)",
+            f"{object_name}_edit",
+            checkable=True,
+        )
         self.action_save = make_action(
-            self, "/mActionSaveEdits.svg", "Save Edits",
+            self,
+            "/mActionSaveEdits.svg",
+            "Save Edits",
             f"Write the {self.what} edits to the workspace (nothing is written before this)",
-            f"{object_name}_save")
+            f"{object_name}_save",
+        )
         self.action_undo = make_action(self, "/mActionUndo.svg", "Undo", "Undo the last edit", f"{object_name}_undo")
-        self.action_redo = make_action(self, "/mActionRedo.svg", "Redo", "Redo the last undone edit",
-                                       f"{object_name}_redo")
+        self.action_redo = make_action(
+            self, "/mActionRedo.svg", "Redo", "Redo the last undone edit", f"{object_name}_redo"
+        )
 
         self.stack = QStackedWidget()
         self.stack.addWidget(self._empty_page())
@@ -105,8 +123,10 @@ class PlannerDock(QgsDockWidget):
 
         self.workspace_label = QLabel()
         self.workspace_label.setObjectName(f"{object_name}_workspace")
-        self.workspace_label.setToolTip("The workspace these panels show (they follow the workspace layers "
-                                        "in the project; select another zones layer to switch)")
+        self.workspace_label.setToolTip(
+            "The workspace these panels show (they follow the workspace layers "
+            "in the project; select another zones layer to switch)"
+        )
         self.workspace_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.workspace_label.setIndent(2)
@@ -135,8 +155,10 @@ class PlannerDock(QgsDockWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.setToolTip(f"The workspace's {self.what}. Click a header to sort; double-click a row to "
-                              "zoom to it and select it on the map.")
+        self.table.setToolTip(
+            f"The workspace's {self.what}. Click a header to sort; double-click a row to "
+            "zoom to it and select it on the map."
+        )
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setMinimumSectionSize(24)
@@ -176,9 +198,13 @@ class PlannerDock(QgsDockWidget):
         page = QWidget()
         v = QVBoxLayout(page)
         v.setContentsMargins(12, 12, 12, 12)
-        text = QLabel(self.empty_text or (
-            "<p><b>No patrol workspace in this project.</b></p><p>A workspace holds the hot spot "
-            "<i>zones</i> and <i>waypoints</i> of a patrol plan, in a GeoPackage or a PostGIS schema.</p>"))
+        text = QLabel(
+            self.empty_text
+            or (
+                "<p><b>No patrol workspace in this project.</b></p><p>A workspace holds the hot spot "
+                "<i>zones</i> and <i>waypoints</i> of a patrol plan, in a GeoPackage or a PostGIS schema.</p>"
+            )
+        )
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
         text.setToolTip("Create a new workspace, open one, or add its zones layer to the project")
@@ -224,8 +250,7 @@ class PlannerDock(QgsDockWidget):
     def show_problems(self, problems, checked: bool = True, note: str = "") -> None:
         self.problems.set_problems(problems, checked, note)
 
-    def show_edit_state(self, has_layer: bool, editable: bool, modified: bool, can_undo: bool,
-                        can_redo: bool) -> None:
+    def show_edit_state(self, has_layer: bool, editable: bool, modified: bool, can_undo: bool, can_redo: bool) -> None:
         self.action_edit.setEnabled(has_layer)
         self.action_edit.setChecked(editable)
         self.action_save.setEnabled(editable and modified)

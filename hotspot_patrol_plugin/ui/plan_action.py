@@ -1,6 +1,7 @@
 """The Zones dock's "Plan patrols…" action: hotspotpatrol:planpatrols opened with the workspace zones
 and the settings of the last plan; afterwards the schedule opens as a table and the routes are on
 the map (Processing loads them; the schedule's attribute table is opened here)."""
+
 from __future__ import annotations
 
 from qgis.core import QgsProject, QgsSettings
@@ -43,8 +44,11 @@ def remember(parameters: dict) -> None:
 
 
 def initial_parameters(zones_layer) -> dict:
-    params = {"ZONES": zones_layer.id() if zones_layer is not None else None,
-              "SCHEDULE": "TEMPORARY_OUTPUT", "ROUTES": "TEMPORARY_OUTPUT"}
+    params = {
+        "ZONES": zones_layer.id() if zones_layer is not None else None,
+        "SCHEDULE": "TEMPORARY_OUTPUT",
+        "ROUTES": "TEMPORARY_OUTPUT",
+    }
     params.update(last_settings())
     return {k: v for k, v in params.items() if v is not None}
 
@@ -57,8 +61,9 @@ def open_plan_dialog(iface, zones_layer, project: QgsProject | None = None):
     project = project or QgsProject.instance()
     dialog = processing.createAlgorithmDialog(ALG_ID, initial_parameters(zones_layer))
     if dialog is None:
-        iface.messageBar().pushWarning(tr("Hotspot Patrol"), tr("The patrol planner is not available: is the "
-                                                                "Processing plugin enabled?"))
+        iface.messageBar().pushWarning(
+            tr("Hotspot Patrol"), tr("The patrol planner is not available: is the Processing plugin enabled?")
+        )
         return {}
     dialog.exec()
     try:

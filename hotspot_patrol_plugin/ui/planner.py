@@ -3,6 +3,7 @@
 ``PlannerUi.unload()`` undoes everything ``initGui()`` did: docks, actions, Vector-menu entries,
 toolbar icons, the options page factory, map tools and every signal connection.
 """
+
 from __future__ import annotations
 
 from qgis.PyQt import sip
@@ -69,8 +70,10 @@ class PlannerUi:
         self._wire()
 
         # Vector ▸ Hotspot Patrol: the panels (checkable) and the workspace commands
-        for dock, icon, text in ((self.zones_dock, "/mIconPolygonLayer.svg", "Zones Panel"),
-                                 (self.waypoints_dock, "/mIconPointLayer.svg", "Waypoints Panel")):
+        for dock, icon, text in (
+            (self.zones_dock, "/mIconPolygonLayer.svg", "Zones Panel"),
+            (self.waypoints_dock, "/mIconPointLayer.svg", "Waypoints Panel"),
+        ):
             toggle = dock.toggleViewAction()
             toggle.setIcon(theme_icon(icon))
             toggle.setText(text)
@@ -82,11 +85,14 @@ class PlannerUi:
         for action in (self.zones_dock.action_new, self.zones_dock.action_open):
             self.iface.addPluginToVectorMenu(MENU, action)
             self.menu_actions.append(action)
-        self.options_action = QAction(QIcon(resource("icons", "hotspot_patrol.svg")), "Options…",
-                                      self.iface.mainWindow())
+        self.options_action = QAction(
+            QIcon(resource("icons", "hotspot_patrol.svg")), "Options…", self.iface.mainWindow()
+        )
         self.options_action.setToolTip("Hotspot Patrol settings (defaults of new zones, zone checks)")
-        self._link(self.options_action.triggered,
-                   lambda *_: self.iface.showOptionsDialog(self.iface.mainWindow(), OptionsPage.NAME))
+        self._link(
+            self.options_action.triggered,
+            lambda *_: self.iface.showOptionsDialog(self.iface.mainWindow(), OptionsPage.NAME),
+        )
         self.iface.addPluginToVectorMenu(MENU, self.options_action)
         self.menu_actions.append(self.options_action)
 

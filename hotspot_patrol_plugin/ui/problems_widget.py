@@ -1,4 +1,5 @@
 """The inline list of check results: one row per problem, with its fix hint and a zoom button."""
+
 from __future__ import annotations
 
 from qgis.core import QgsApplication
@@ -48,15 +49,18 @@ class ProblemRow(QFrame):
         layout.setSpacing(6)
         badge = QLabel()
         badge.setPixmap(icon("/mIconCritical.svg" if problem.is_error else "/mIconWarning.svg").pixmap(16, 16))
-        badge.setToolTip("Error: fix before using the plan" if problem.is_error else
-                         "Warning: worth a look, the plan still works")
+        badge.setToolTip(
+            "Error: fix before using the plan" if problem.is_error else "Warning: worth a look, the plan still works"
+        )
         badge.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
         text = QLabel()
         text.setWordWrap(True)
         text.setTextFormat(Qt.TextFormat.RichText)
-        text.setText(f"{_escape(problem.message)}<br><span style='color:{_dim(self.palette())}'>"
-                     f"<i>{_escape(problem.hint)}</i></span>")
+        text.setText(
+            f"{_escape(problem.message)}<br><span style='color:{_dim(self.palette())}'>"
+            f"<i>{_escape(problem.hint)}</i></span>"
+        )
         text.setToolTip(f"{problem.message}\nHow to fix: {problem.hint}")
         text.setMinimumWidth(120)
         self.text = text

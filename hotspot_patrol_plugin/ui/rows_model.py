@@ -1,4 +1,5 @@
 """A read-only table model over a list of row dicts, and the proxy the panels sort and filter with."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ it reads the zones (qgis_io.tracks), follows the pings (qgis_io.live_source), ke
 to date (core.shift.ShiftEngine), ranks the zones (core.shift.zone_board) and updates the live map
 layer in place. ``ShiftUi`` wires the two for plugin.py (one dock, one toggle action).
 """
+
 from __future__ import annotations
 
 import math
@@ -67,14 +68,30 @@ def _minutes(v) -> str:
 COLUMNS = [
     Column("zone_id", "Zone", "The zone's id; coloured as on the map by how due a visit is"),
     Column("name", "Name", "The zone's name"),
-    Column("due_score", "Due", "Due-now score: minutes since the last qualifying visit ÷ the zone's spacing "
-           "(the shift's length ÷ its planned visits) × priority weight ((6 − priority) ÷ 3); 1 = due now",
-           numeric=True, fmt=lambda v: f"{v:.2f}"),
-    Column("minutes_since", "Since", "Minutes since the last qualifying visit (dwell ≥ the target minimum) "
-           "ended; since the shift began when there was none", numeric=True, fmt=_minutes),
-    Column("presence", "Presence", "Presence minutes this shift (the union of all units' counted visits) / "
-           "minutes planned by now (from the plan, else visits_per_day × the target minimum spread over the "
-           "shift)", numeric=True),
+    Column(
+        "due_score",
+        "Due",
+        "Due-now score: minutes since the last qualifying visit ÷ the zone's spacing "
+        "(the shift's length ÷ its planned visits) × priority weight ((6 − priority) ÷ 3); 1 = due now",
+        numeric=True,
+        fmt=lambda v: f"{v:.2f}",
+    ),
+    Column(
+        "minutes_since",
+        "Since",
+        "Minutes since the last qualifying visit (dwell ≥ the target minimum) "
+        "ended; since the shift began when there was none",
+        numeric=True,
+        fmt=_minutes,
+    ),
+    Column(
+        "presence",
+        "Presence",
+        "Presence minutes this shift (the union of all units' counted visits) / "
+        "minutes planned by now (from the plan, else visits_per_day × the target minimum spread over the "
+        "shift)",
+        numeric=True,
+    ),
     Column("inside", "Inside", "Units inside the zone now (their newest ping is in it and recent)"),
 ]
 
@@ -117,8 +134,12 @@ class ShiftDock(QgsDockWidget):
         self.schedule = QgsMapLayerComboBox()
         self.schedule.setFilters(_TABLES)
         self.schedule.setAllowEmptyLayer(True)
-        self.schedule.setToolTip(tr("A planpatrols SCHEDULE table (day, patrol, seq, zone_id, arrive, leave); "
-                                    "empty: visits_per_day × the target minimum"))
+        self.schedule.setToolTip(
+            tr(
+                "A planpatrols SCHEDULE table (day, patrol, seq, zone_id, arrive, leave); "
+                "empty: visits_per_day × the target minimum"
+            )
+        )
         self.shift_start = QgsDateTimeEdit()
         self.shift_end = QgsDateTimeEdit()
         for w in (self.shift_start, self.shift_end):
@@ -139,8 +160,12 @@ class ShiftDock(QgsDockWidget):
         self.mode = QComboBox()
         self.mode.addItem(tr("Live"), LIVE)
         self.mode.addItem(tr("Replay"), REPLAY)
-        self.mode.setToolTip(tr("Live follows the growing pings layer; Replay plays the shift's pings again "
-                                "at the chosen speed (training, demos)"))
+        self.mode.setToolTip(
+            tr(
+                "Live follows the growing pings layer; Replay plays the shift's pings again "
+                "at the chosen speed (training, demos)"
+            )
+        )
         self.start = QPushButton(tr("Start"))
         self.start.setObjectName("hotspotpatrol_shift_start")
         self.start.setCheckable(True)
@@ -151,8 +176,12 @@ class ShiftDock(QgsDockWidget):
         self.interval.setRange(0, 3600)
         self.interval.setSuffix(tr(" s"))
         self.interval.setSpecialValueText(tr("manual"))
-        self.interval.setToolTip(tr("Refresh every … seconds (the pings layer's own refresh interval when it has "
-                                    "one: Layer Properties ▸ Rendering ▸ Refresh layer at interval)"))
+        self.interval.setToolTip(
+            tr(
+                "Refresh every … seconds (the pings layer's own refresh interval when it has "
+                "one: Layer Properties ▸ Rendering ▸ Refresh layer at interval)"
+            )
+        )
         self.play = QPushButton(tr("Play"))
         self.play.setCheckable(True)
         self.play.setObjectName("hotspotpatrol_shift_play")
@@ -167,8 +196,9 @@ class ShiftDock(QgsDockWidget):
         self.banner = QLabel()
         self.banner.setObjectName("hotspotpatrol_shift_banner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("QLabel { background: #fde2dd; color: #7a1405; border: 1px solid #d55e00; "
-                                  "padding: 4px; }")
+        self.banner.setStyleSheet(
+            "QLabel { background: #fde2dd; color: #7a1405; border: 1px solid #d55e00; padding: 4px; }"
+        )
         self.banner.hide()
         layout.addWidget(self.banner)
         self.status = QLabel()
@@ -219,8 +249,16 @@ class ShiftDock(QgsDockWidget):
 
     # ------------------------------------------------------------------ shown state
     def set_running(self, running: bool) -> None:
-        for w in (self.pings, self.unit_field, self.time_field, self.zones, self.schedule, self.shift_start,
-                  self.shift_end, self.mode):
+        for w in (
+            self.pings,
+            self.unit_field,
+            self.time_field,
+            self.zones,
+            self.schedule,
+            self.shift_start,
+            self.shift_end,
+            self.mode,
+        ):
             w.setEnabled(not running)
         self.refresh.setEnabled(running)
         self.play.setEnabled(running)
@@ -230,8 +268,9 @@ class ShiftDock(QgsDockWidget):
             self.start.blockSignals(False)
         self.start.setText(tr("Stop") if running else tr("Start"))
 
-    def show_setup(self, pings, unit_field, time_field, zones, schedule, start: QDateTime, end: QDateTime,
-                   mode: str, speed: float) -> None:
+    def show_setup(
+        self, pings, unit_field, time_field, zones, schedule, start: QDateTime, end: QDateTime, mode: str, speed: float
+    ) -> None:
         """Show the choices a shift was started with (when it was started from code)."""
         self.pings.setLayer(pings)
         self.unit_field.setLayer(pings)
@@ -251,8 +290,9 @@ class ShiftDock(QgsDockWidget):
 
     def show_rows(self, rows: list[dict]) -> None:
         self.model.set_rows(rows)
-        self.proxy.sort(self.table.horizontalHeader().sortIndicatorSection(),
-                        self.table.horizontalHeader().sortIndicatorOrder())
+        self.proxy.sort(
+            self.table.horizontalHeader().sortIndicatorSection(), self.table.horizontalHeader().sortIndicatorOrder()
+        )
 
     def show_banner(self, text: str | None) -> None:
         self.banner.setText(text or "")
@@ -322,11 +362,16 @@ class ShiftController:
     def start_from_dock(self) -> None:
         d = self.dock
         setup = ShiftSetup(
-            pings_layer=d.pings.currentLayer(), unit_field=d.unit_field.currentField(),
-            time_field=d.time_field.currentField(), zones_layer=d.zones.currentLayer(),
+            pings_layer=d.pings.currentLayer(),
+            unit_field=d.unit_field.currentField(),
+            time_field=d.time_field.currentField(),
+            zones_layer=d.zones.currentLayer(),
             shift_start=d.shift_start.dateTime().toSecsSinceEpoch(),
             shift_end=d.shift_end.dateTime().toSecsSinceEpoch(),
-            mode=d.mode.currentData(), speed=float(d.speed.currentData()), schedule_layer=d.schedule.currentLayer())
+            mode=d.mode.currentData(),
+            speed=float(d.speed.currentData()),
+            schedule_layer=d.schedule.currentLayer(),
+        )
         try:
             self.start(setup)
         except (ValueError, QgsProcessingException) as e:
@@ -356,24 +401,49 @@ class ShiftController:
             raise ValueError(tr("The zones layer has no zones with a geometry."))
         params = S.params_open(setup.params or M.MatchParams())
         self.zones = self._zone_info(areas, params)
-        self.engine = S.ShiftEngine(M.PolygonAreas(areas.geoms), len(areas.ids), params, setup.late_tolerance,
-                                    qualify_s=self.zones.target_min)
+        self.engine = S.ShiftEngine(
+            M.PolygonAreas(areas.geoms), len(areas.ids), params, setup.late_tolerance, qualify_s=self.zones.target_min
+        )
         self.setup = setup
         self.schedule = self._read_schedule(setup.schedule_layer)
         to_work = transformer(setup.pings_layer.crs(), work)
         if setup.mode == REPLAY:
-            tr_ = read_tracks(setup.pings_layer, setup.pings_layer, None, setup.unit_field, setup.time_field,
-                                setup.timezone, to_work, feedback)
-            self.source = L.ReplaySource(tr_.unit_labels[tr_.unit], tr_.t, tr_.x, tr_.y, setup.speed,
-                                         start=setup.shift_start)
+            tr_ = read_tracks(
+                setup.pings_layer,
+                setup.pings_layer,
+                None,
+                setup.unit_field,
+                setup.time_field,
+                setup.timezone,
+                to_work,
+                feedback,
+            )
+            self.source = L.ReplaySource(
+                tr_.unit_labels[tr_.unit], tr_.t, tr_.x, tr_.y, setup.speed, start=setup.shift_start
+            )
         else:
-            self.source = L.source_for(setup.pings_layer, setup.unit_field, setup.time_field, to_work,
-                                       setup.timezone, setup.late_tolerance, since=setup.shift_start - setup.lookback)
+            self.source = L.source_for(
+                setup.pings_layer,
+                setup.unit_field,
+                setup.time_field,
+                to_work,
+                setup.timezone,
+                setup.late_tolerance,
+                since=setup.shift_start - setup.lookback,
+            )
         self._areas = areas
         self._make_layer(areas)
-        self.dock.show_setup(setup.pings_layer, setup.unit_field, setup.time_field, zones_layer,
-                             setup.schedule_layer, self._qdatetime(setup.shift_start),
-                             self._qdatetime(setup.shift_end), setup.mode, setup.speed)
+        self.dock.show_setup(
+            setup.pings_layer,
+            setup.unit_field,
+            setup.time_field,
+            zones_layer,
+            setup.schedule_layer,
+            self._qdatetime(setup.shift_start),
+            self._qdatetime(setup.shift_end),
+            setup.mode,
+            setup.speed,
+        )
         self.dock.set_running(True)
         self.dock.set_playing(False)
         self.refresh()
@@ -401,9 +471,13 @@ class ShiftController:
 
         target = column("target_min")
         return S.ZoneInfo.build(
-            areas.ids, names=column("name"), priority=column("priority"), visits_per_day=column("visits_per_day"),
+            areas.ids,
+            names=column("name"),
+            priority=column("priority"),
+            visits_per_day=column("visits_per_day"),
             target_min_s=None if target is None else [None if v is None else float(v) * 60.0 for v in target],
-            default_target_min_s=params.target_min)
+            default_target_min_s=params.target_min,
+        )
 
     def _read_schedule(self, layer):
         if layer is None:
@@ -499,8 +573,9 @@ class ShiftController:
         plan = None
         if self.schedule is not None:
             try:
-                plan, _ = S.plan_from_schedule(self.schedule, self.zones, setup.shift_start, setup.shift_end, now,
-                                               setup.timezone)
+                plan, _ = S.plan_from_schedule(
+                    self.schedule, self.zones, setup.shift_start, setup.shift_end, now, setup.timezone
+                )
             except ValueError as e:
                 self.dock.show_banner(str(e))
         self.board = S.zone_board(self.engine, self.zones, now, setup.shift_start, setup.shift_end, plan)
@@ -511,8 +586,10 @@ class ShiftController:
         rep, totals = self.last_report, self.engine.totals
         clock = self.local_clock(now)
         mode = tr("Replay") if setup.mode == REPLAY else tr("Live")
-        text = (f"{mode} · {clock} · {rep.accepted:,} new pings ({totals.accepted:,} this shift) · "
-                f"refresh {seconds * 1000:.0f} ms")
+        text = (
+            f"{mode} · {clock} · {rep.accepted:,} new pings ({totals.accepted:,} this shift) · "
+            f"refresh {seconds * 1000:.0f} ms"
+        )
         late = totals.too_late + totals.unusable
         if late:
             text += f" · {late:,} left out (too late or unusable)"
@@ -523,15 +600,21 @@ class ShiftController:
         rows = []
         for r in board.itertuples(index=False):
             colour = S.DUE_COLOURS.get(r.due)
-            rows.append({
-                "_key": r.zone_id, "zone_id": r.zone_id, "name": r.name, "due_score": float(r.due_score),
-                "minutes_since": float(r.minutes_since),
-                "presence": f"{r.presence_min:,.0f} / {r.planned_by_now_min:,.0f}",
-                "inside": r.inside, "_colours": {"zone_id": colour, "due_score": colour},
-                "_sort": {"presence": float(r.presence_min) - float(r.planned_by_now_min)},
-                "_tooltip": f"{r.zone_id}: {r.due}; presence {r.presence_min:,.0f} min this shift, "
-                            f"{r.planned_by_now_min:,.0f} planned by now, {r.planned_min:,.0f} for the shift",
-            })
+            rows.append(
+                {
+                    "_key": r.zone_id,
+                    "zone_id": r.zone_id,
+                    "name": r.name,
+                    "due_score": float(r.due_score),
+                    "minutes_since": float(r.minutes_since),
+                    "presence": f"{r.presence_min:,.0f} / {r.planned_by_now_min:,.0f}",
+                    "inside": r.inside,
+                    "_colours": {"zone_id": colour, "due_score": colour},
+                    "_sort": {"presence": float(r.presence_min) - float(r.planned_by_now_min)},
+                    "_tooltip": f"{r.zone_id}: {r.due}; presence {r.presence_min:,.0f} min this shift, "
+                    f"{r.planned_by_now_min:,.0f} planned by now, {r.planned_min:,.0f} for the shift",
+                }
+            )
         return rows
 
     # ------------------------------------------------------------------ replay
@@ -588,4 +671,3 @@ class ShiftUi:
 
     def unload(self):
         self.controller.unload()
-

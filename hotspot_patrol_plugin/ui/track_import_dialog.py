@@ -6,6 +6,7 @@ month-first) and each row's time as the import will read it, in UTC. Any column 
 the preview follows. "Import…" opens hotspotpatrol:importtracks pre-filled, so the run has
 Processing's own progress, log and history.
 """
+
 from __future__ import annotations
 
 import html
@@ -35,8 +36,10 @@ ALGORITHM = "hotspotpatrol:importtracks"
 PREVIEW_ROWS = 50
 DETECT = "(detect)"
 ROLE_COLOUR = QColor(222, 235, 247)  # a light blue behind the columns the import uses
-FILTER = "Track files (*.csv *.tsv *.txt *.tab *.dat *.gpx *.kml *.kmz *.geojson *.json *.gpkg *.nmea *.nma *.log);;" \
-         "All files (*)"
+FILTER = (
+    "Track files (*.csv *.tsv *.txt *.tab *.dat *.gpx *.kml *.kmz *.geojson *.json *.gpkg *.nmea *.nma *.log);;"
+    "All files (*)"
+)
 
 
 class ImportTracksDialog(QDialog):
@@ -49,9 +52,11 @@ class ImportTracksDialog(QDialog):
         self._notes = []  # files that could not be previewed
         self.preview = None
         layout = QVBoxLayout(self)
-        intro = QLabel("Choose the files a force system exported (CSV, GPX, GeoJSON, KML, NMEA) or a folder of "
-                       "them. Below: what will be read from the first rows. Nothing is imported until you press "
-                       "Import.")
+        intro = QLabel(
+            "Choose the files a force system exported (CSV, GPX, GeoJSON, KML, NMEA) or a folder of "
+            "them. Below: what will be read from the first rows. Nothing is imported until you press "
+            "Import."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -80,10 +85,12 @@ class ImportTracksDialog(QDialog):
         form.addRow("Preview of", self.source)
         self.combos = {}
         columns = QHBoxLayout()
-        for role, label, tip in (("unit", "Unit", "Callsign, collar number, device id or ISSI"),
-                                 ("time", "Time", "Date and time of each ping"),
-                                 ("x", "X / lon / easting", "Longitude, easting or a WKT column"),
-                                 ("y", "Y / lat / northing", "Latitude or northing")):
+        for role, label, tip in (
+            ("unit", "Unit", "Callsign, collar number, device id or ISSI"),
+            ("time", "Time", "Date and time of each ping"),
+            ("x", "X / lon / easting", "Longitude, easting or a WKT column"),
+            ("y", "Y / lat / northing", "Latitude or northing"),
+        ):
             combo = QComboBox()
             combo.setObjectName(f"column_{role}")
             combo.setToolTip(f"{tip}. “{DETECT}” lets the import choose; pick a column to override it.")
@@ -125,7 +132,8 @@ class ImportTracksDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Import…")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setToolTip(
-            "Opens the import algorithm with these choices: set the output file and cleaning options there")
+            "Opens the import algorithm with these choices: set the output file and cleaning options there"
+        )
         self.buttons.accepted.connect(self._import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -208,11 +216,14 @@ class ImportTracksDialog(QDialog):
     def options(self):
         from ..formats.track_import import Options
 
-        return Options(unit_field=self.combos["unit"].currentData() or "",
-                       time_field=self.combos["time"].currentData() or "",
-                       x_field=self.combos["x"].currentData() or "", y_field=self.combos["y"].currentData() or "",
-                       date_order=self.date_order.currentText(),
-                       timezone=self.timezone.text().strip() or DEFAULT_TIMEZONE)
+        return Options(
+            unit_field=self.combos["unit"].currentData() or "",
+            time_field=self.combos["time"].currentData() or "",
+            x_field=self.combos["x"].currentData() or "",
+            y_field=self.combos["y"].currentData() or "",
+            date_order=self.date_order.currentText(),
+            timezone=self.timezone.text().strip() or DEFAULT_TIMEZONE,
+        )
 
     def refresh(self, *_):
         from ..formats.track_import import preview
@@ -280,8 +291,11 @@ class ImportTracksDialog(QDialog):
     # ------------------------------------------------------------------ running
     def parameters(self) -> dict:
         """hotspotpatrol:importtracks parameters for the choices made here."""
-        params = {"INPUT": self.path_list(), "DATE_ORDER": self.date_order.currentIndex(),
-                  "TIMEZONE": self.timezone.text().strip() or DEFAULT_TIMEZONE}
+        params = {
+            "INPUT": self.path_list(),
+            "DATE_ORDER": self.date_order.currentIndex(),
+            "TIMEZONE": self.timezone.text().strip() or DEFAULT_TIMEZONE,
+        }
         for role, key in (("unit", "UNIT_FIELD"), ("time", "TIME_FIELD"), ("x", "X_FIELD"), ("y", "Y_FIELD")):
             if self.combos[role].currentData():
                 params[key] = self.combos[role].currentData()

@@ -1,4 +1,5 @@
 """New / open a patrol workspace: a GeoPackage file or a schema of a database connection."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,8 @@ DB_PROVIDER = "postgres"
 
 @dataclass
 class WorkspaceChoice:
-    provider: str          # "ogr" (GeoPackage) or "postgres"
-    uri: str               # GeoPackage path, or connection name
+    provider: str  # "ogr" (GeoPackage) or "postgres"
+    uri: str  # GeoPackage path, or connection name
     schema: str = ""
     crs: QgsCoordinateReferenceSystem | None = None
 
@@ -51,8 +52,12 @@ class WorkspaceDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "A patrol workspace holds two tables, <b>zones</b> (hot spot polygons) and <b>waypoints</b>. "
-            + ("They are created empty and added to the project." if create else
-               "Both are added to the project; the panels follow them."))
+            + (
+                "They are created empty and added to the project."
+                if create
+                else "Both are added to the project; the panels follow them."
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -71,8 +76,10 @@ class WorkspaceDialog(QDialog):
         form.addRow(self.gpkg_radio, self.file)
 
         self.db_radio = QRadioButton("PostgreSQL schema")
-        self.db_radio.setToolTip("Keep the workspace in tables 'zones' and 'waypoints' of a PostGIS schema, "
-                                 "through one of your QGIS database connections")
+        self.db_radio.setToolTip(
+            "Keep the workspace in tables 'zones' and 'waypoints' of a PostGIS schema, "
+            "through one of your QGIS database connections"
+        )
         db = QWidget()
         dbl = QFormLayout(db)
         dbl.setContentsMargins(0, 0, 0, 0)
@@ -89,14 +96,17 @@ class WorkspaceDialog(QDialog):
         self.db_radio.setEnabled(has_db)
         db.setEnabled(False)
         if not has_db:
-            self.db_radio.setToolTip("No PostgreSQL connection is set up in QGIS (Data Source Manager ▸ "
-                                     "PostgreSQL ▸ New)")
+            self.db_radio.setToolTip(
+                "No PostgreSQL connection is set up in QGIS (Data Source Manager ▸ PostgreSQL ▸ New)"
+            )
         self.gpkg_radio.toggled.connect(lambda on: (self.file.setEnabled(on), db.setEnabled(not on)))
 
         self.crs = QgsProjectionSelectionWidget()
         self.crs.setCrs(QgsCoordinateReferenceSystem(S.get(S.DEFAULT_CRS)))
-        self.crs.setToolTip("CRS of the new tables: a projected CRS in metres (default British National Grid, "
-                            "EPSG:27700; change the default in Options ▸ Hotspot Patrol)")
+        self.crs.setToolTip(
+            "CRS of the new tables: a projected CRS in metres (default British National Grid, "
+            "EPSG:27700; change the default in Options ▸ Hotspot Patrol)"
+        )
         if create:
             form.addRow("CRS", self.crs)
         else:
@@ -123,5 +133,6 @@ class WorkspaceDialog(QDialog):
             if self.create and not path.lower().endswith(".gpkg"):
                 path += ".gpkg"
             return WorkspaceChoice("ogr", path, "", crs)
-        return WorkspaceChoice(DB_PROVIDER, self.connection.currentConnection(),
-                               self.schema.currentSchema() or "public", crs)
+        return WorkspaceChoice(
+            DB_PROVIDER, self.connection.currentConnection(), self.schema.currentSchema() or "public", crs
+        )

@@ -1,4 +1,5 @@
 """The zones panel: list, filter, digitise (polygon, circle), import and check hot spot zones."""
+
 from __future__ import annotations
 
 from qgis.gui import QgsDoubleSpinBox
@@ -16,8 +17,13 @@ COLUMNS = [
     Column(F.NAME, "Name", "The zone's name as officers know it"),
     Column(F.PRIORITY, "Prio", "Priority, 1 (highest) to 5", numeric=True),
     Column("area", "Area m²", "Area in square metres", numeric=True, fmt=lambda v: f"{v:,.0f}"),
-    Column("coverage", "Coverage", "Visits and status from the coverage layer in the project (matched tracks): "
-           "on, below or above the target band, or not visited; coloured as on the map", numeric=False),
+    Column(
+        "coverage",
+        "Coverage",
+        "Visits and status from the coverage layer in the project (matched tracks): "
+        "on, below or above the target band, or not visited; coloured as on the map",
+        numeric=False,
+    ),
 ]
 
 
@@ -30,13 +36,21 @@ class ZonesDock(PlannerDock):
     def __init__(self, parent=None, icon_size=None):
         super().__init__("Patrol zones", OBJECT_NAME, COLUMNS, parent, icon_size)
         self.action_draw = make_action(
-            self, "/mActionCapturePolygon.svg", "Draw Zone",
+            self,
+            "/mActionCapturePolygon.svg",
+            "Draw Zone",
             "Draw a zone outline on the map with QGIS's polygon tool (snapping honoured); the form opens "
-            "with the next id and the default target band filled in", "hotspotpatrol_draw_zone")
+            "with the next id and the default target band filled in",
+            "hotspotpatrol_draw_zone",
+        )
         self.action_circle = make_action(
-            self, "/mActionCircleCenterPoint.svg", "Draw Circle Zone",
-            "Click the map to add a circular zone of the radius set next to this button — quick for "
-            "small hot spots", "hotspotpatrol_circle_zone", checkable=True)
+            self,
+            "/mActionCircleCenterPoint.svg",
+            "Draw Circle Zone",
+            "Click the map to add a circular zone of the radius set next to this button — quick for small hot spots",
+            "hotspotpatrol_circle_zone",
+            checkable=True,
+        )
         self.radius = QgsDoubleSpinBox()
         self.radius.setObjectName("hotspotpatrol_circle_radius")
         self.radius.setRange(S.CIRCLE_RADIUS.minimum, S.CIRCLE_RADIUS.maximum)
@@ -46,20 +60,32 @@ class ZonesDock(PlannerDock):
         self.radius.setClearValue(S.CIRCLE_RADIUS.default)
         self.radius.setShowClearButton(False)
         self.radius.setMaximumWidth(self.radius.fontMetrics().horizontalAdvance("00000 m") + 40)
-        self.radius.setToolTip("Radius of circle zones (metres). A zone must be at least 25 m across for GPS "
-                               "to tell inside from outside.")
+        self.radius.setToolTip(
+            "Radius of circle zones (metres). A zone must be at least 25 m across for GPS to tell inside from outside."
+        )
         self.radius.valueChanged.connect(self.radiusChanged)
         self.action_import = make_action(
-            self, "/mActionSharingImport.svg", "Import Zones…",
+            self,
+            "/mActionSharingImport.svg",
+            "Import Zones…",
             "Copy polygons from another layer (e.g. a hot spot analysis) into the workspace, mapping "
-            "its fields to the zone fields", "hotspotpatrol_import_zones")
+            "its fields to the zone fields",
+            "hotspotpatrol_import_zones",
+        )
         self.action_delete = make_action(
-            self, "/mActionDeleteSelectedFeatures.svg", "Delete Zones",
-            "Delete the zones selected in the table (undoable until you save)", "hotspotpatrol_delete_zones")
+            self,
+            "/mActionDeleteSelectedFeatures.svg",
+            "Delete Zones",
+            "Delete the zones selected in the table (undoable until you save)",
+            "hotspotpatrol_delete_zones",
+        )
         self.action_plan = make_action(
-            self, "/mIconTemporal.svg", "Plan Patrols…",
+            self,
+            "/mIconTemporal.svg",
+            "Plan Patrols…",
             "Plan randomised patrols for these zones (Koper visits at unpredictable times)",
-            "hotspotpatrol_plan_patrols")
+            "hotspotpatrol_plan_patrols",
+        )
         # Import first: in a narrow dock the toolbar's overflow hides the last buttons, not this one
         for a in (self.action_import, self.action_draw, self.action_circle):
             self.toolbar.addAction(a)

@@ -1,4 +1,5 @@
 """Import zones: pick a polygon layer and map its fields onto the zone fields."""
+
 from __future__ import annotations
 
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
@@ -18,8 +19,11 @@ from ..qgis_io.workspace import guess_mapping
 
 #: zone fields offered for mapping (created/modified are always set by the workspace)
 TARGETS = [
-    (F.ZONE_ID, "Zone id",
-     "Kept; only a missing id or one already in the workspace gets a new HS-nnn (the message names them)"),
+    (
+        F.ZONE_ID,
+        "Zone id",
+        "Kept; only a missing id or one already in the workspace gets a new HS-nnn (the message names them)",
+    ),
     (F.NAME, "Name", "The zone's name"),
     (F.PRIORITY, "Priority", "Priority 1 (highest) to 5"),
     (F.TARGET_MIN, "Target from (min)", "Lower end of the target visit length, minutes"),
@@ -38,8 +42,10 @@ class ImportZonesDialog(QDialog):
         self.setWindowTitle("Import Zones")
         self.setMinimumWidth(440)
         layout = QVBoxLayout(self)
-        intro = QLabel("Copies polygons into the workspace's zones through the edit buffer: check them, "
-                       "then save (or undo). Unmapped fields get the workspace defaults.")
+        intro = QLabel(
+            "Copies polygons into the workspace's zones through the edit buffer: check them, "
+            "then save (or undo). Unmapped fields get the workspace defaults."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 

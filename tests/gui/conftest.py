@@ -1,4 +1,5 @@
 """Fixtures for the planner panels: the panels wired to pytest-qgis's iface, a workspace in tmp_path."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Helpers for the planner panel tests: clicks on the map, answering dialogs, squares."""
+
 from __future__ import annotations
 
 
@@ -40,4 +41,5 @@ def square(x0, y0, size):
     from qgis.core import QgsGeometry
 
     return QgsGeometry.fromWkt(
-        f"Polygon(({x0} {y0}, {x0 + size} {y0}, {x0 + size} {y0 + size}, {x0} {y0 + size}, {x0} {y0}))")
+        f"Polygon(({x0} {y0}, {x0 + size} {y0}, {x0 + size} {y0 + size}, {x0} {y0 + size}, {x0} {y0}))"
+    )

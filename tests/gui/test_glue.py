@@ -3,6 +3,7 @@
 Each test drives the real objects (Processing's own result loading, the panels, the dialogs) and
 checks what the user sees: messages, layer names, combo box choices, table cells.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -35,17 +36,25 @@ _KEEP = []
 
 
 # --- 1. no red error on a default run ---------------------------------------------------------------
-@pytest.mark.parametrize("alg_id, params, outputs", [
-    ("hotspotpatrol:matchtracks",
-     lambda s: {"TRACKS": f"{s}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
-                "ZONES": f"{s}|layername=zones"},
-     ("VISITS", "COVERAGE")),
-    ("hotspotpatrol:identifyhotspots",
-     lambda s: {"INPUT": str(s)},
-     ("GRID", "HOTSPOTS", "CONCENTRATION")),
-])
-def test_default_temporary_outputs_load_without_an_error(provider, qgis_new_project, sample_gpkg, root,
-                                                         alg_id, params, outputs):
+@pytest.mark.parametrize(
+    "alg_id, params, outputs",
+    [
+        (
+            "hotspotpatrol:matchtracks",
+            lambda s: {
+                "TRACKS": f"{s}|layername=pings",
+                "UNIT_FIELD": "callsign",
+                "TIME_FIELD": "time",
+                "ZONES": f"{s}|layername=zones",
+            },
+            ("VISITS", "COVERAGE"),
+        ),
+        ("hotspotpatrol:identifyhotspots", lambda s: {"INPUT": str(s)}, ("GRID", "HOTSPOTS", "CONCENTRATION")),
+    ],
+)
+def test_default_temporary_outputs_load_without_an_error(
+    provider, qgis_new_project, sample_gpkg, root, alg_id, params, outputs
+):
     """Outputs left as 'Create temporary layer', loaded the way the algorithm dialog loads them."""
     from qgis import processing
 
@@ -53,8 +62,9 @@ def test_default_temporary_outputs_load_without_an_error(provider, qgis_new_proj
         from qgis.core import QgsVectorLayer
 
         csv = root / "resources" / "sample" / "crime" / "leeds_city_centre_2018-07_street.csv"
-        crimes = QgsVectorLayer(f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326",
-                                "crimes", "delimitedtext")
+        crimes = QgsVectorLayer(
+            f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326", "crimes", "delimitedtext"
+        )
         assert crimes.isValid()
         QgsProject.instance().addMapLayer(crimes)
         args = {"INPUT": crimes}
@@ -80,8 +90,7 @@ def test_import_renumbers_only_the_clashing_zone_and_says_which(planner, workspa
 
     x, y = 530000.0, 180000.0
     W.add_feature(workspace.zones, square(x - 500, y, 60), {F.NAME: "Drawn earlier"})  # HS-001
-    src = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string", "Hot spot zones",
-                         "memory")
+    src = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string", "Hot spot zones", "memory")
     for i in range(10):
         f = QgsFeature(src.fields())
         f.setGeometry(square(x + 120 * i, y, 80))
@@ -95,8 +104,11 @@ def test_import_renumbers_only_the_clashing_zone_and_says_which(planner, workspa
     planner.zones_dock.action_import.trigger()
     ids = {f[F.NAME]: f[F.ZONE_ID] for f in workspace.zones.getFeatures()}
     # the analysis's HS-002..HS-010 keep their ids; only its HS-001 (taken) moves, past all of them
-    assert ids == {"Drawn earlier": "HS-001", "Hot spot 1": "HS-011",
-                   **{f"Hot spot {i}": f"HS-{i:03d}" for i in range(2, 11)}}
+    assert ids == {
+        "Drawn earlier": "HS-001",
+        "Hot spot 1": "HS-011",
+        **{f"Hot spot {i}": f"HS-{i:03d}" for i in range(2, 11)},
+    }
     said = " ".join(bar.get_messages(1))  # a warning: the user must see which zone moved
     assert "Imported 10 zones" in said and "HS-001 → HS-011" in said and "every other zone kept its id" in said
     assert planner.zones_dock.model.rowCount() == 11
@@ -131,23 +143,47 @@ def test_each_zone_is_judged_by_its_own_band_days_and_hours(provider, qgis_new_p
         x0, y0 = 430000 + 1000 * i, 432000
         return f"POLYGON(({x0} {y0}, {x0 + 100} {y0}, {x0 + 100} {y0 + 100}, {x0} {y0 + 100}, {x0} {y0}))"
 
-    zones = _layer("Polygon?crs=EPSG:27700&field=zone_id:string&field=target_min:double&field=target_max:double"
-                   "&field=visits_per_day:integer&field=active_from:string&field=active_to:string",
-                   [(("HS-001", 5, 8, 2, None, None), square(0)), (("HS-002", None, None, 1, None, None), square(1)),
-                    (("HS-003", None, None, 4, "13:00", "14:00"), square(2))], "Patrol zones")
-    pings = _layer("Point?crs=EPSG:27700&field=unit:string&field=t:string",
-                   [((unit, f"2026-11-20T12:{4 * k:02d}:00"), f"POINT({430000 + 1000 * i - 10 + 40 * k} 432050)")
-                    for i, unit in enumerate("ABC") for k in range(4)], "Imported tracks")
+    zones = _layer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=target_min:double&field=target_max:double"
+        "&field=visits_per_day:integer&field=active_from:string&field=active_to:string",
+        [
+            (("HS-001", 5, 8, 2, None, None), square(0)),
+            (("HS-002", None, None, 1, None, None), square(1)),
+            (("HS-003", None, None, 4, "13:00", "14:00"), square(2)),
+        ],
+        "Patrol zones",
+    )
+    pings = _layer(
+        "Point?crs=EPSG:27700&field=unit:string&field=t:string",
+        [
+            ((unit, f"2026-11-20T12:{4 * k:02d}:00"), f"POINT({430000 + 1000 * i - 10 + 40 * k} 432050)")
+            for i, unit in enumerate("ABC")
+            for k in range(4)
+        ],
+        "Imported tracks",
+    )
     feedback = Recorder()
     before = set(QgsProject.instance().mapLayers())
-    res = processing.runAndLoadResults("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": zones,
-        "PERIOD_START": "2026-11-20T00:00:00", "PERIOD_END": "2026-11-23T00:00:00",
-        "VISITS": "TEMPORARY_OUTPUT", "COVERAGE": "TEMPORARY_OUTPUT", "DWELL_HISTOGRAM": "TEMPORARY_OUTPUT"},
-        feedback=feedback)
+    res = processing.runAndLoadResults(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": zones,
+            "PERIOD_START": "2026-11-20T00:00:00",
+            "PERIOD_END": "2026-11-23T00:00:00",
+            "VISITS": "TEMPORARY_OUTPUT",
+            "COVERAGE": "TEMPORARY_OUTPUT",
+            "DWELL_HISTOGRAM": "TEMPORARY_OUTPUT",
+        },
+        feedback=feedback,
+    )
     assert feedback.errors == [] and res["VISIT_COUNT"] == 3
-    added = {QgsProject.instance().mapLayer(i).geometryType(): QgsProject.instance().mapLayer(i)
-             for i in set(QgsProject.instance().mapLayers()) - before}
+    added = {
+        QgsProject.instance().mapLayer(i).geometryType(): QgsProject.instance().mapLayer(i)
+        for i in set(QgsProject.instance().mapLayers()) - before
+    }
     coverage = next(lyr for lyr in added.values() if "status" in lyr.fields().names())
     got = {f["zone_id"]: f for f in coverage.getFeatures()}
     assert [got[z]["status"] for z in ("HS-001", "HS-002", "HS-003")] == ["above target", "on target", "not visited"]
@@ -159,7 +195,10 @@ def test_each_zone_is_judged_by_its_own_band_days_and_hours(provider, qgis_new_p
     assert got["HS-001"]["visits_per_day"] == 2  # the plan, kept beside what was delivered
     visits = next(lyr for lyr in added.values() if "visit_id" in lyr.fields().names())
     assert sorted((f["zone_id"], f["band"]) for f in visits.getFeatures()) == [
-        ("HS-001", "long"), ("HS-002", "target"), ("HS-003", "target")]
+        ("HS-001", "long"),
+        ("HS-002", "target"),
+        ("HS-003", "target"),
+    ]
     legend = {c.value(): c.label() for c in coverage.renderer().categories()}
     assert legend["on target"] == "on target: median visit within the zone's band"
     # 9. the dwell histogram: the two counted 10-minute visits in the 10-11 min bin, judged by each band
@@ -168,8 +207,10 @@ def test_each_zone_is_judged_by_its_own_band_days_and_hours(provider, qgis_new_p
     assert bins[("all zones", 10)]["visits"] == 2 and bins[("all zones", 10)]["band"] == "target"
     assert bins[("HS-001", 10)]["visits"] == 1 and bins[("HS-001", 10)]["band"] == "long"  # its band is 5-8
     assert bins[("HS-001", 10)]["share_pct"] == 100.0 and ("HS-003", 10) not in bins  # not counted: no rows
-    assert bins[("all zones", 30)]["dwell"] == "30+ min" and sum(f["visits"] for f in histogram.getFeatures()
-                                                                  if f["zone_id"] == "all zones") == 2
+    assert (
+        bins[("all zones", 30)]["dwell"] == "30+ min"
+        and sum(f["visits"] for f in histogram.getFeatures() if f["zone_id"] == "all zones") == 2
+    )
     # 12. a briefing pack of it says so: each zone's own band, in the legend and the note
     import shutil
     import subprocess
@@ -197,8 +238,9 @@ def _coverage_cells(dock):
     return {dock.proxy.index(r, zid).data(): dock.proxy.index(r, cov).data() for r in range(dock.proxy.rowCount())}
 
 
-def test_zones_panel_follows_the_latest_run_not_a_briefing_copy(provider, planner, workspace, qgis_iface, qtbot,
-                                                                tmp_path):
+def test_zones_panel_follows_the_latest_run_not_a_briefing_copy(
+    provider, planner, workspace, qgis_iface, qtbot, tmp_path
+):
     """Two runs over the same zones: 20-22 Nov (HS-001 visited, 10 min: on target) and 21 Nov only
     (no visits: not visited). The panel shows the second run, named with its period, and keeps it
     after a briefing pack of the first run adds its own copies of the zones to the project."""
@@ -210,18 +252,29 @@ def test_zones_panel_follows_the_latest_run_not_a_briefing_copy(provider, planne
     W.add_feature(workspace.zones, square(430000, 432000, 100), {})
     W.add_feature(workspace.zones, square(431000, 432000, 100), {})
     workspace.zones.commitChanges()
-    pings = _layer("Point?crs=EPSG:27700&field=unit:string&field=t:string",
-                   [(("A", f"2026-11-20T12:{4 * k:02d}:00"), f"POINT({430000 - 10 + 40 * k} 432050)")
-                    for k in range(4)],
-                   "Imported tracks")
+    pings = _layer(
+        "Point?crs=EPSG:27700&field=unit:string&field=t:string",
+        [(("A", f"2026-11-20T12:{4 * k:02d}:00"), f"POINT({430000 - 10 + 40 * k} 432050)") for k in range(4)],
+        "Imported tracks",
+    )
     dock = planner.zones_dock
 
     def run(start, end):
         feedback = Recorder()
-        res = processing.runAndLoadResults("hotspotpatrol:matchtracks", {
-            "TRACKS": pings, "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": workspace.zones,
-            "PERIOD_START": start, "PERIOD_END": end,
-            "VISITS": "TEMPORARY_OUTPUT", "COVERAGE": "TEMPORARY_OUTPUT"}, feedback=feedback)
+        res = processing.runAndLoadResults(
+            "hotspotpatrol:matchtracks",
+            {
+                "TRACKS": pings,
+                "UNIT_FIELD": "unit",
+                "TIME_FIELD": "t",
+                "ZONES": workspace.zones,
+                "PERIOD_START": start,
+                "PERIOD_END": end,
+                "VISITS": "TEMPORARY_OUTPUT",
+                "COVERAGE": "TEMPORARY_OUTPUT",
+            },
+            feedback=feedback,
+        )
         assert feedback.errors == []
         qtbot.wait(20)  # the panel looks again once Processing has marked and named the outputs
         return res
@@ -276,8 +329,7 @@ def _source_id(value):
     return getattr(value, "source", value).staticValue() if hasattr(value, "source") else value
 
 
-def test_match_and_briefing_dialogs_open_with_the_plugins_own_layers(plugin, tmp_path, sample_gpkg, monkeypatch,
-                                                                    qtbot):
+def test_match_and_briefing_dialogs_open_with_the_plugins_own_layers(plugin, tmp_path, sample_gpkg, monkeypatch, qtbot):
     """The project holds waypoints (first, as QGIS would pick them), the import's pings and a workspace:
     Match officer tracks opens with the pings, their unit and time fields, the workspace zones and
     waypoints; after a run, the briefing opens with that run's coverage and visits."""
@@ -302,9 +354,17 @@ def test_match_and_briefing_dialogs_open_with_the_plugins_own_layers(plugin, tmp
     assert (got["UNIT_FIELD"], got["TIME_FIELD"]) == ("callsign", "time")
     assert _source_id(got["ZONES"]) == ws.zones.id()
 
-    processing.runAndLoadResults("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "callsign", "TIME_FIELD": "time", "ZONES": ws.zones,
-        "VISITS": "TEMPORARY_OUTPUT", "COVERAGE": "TEMPORARY_OUTPUT"})
+    processing.runAndLoadResults(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": ws.zones,
+            "VISITS": "TEMPORARY_OUTPUT",
+            "COVERAGE": "TEMPORARY_OUTPUT",
+        },
+    )
     qtbot.wait(20)
     coverage = plugin.planner.controller.coverage
     assert coverage is not None and coverage.name().startswith("Coverage · ")
@@ -345,8 +405,18 @@ def test_zone_names_and_priorities_by_hand():
     from hotspot_patrol_plugin.qgis_io.hotspots import priorities, zone_names
 
     zone = np.array([0, 0, 0, 1, 1, 2, -1])
-    labels = np.array(["On or near Briggate", "On or near Briggate", "On or near Vicar Lane",
-                       "On or near Briggate", "On or near Briggate", None, "On or near Elsewhere"], dtype=object)
+    labels = np.array(
+        [
+            "On or near Briggate",
+            "On or near Briggate",
+            "On or near Vicar Lane",
+            "On or near Briggate",
+            "On or near Briggate",
+            None,
+            "On or near Elsewhere",
+        ],
+        dtype=object,
+    )
     assert zone_names(zone, labels, 3) == ["Briggate", "Briggate (2)", None]
     assert priorities(7) == [1, 1, 2, 3, 3, 4, 5]  # 1 + 5 * rank // 7
 
@@ -358,11 +428,19 @@ def test_leeds_hot_spots_are_patrol_sized_named_and_ranked(provider, qgis_new_pr
     from qgis.core import QgsVectorLayer
 
     csv = root / "resources" / "sample" / "crime" / "leeds_city_centre_2018-07_street.csv"
-    crimes = QgsVectorLayer(f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326",
-                            "crimes", "delimitedtext")
-    res = processing.run("hotspotpatrol:identifyhotspots", {
-        "INPUT": crimes, "MAX_ZONE_AREA": 50_000, "GRID": "memory:", "HOTSPOTS": "memory:",
-        "CONCENTRATION": "memory:"})
+    crimes = QgsVectorLayer(
+        f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326", "crimes", "delimitedtext"
+    )
+    res = processing.run(
+        "hotspotpatrol:identifyhotspots",
+        {
+            "INPUT": crimes,
+            "MAX_ZONE_AREA": 50_000,
+            "GRID": "memory:",
+            "HOTSPOTS": "memory:",
+            "CONCENTRATION": "memory:",
+        },
+    )
     zones = sorted(res["HOTSPOTS"].getFeatures(), key=lambda f: f["zone_id"])
     assert len(zones) == res["HOTSPOT_COUNT"] >= 3
     assert max(f["area_m2"] for f in zones) <= 50_000  # the 0.51 km² city-centre blob is cut at its peaks
@@ -374,9 +452,14 @@ def test_leeds_hot_spots_are_patrol_sized_named_and_ranked(provider, qgis_new_pr
 def test_imported_pings_are_coloured_by_unit(planner):
     """An import's output (unit_id, time, source_file) added to the project: one small dot colour a
     unit, one legend entry a unit, instead of QGIS's random symbol."""
-    pings = _layer("Point?crs=EPSG:27700&field=unit_id:string&field=time:string&field=source_file:string",
-                   [((u, "2026-07-01T12:00:00Z", "a.csv"), f"POINT({530000 + 10 * i} 180000)")
-                    for i, u in enumerate(["NE31", "NE32", "NE31"])], "Imported tracks")
+    pings = _layer(
+        "Point?crs=EPSG:27700&field=unit_id:string&field=time:string&field=source_file:string",
+        [
+            ((u, "2026-07-01T12:00:00Z", "a.csv"), f"POINT({530000 + 10 * i} 180000)")
+            for i, u in enumerate(["NE31", "NE32", "NE31"])
+        ],
+        "Imported tracks",
+    )
     renderer = pings.renderer()
     assert renderer.classAttribute() == "unit_id"
     assert [c.value() for c in renderer.categories()] == ["NE31", "NE32"]
@@ -390,8 +473,9 @@ def test_identify_dialog_opens_with_the_crimes_and_police_uk_fields(plugin, root
     from qgis.core import QgsVectorLayer
 
     csv = root / "resources" / "sample" / "crime" / "leeds_city_centre_2018-07_street.csv"
-    crimes = QgsVectorLayer(f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326",
-                            "street crime", "delimitedtext")
+    crimes = QgsVectorLayer(
+        f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326", "street crime", "delimitedtext"
+    )
     QgsProject.instance().addMapLayer(crimes)
     got = _dialog_values(plugin, "identify", monkeypatch)
     assert _source_id(got["INPUT"]) == crimes.id()
@@ -421,12 +505,22 @@ def test_a_visit_merged_across_a_gap_draws_no_line_over_it(provider, qgis_new_pr
 
     rings = "((0 0, 100 0, 100 100, 0 100, 0 0)), ((200 0, 300 0, 300 100, 200 100, 200 0))"
     zones = _layer("MultiPolygon?crs=EPSG:27700&field=zone_id:string", [(("Z",), f"MULTIPOLYGON({rings})")], "Z")
-    pings = _layer("Point?crs=EPSG:27700&field=unit:string&field=t:string",
-                   [(("A", "2026-11-20T12:00:00"), "POINT(-10 50)"), (("A", "2026-11-20T12:00:32"), "POINT(310 50)")],
-                   "pings")
-    res = processing.run("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": zones, "VISITS": "memory:",
-        "COVERAGE": "memory:"})
+    pings = _layer(
+        "Point?crs=EPSG:27700&field=unit:string&field=t:string",
+        [(("A", "2026-11-20T12:00:00"), "POINT(-10 50)"), (("A", "2026-11-20T12:00:32"), "POINT(310 50)")],
+        "pings",
+    )
+    res = processing.run(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": zones,
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+    )
     (visit,) = list(res["VISITS"].getFeatures())
     parts = [[(round(p.x(), 6), round(p.y(), 6)) for p in line] for line in visit.geometry().asMultiPolyline()]
     assert sorted(parts) == [[(0, 50), (100, 50)], [(200, 50), (300, 50)]]
@@ -443,8 +537,7 @@ def test_match_dialog_keeps_tuning_under_advanced_as_whole_numbers(plugin, monke
     browser = QgsBrowserGuiModel()
     monkeypatch.setattr(plugin.iface, "browserModel", lambda: browser)
     alg = QgsApplication.processingRegistry().algorithmById("hotspotpatrol:matchtracks")
-    advanced = [p.name() for p in alg.parameterDefinitions()
-                if p.flags() & compat.FLAG_ADVANCED]
+    advanced = [p.name() for p in alg.parameterDefinitions() if p.flags() & compat.FLAG_ADVANCED]
     assert {"MAX_GAP", "MERGE_GAP", "MIN_DWELL", "BOUNDARY_TOLERANCE", "WAYPOINT_RADIUS"} <= set(advanced)
     assert "TARGET_MIN" not in advanced and "TRACKS" not in advanced
     dialog = processing.createAlgorithmDialog("hotspotpatrol:matchtracks", {})

@@ -1,5 +1,6 @@
 """The "Import officer tracks" dialog: what it detects in the first rows, overrides, and the
 parameters it hands to hotspotpatrol:importtracks. Hand-checked against tests/data/import."""
+
 from __future__ import annotations
 
 import os
@@ -110,8 +111,11 @@ def test_gpx_previews_its_track_points_and_an_empty_file_is_said(qgis_app):
     d = ImportTracksDialog(paths=[str(DATA / "NE31 evening.gpx"), str(DATA / "empty.csv")])
     assert [d.source.itemText(i) for i in range(d.source.count())] == ["NE31 evening.gpx", "empty.csv"]
     assert "unit from the file name (NE31 evening)" in d.detected.text()
-    assert column(d, "time read as") == ["2026-11-24 14:05:00 UTC", "2026-11-24 14:05:30 UTC",
-                                         "2026-11-24 14:06:00 UTC"]
+    assert column(d, "time read as") == [
+        "2026-11-24 14:05:00 UTC",
+        "2026-11-24 14:05:30 UTC",
+        "2026-11-24 14:06:00 UTC",
+    ]
     d.source.setCurrentIndex(1)
     assert "Cannot be imported" in d.detected.text() and "no rows" in d.detected.text()
     assert d.table.rowCount() == 0

@@ -4,6 +4,7 @@ shows the schedule's attribute table afterwards.
 
 The real Processing dialog is built (so the values are those its widgets show); only its exec()
 is replaced, since a modal dialog would wait for a user."""
+
 from __future__ import annotations
 
 import pytest
@@ -79,15 +80,27 @@ def test_opens_with_the_zones_layer_and_the_defaults(qgis_iface, qgis_new_projec
     values = shown(dialog)
     assert values["ZONES"] == layer.id()
     # nothing remembered yet: the algorithm's own defaults
-    assert (values["SHIFT_START"], values["SHIFT_END"], values["PATROLS"], values["DWELL"]) == \
-        ("18:00", "02:00", "2", 15.0)
+    assert (values["SHIFT_START"], values["SHIFT_END"], values["PATROLS"], values["DWELL"]) == (
+        "18:00",
+        "02:00",
+        "2",
+        15.0,
+    )
 
 
 def test_last_settings_are_restored_and_days_and_seed_are_not(qgis_iface, qgis_new_project, dialogs):
     layer = zones()
-    chosen = {"SHIFT_START": "20:00", "SHIFT_END": "03:30", "PATROLS": "1 foot, 2 vehicle",
-              "TRAVEL": "foot 5, vehicle 30, detour 1.4", "DWELL": 12.0, "MIN_SPACING": 45.0, "MAX_SPACING": 100.0,
-              "SEED": 99, "FIRST_DAY": "2026-12-05"}
+    chosen = {
+        "SHIFT_START": "20:00",
+        "SHIFT_END": "03:30",
+        "PATROLS": "1 foot, 2 vehicle",
+        "TRAVEL": "foot 5, vehicle 30, detour 1.4",
+        "DWELL": 12.0,
+        "MIN_SPACING": 45.0,
+        "MAX_SPACING": 100.0,
+        "SEED": 99,
+        "FIRST_DAY": "2026-12-05",
+    }
     dialogs.on_exec = lambda d: d.setParameters(chosen)  # the sergeant's changes, then Run
     plan_action.open_plan_dialog(qgis_iface, layer)
     other = zones("Other zones")

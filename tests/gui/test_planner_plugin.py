@@ -1,4 +1,5 @@
 """The planner panels inside the plugin: load/unload/load leaves nothing behind; options page; tooltips."""
+
 from __future__ import annotations
 
 import pytest
@@ -44,7 +45,8 @@ def _flush_deletes():
 
 
 def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
-        qgis_iface, qgis_new_project, canvas, spied_iface, tmp_path):
+    qgis_iface, qgis_new_project, canvas, spied_iface, tmp_path
+):
     calls = spied_iface
     for round_ in range(2):
         plugin = hotspot_patrol_plugin.classFactory(qgis_iface)
@@ -52,17 +54,34 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
         planner = plugin.planner
         docks = [d for _, d in calls["dock+"][-4:]]
         assert [d.objectName() for d in docks] == [
-            "HotspotPatrolZonesDock", "HotspotPatrolWaypointsDock", "HotspotPatrolStartDock", "HotspotPatrolShiftDock"]
+            "HotspotPatrolZonesDock",
+            "HotspotPatrolWaypointsDock",
+            "HotspotPatrolStartDock",
+            "HotspotPatrolShiftDock",
+        ]
         assert all(isinstance(d, QgsDockWidget) for d in docks)
         assert all(area == Qt.DockWidgetArea.RightDockWidgetArea for area, _ in calls["dock+"][-4:])
         factory = calls["options+"][-1]
         assert isinstance(factory, OptionsFactory) and factory.title() == "Hotspot Patrol"
         assert {m for m, _ in calls["menu+"]} == {"&Hotspot Patrol"}
         menu = [a.text() for _, a in calls["menu+"][-15:]]
-        assert menu == ["Zones Panel", "Waypoints Panel", "New Workspace…", "Open Workspace…", "Options…",
-                        "Load sample data", "Identify hot spots…", "Plan patrols…", "Import officer tracks…",
-                        "Match officer tracks…", "Export briefing pack…", "Shift: zones due now",
-                        "Evaluate hot spot patrols…", "Public patrol report…", "Start here"]
+        assert menu == [
+            "Zones Panel",
+            "Waypoints Panel",
+            "New Workspace…",
+            "Open Workspace…",
+            "Options…",
+            "Load sample data",
+            "Identify hot spots…",
+            "Plan patrols…",
+            "Import officer tracks…",
+            "Match officer tracks…",
+            "Export briefing pack…",
+            "Shift: zones due now",
+            "Evaluate hot spot patrols…",
+            "Public patrol report…",
+            "Start here",
+        ]
         # use it: a workspace, a map tool, an edit
         ws = W.create_geopackage(str(tmp_path / f"round{round_}.gpkg"))
         planner.controller._adopt(ws, "Created")
@@ -88,8 +107,7 @@ def test_load_unload_load_leaves_no_dock_action_factory_tool_or_connection(
     assert len(calls["dock+"]) == 8 and len(calls["options+"]) == 2
 
 
-def test_panels_pick_up_a_workspace_already_in_the_project(qgis_iface, qgis_new_project, canvas, spied_iface,
-                                                          tmp_path):
+def test_panels_pick_up_a_workspace_already_in_the_project(qgis_iface, qgis_new_project, canvas, spied_iface, tmp_path):
     ws = W.add_to_project(W.create_geopackage(str(tmp_path / "ws.gpkg")))
     plugin = hotspot_patrol_plugin.classFactory(qgis_iface)
     plugin.initGui()
@@ -127,13 +145,18 @@ def _controls_without_tooltip(root):
             continue
         parent = w.parentWidget()
         if isinstance(parent, skip_parents) or type(parent).__name__ in (
-                "QgsFileWidget", "QgsProjectionSelectionWidget", "QComboBoxPrivateContainer"):
+            "QgsFileWidget",
+            "QgsProjectionSelectionWidget",
+            "QComboBoxPrivateContainer",
+        ):
             continue
         if type(w).__name__ == "QComboBoxListView" or w.objectName().startswith("qt_"):
             continue
         if not w.toolTip():
-            missing.append(f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r} "
-                           f"in {type(parent).__name__} {parent.objectName()!r}")
+            missing.append(
+                f"{type(w).__name__} {w.objectName()!r} {getattr(w, 'text', lambda: '')()!r} "
+                f"in {type(parent).__name__} {parent.objectName()!r}"
+            )
     return missing
 
 

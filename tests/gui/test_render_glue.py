@@ -3,6 +3,7 @@
 Each test renders what the user sees to a PNG under the test's tmp folder (and, with
 HP_UPDATE_DOCS=1, to docs/): the coverage map of the bundled sample, the start panel.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,9 +69,17 @@ def test_coverage_map_of_the_sample_reads_at_a_glance(provider, qgis_new_project
     pings = QgsVectorLayer(f"{s}|layername=pings", "pings", "ogr")
     zones = QgsVectorLayer(f"{s}|layername=zones", "zones", "ogr")
     before = set(QgsProject.instance().mapLayers())
-    processing.runAndLoadResults("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "callsign", "TIME_FIELD": "time", "ZONES": zones,
-        "VISITS": "TEMPORARY_OUTPUT", "COVERAGE": "TEMPORARY_OUTPUT"})
+    processing.runAndLoadResults(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": zones,
+            "VISITS": "TEMPORARY_OUTPUT",
+            "COVERAGE": "TEMPORARY_OUTPUT",
+        },
+    )
     added = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers()) - before]
     coverage = next(lyr for lyr in added if "status" in lyr.fields().names())
     visits = next(lyr for lyr in added if "band" in lyr.fields().names())
@@ -95,15 +104,32 @@ def test_briefing_pack_of_the_sample(provider, qgis_new_project, sample_gpkg, ro
     pings = QgsVectorLayer(f"{s}|layername=pings", "pings", "ogr")
     zones = QgsVectorLayer(f"{s}|layername=zones", "zones", "ogr")
     waypoints = QgsVectorLayer(f"{s}|layername=waypoints", "waypoints", "ogr")
-    res = processing.run("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "callsign", "TIME_FIELD": "time", "ZONES": zones,
-        "VISITS": "memory:", "COVERAGE": "memory:"})
+    res = processing.run(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": zones,
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+    )
     pages = tmp_path / "pages"
-    out = processing.run("hotspotpatrol:exportbriefing", {
-        "COVERAGE": res["COVERAGE"], "VISITS": res["VISITS"], "WAYPOINTS": waypoints,
-        "TITLE": "Leeds city centre hot spots", "AREA": "Leeds city centre", "PSEUDONYMISE_KEY": "sample-key",
-        "ORDER": "status",
-        "OUTPUT": str(tmp_path / "pack.pdf"), "PNG_FOLDER": str(pages)})
+    out = processing.run(
+        "hotspotpatrol:exportbriefing",
+        {
+            "COVERAGE": res["COVERAGE"],
+            "VISITS": res["VISITS"],
+            "WAYPOINTS": waypoints,
+            "TITLE": "Leeds city centre hot spots",
+            "AREA": "Leeds city centre",
+            "PSEUDONYMISE_KEY": "sample-key",
+            "ORDER": "status",
+            "OUTPUT": str(tmp_path / "pack.pdf"),
+            "PNG_FOLDER": str(pages),
+        },
+    )
     assert out["PAGES"] >= 3
     if shutil.which("pdfinfo"):  # the PDF's own title, as a reader's title bar shows it
         import subprocess
@@ -124,11 +150,19 @@ def test_leeds_hot_spots_map(provider, qgis_new_project, root, tmp_path):
     from hotspot_patrol_plugin.qgis_io import hotspot_styles as S
 
     csv = root / "resources" / "sample" / "crime" / "leeds_city_centre_2018-07_street.csv"
-    crimes = QgsVectorLayer(f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326",
-                            "crimes", "delimitedtext")
-    res = processing.run("hotspotpatrol:identifyhotspots", {
-        "INPUT": crimes, "MAX_ZONE_AREA": 50_000, "GRID": "memory:", "HOTSPOTS": "memory:",
-        "CONCENTRATION": "memory:"})
+    crimes = QgsVectorLayer(
+        f"file://{csv}?type=csv&xField=Longitude&yField=Latitude&crs=EPSG:4326", "crimes", "delimitedtext"
+    )
+    res = processing.run(
+        "hotspotpatrol:identifyhotspots",
+        {
+            "INPUT": crimes,
+            "MAX_ZONE_AREA": 50_000,
+            "GRID": "memory:",
+            "HOTSPOTS": "memory:",
+            "CONCENTRATION": "memory:",
+        },
+    )
     grid, zones = res["GRID"], res["HOTSPOTS"]
     S.apply_grid_style(grid)
     S.apply_hotspots_style(zones)
@@ -159,9 +193,17 @@ def test_start_panel(qgis_iface, qgis_new_project, provider, root, tmp_path, qtb
         dock.show()
         qtbot.waitExposed(dock)
         assert [b.text() for b in dock.buttons.values()] == [
-            "Load sample data", "Identify hot spots…", "Open the Zones panel", "Plan patrols…",
-            "Import officer tracks…", "Match officer tracks…", "Export briefing pack…", "Shift: zones due now",
-            "Evaluate hot spot patrols…", "Public patrol report…"]
+            "Load sample data",
+            "Identify hot spots…",
+            "Open the Zones panel",
+            "Plan patrols…",
+            "Import officer tracks…",
+            "Match officer tracks…",
+            "Export briefing pack…",
+            "Shift: zones due now",
+            "Evaluate hot spot patrols…",
+            "Public patrol report…",
+        ]
         assert all(b.isEnabled() for b in dock.buttons.values())
         print(_save(dock.grab().toImage(), tmp_path, root, "start_panel.png"))
     finally:

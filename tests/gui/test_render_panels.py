@@ -3,6 +3,7 @@
 The docks are drawn at 400 x 640 px, what a right-hand dock gets on a 1366 x 768 screen, with a
 9 pt sans font (QGIS's usual UI font size; the offscreen default would be 12 pt).
 """
+
 from __future__ import annotations
 
 import os
@@ -38,25 +39,46 @@ def _plan(ws):
         (None, (420, 230), 55, 3),
     ]
     for name, (dx, dy), r, prio in zones:
-        W.add_feature(ws.zones, W.circle(QgsPointXY(X + dx, Y + dy), r, ws.zones.crs()),
-                      {F.NAME: name, F.PRIORITY: prio})
-    W.add_feature(ws.zones, QgsGeometry.fromWkt(
-        f"Polygon(({X + 600} {Y}, {X + 700} {Y + 100}, {X + 700} {Y}, {X + 600} {Y + 100}, {X + 600} {Y}))"),
-        {F.NAME: "Car park (redraw)", F.PRIORITY: 5})
-    W.add_feature(ws.zones, square(X - 150, Y - 150, 90), {F.NAME: "Library square", F.PRIORITY: 3,
-                                                           F.TARGET_MIN: 10, F.TARGET_MAX: 15})
-    for (dx, dy), kind, name, dwell in [((10, 10), "shop", "Late-night off-licence", 5),
-                                        ((110, 20), "park entrance", "North gate", 10),
-                                        ((330, -20), "transport stop", "Bus stop K", 5),
-                                        ((260, 120), "transport stop", "Tram stop", None),
-                                        ((-110, -100), "public space", "Library steps", 8)]:
-        W.add_feature(ws.waypoints, QgsGeometry.fromPointXY(QgsPointXY(X + dx, Y + dy)),
-                      {F.KIND: kind, F.NAME: name, F.DWELL_MIN: dwell})
-    cov = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=visits:integer&field=status:string",
-                         "Coverage (last week)", "memory")
-    for zid, visits, status in [("HS-001", 19, "on target"), ("HS-002", 8, "below target"),
-                                ("HS-003", 0, "not visited"), ("HS-004", 12, "above target"),
-                                ("HS-005", 3, "below target"), ("HS-006", 15, "on target")]:
+        W.add_feature(
+            ws.zones, W.circle(QgsPointXY(X + dx, Y + dy), r, ws.zones.crs()), {F.NAME: name, F.PRIORITY: prio}
+        )
+    W.add_feature(
+        ws.zones,
+        QgsGeometry.fromWkt(
+            f"Polygon(({X + 600} {Y}, {X + 700} {Y + 100}, {X + 700} {Y}, {X + 600} {Y + 100}, {X + 600} {Y}))"
+        ),
+        {F.NAME: "Car park (redraw)", F.PRIORITY: 5},
+    )
+    W.add_feature(
+        ws.zones,
+        square(X - 150, Y - 150, 90),
+        {F.NAME: "Library square", F.PRIORITY: 3, F.TARGET_MIN: 10, F.TARGET_MAX: 15},
+    )
+    for (dx, dy), kind, name, dwell in [
+        ((10, 10), "shop", "Late-night off-licence", 5),
+        ((110, 20), "park entrance", "North gate", 10),
+        ((330, -20), "transport stop", "Bus stop K", 5),
+        ((260, 120), "transport stop", "Tram stop", None),
+        ((-110, -100), "public space", "Library steps", 8),
+    ]:
+        W.add_feature(
+            ws.waypoints,
+            QgsGeometry.fromPointXY(QgsPointXY(X + dx, Y + dy)),
+            {F.KIND: kind, F.NAME: name, F.DWELL_MIN: dwell},
+        )
+    cov = QgsVectorLayer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=visits:integer&field=status:string",
+        "Coverage (last week)",
+        "memory",
+    )
+    for zid, visits, status in [
+        ("HS-001", 19, "on target"),
+        ("HS-002", 8, "below target"),
+        ("HS-003", 0, "not visited"),
+        ("HS-004", 12, "above target"),
+        ("HS-005", 3, "below target"),
+        ("HS-006", 15, "on target"),
+    ]:
         f = QgsFeature(cov.fields())
         f.setAttributes([zid, visits, status])
         cov.dataProvider().addFeature(f)

@@ -4,6 +4,7 @@ banner, double-click zoom, the refresh interval, and a picture of it all (docs/s
 Expected values come from one ``matching.match`` over the pings up to the replay clock (the
 matchtracks core) and hand arithmetic, never from the dock's engine.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,8 +56,7 @@ def layers(qgis_new_project, sample_gpkg):
 def shift(qgis_iface, layers, ui_font):
     ui = ShiftUi(qgis_iface)
     pings, zones = layers
-    setup = ShiftSetup(pings, "callsign", "time", zones, SHIFT_START, SHIFT_END, mode=REPLAY, speed=60.0,
-                       params=PARAMS)
+    setup = ShiftSetup(pings, "callsign", "time", zones, SHIFT_START, SHIFT_END, mode=REPLAY, speed=60.0, params=PARAMS)
     ui.controller.start(setup)
     ui.dock.resize(430, 640)
     ui.dock.show()
@@ -81,9 +81,13 @@ def _table(dock):
     cols = [c.key for c in dock.model.columns]
     rows = []
     for r in range(dock.proxy.rowCount()):
-        rows.append({k: dock.proxy.index(r, i).data() for i, k in enumerate(cols)}
-                    | {"_bg": dock.proxy.index(r, 0).data(Qt.ItemDataRole.BackgroundRole),
-                       "_key": dock.proxy.index(r, 0).data(KEY_ROLE)})
+        rows.append(
+            {k: dock.proxy.index(r, i).data() for i, k in enumerate(cols)}
+            | {
+                "_bg": dock.proxy.index(r, 0).data(Qt.ItemDataRole.BackgroundRole),
+                "_key": dock.proxy.index(r, 0).data(KEY_ROLE),
+            }
+        )
     return rows
 
 
@@ -95,8 +99,9 @@ def test_replay_shows_the_zones_most_due_first_with_the_matchtracks_numbers(shif
     assert now == SHIFT_START + 2.5 * 3600
     tr, areas = _sample_arrays(layers)
     upto = tr.t <= now
-    visits = M.match(M.Tracks.build(tr.unit[upto], tr.t[upto], tr.x[upto], tr.y[upto]),
-                     M.PolygonAreas(areas.geoms), PARAMS)
+    visits = M.match(
+        M.Tracks.build(tr.unit[upto], tr.t[upto], tr.x[upto], tr.y[upto]), M.PolygonAreas(areas.geoms), PARAMS
+    )
     last_ping = pd.Series(tr.t[upto]).groupby(tr.unit[upto]).max()
     rows = _table(shift.dock)
     assert len(rows) == len(areas.ids) == 10
@@ -105,8 +110,9 @@ def test_replay_shows_the_zones_most_due_first_with_the_matchtracks_numbers(shif
     for r in rows:
         k = areas.ids.index(r["_key"])
         mine = (visits.area == k) & ~visits.pass_through & (visits.exit - visits.entry >= PARAMS.target_min)
-        ongoing = mine & (visits.exit == last_ping.reindex(visits.unit).to_numpy()) & \
-            (now - visits.exit <= PARAMS.max_gap)
+        ongoing = (
+            mine & (visits.exit == last_ping.reindex(visits.unit).to_numpy()) & (now - visits.exit <= PARAMS.max_gap)
+        )
         if ongoing.any():
             want = 0.0
         elif mine.any():
@@ -207,8 +213,11 @@ def test_render_the_dock_and_map(shift, root, tmp_path):
     dock_img = shift.dock.grab().toImage()
     settings = QgsMapSettings()
     pings = [lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.name() == "pings"][0]
-    pings.setRenderer(QgsSingleSymbolRenderer(QgsMarkerSymbol.createSimple(
-        {"name": "circle", "size": "0.9", "color": "#9a9a9a", "outline_style": "no"})))
+    pings.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsMarkerSymbol.createSimple({"name": "circle", "size": "0.9", "color": "#9a9a9a", "outline_style": "no"})
+        )
+    )
     pings.setOpacity(0.5)
     settings.setLayers([pings, c.due_layer.layer])
     settings.setDestinationCrs(c.due_layer.layer.crs())

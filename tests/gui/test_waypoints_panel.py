@@ -1,4 +1,5 @@
 """The waypoints panel: add by clicking the map, zone from location, warnings, assign, undo, zoom."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,8 @@ WARNING = 1  # Qgis.MessageLevel.Warning
 
 @pytest.fixture()
 def dock(planner, workspace, qtbot):
-    W.add_feature(workspace.zones, square(X, Y, 100), {F.NAME: "Market"})       # HS-001
-    W.add_feature(workspace.zones, square(X + 300, Y, 100), {F.NAME: "Park"})   # HS-002
+    W.add_feature(workspace.zones, square(X, Y, 100), {F.NAME: "Market"})  # HS-001
+    W.add_feature(workspace.zones, square(X + 300, Y, 100), {F.NAME: "Park"})  # HS-002
     d = planner.waypoints_dock
     d.resize(400, 640)
     d.show()

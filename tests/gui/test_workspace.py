@@ -1,4 +1,5 @@
 """qgis_io.workspace: the GeoPackage (or database) workspace, its defaults, reading and edits."""
+
 from __future__ import annotations
 
 import math
@@ -66,8 +67,9 @@ def test_open_refuses_what_is_not_a_workspace(qgis_new_project, tmp_path):
     other = QgsVectorLayer("Polygon?crs=EPSG:27700&field=x:integer", "zones", "memory")
     opts = QgsVectorFileWriter.SaveVectorOptions()
     opts.driverName, opts.layerName = "GPKG", "roads"
-    QgsVectorFileWriter.writeAsVectorFormatV3(other, str(tmp_path / "other.gpkg"),
-                                              QgsProject.instance().transformContext(), opts)
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        other, str(tmp_path / "other.gpkg"), QgsProject.instance().transformContext(), opts
+    )
     with pytest.raises(W.WorkspaceError, match="not a patrol workspace"):
         W.open_geopackage(str(tmp_path / "other.gpkg"))
 
@@ -131,8 +133,9 @@ def test_waypoint_zone_from_location_for_native_digitising(ws):
     W.add_feature(ws.zones, square(530000, 180000, 100))
     W.add_feature(ws.zones, square(530500, 180000, 100))
     wp = ws.waypoints
-    f = QgsVectorLayerUtils.createFeature(wp, QgsGeometry.fromPointXY(QgsPointXY(530550, 180050)), {},
-                                          wp.createExpressionContext())
+    f = QgsVectorLayerUtils.createFeature(
+        wp, QgsGeometry.fromPointXY(QgsPointXY(530550, 180050)), {}, wp.createExpressionContext()
+    )
     assert f[F.ZONE_ID] == "HS-002" and f[F.WAYPOINT_ID] == "WP-001"
     wp.startEditing()
     wp.addFeature(f)
@@ -156,8 +159,9 @@ def test_edits_stay_in_the_buffer_until_saved_and_undo_in_one_step(ws, tmp_path)
 
 def test_find_by_schema_pairs_waypoints_and_ignores_coverage(ws, qgis_new_project):
     # a database table is found by its fields alone (no custom property); coverage is not a zones layer
-    uri = ("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=target_min:double"
-           "&field=target_max:double")
+    uri = (
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=target_min:double&field=target_max:double"
+    )
     plain = QgsVectorLayer(uri, "zones (db)", "memory")
     coverage = QgsVectorLayer(uri + "&field=visits:integer&field=status:string", "Coverage", "memory")
     assert W.is_zones_layer(plain) and not W.is_zones_layer(coverage) and W.is_coverage_layer(coverage)
@@ -189,8 +193,11 @@ def test_read_measures_in_metres_whatever_the_layer_crs(qgis_new_project, tmp_pa
 
 def test_import_maps_fields_renames_clashes_transforms_and_undoes_in_one_step(ws):
     W.add_feature(ws.zones, square(529000, 179000, 80), {F.NAME: "Existing"})  # HS-001
-    src = QgsVectorLayer("MultiPolygon?crs=EPSG:4326&field=id:string&field=Label:string&field=rank:integer"
-                         "&field=tmin:double", "hot spots", "memory")
+    src = QgsVectorLayer(
+        "MultiPolygon?crs=EPSG:4326&field=id:string&field=Label:string&field=rank:integer&field=tmin:double",
+        "hot spots",
+        "memory",
+    )
     to_ll = QgsCoordinateTransform(ws.zones.crs(), src.crs(), QgsProject.instance())
     rows = [("HS-001", "Clash", 2, 8.0), ("G-7", "Park", 1, None), (None, "No id", 9, 12.5)]
     for i, values in enumerate(rows):

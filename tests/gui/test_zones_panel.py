@@ -1,4 +1,5 @@
 """The zones panel through its own actions: workspace, digitising, import, undo, checks, zoom."""
+
 from __future__ import annotations
 
 import pytest
@@ -70,8 +71,9 @@ def test_open_workspace_through_the_dialog(planner, dock, tmp_path):
     assert len(QgsProject.instance().mapLayers()) == cancelled_before
 
 
-def test_circle_zone_click_adds_to_the_edit_buffer_and_undo_redo_work(planner, workspace, dock, canvas, tmp_path,
-                                                                     qgis_iface):
+def test_circle_zone_click_adds_to_the_edit_buffer_and_undo_redo_work(
+    planner, workspace, dock, canvas, tmp_path, qgis_iface
+):
     qgis_iface.openFeatureForm.reset_mock()
     dock.radius.setValue(60)
     dock.action_circle.trigger()
@@ -133,8 +135,11 @@ def test_toggle_editing_asks_like_qgis_when_there_are_unsaved_edits(planner, wor
 
 
 def test_import_zones_through_the_dialog_with_matching_field_names(planner, workspace, dock, qgis_iface):
-    src = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer"
-                         "&field=gi_z:double", "Gi* hot spots", "memory")
+    src = QgsVectorLayer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer&field=gi_z:double",
+        "Gi* hot spots",
+        "memory",
+    )
     for i, (zid, name, prio) in enumerate([("A-1", "Market", 1), ("A-2", "Park", 2)]):
         f = QgsFeature(src.fields())
         f.setGeometry(square(X + 200 * i, Y, 80))
@@ -163,17 +168,19 @@ def test_import_zones_through_the_dialog_with_matching_field_names(planner, work
 def test_checks_are_shown_inline_with_fix_hints(planner, workspace, dock):
     z = workspace.zones
     c = planner.controller
-    W.add_feature(z, square(X, Y, 100), {F.NAME: "Market"})                  # HS-001
-    W.add_feature(z, square(X + 50, Y, 100), {F.NAME: "Station"})            # HS-002 overlaps HS-001
-    W.add_feature(z, square(X + 400, Y, 20), {F.NAME: "Kiosk"})              # HS-003 too small
+    W.add_feature(z, square(X, Y, 100), {F.NAME: "Market"})  # HS-001
+    W.add_feature(z, square(X + 50, Y, 100), {F.NAME: "Station"})  # HS-002 overlaps HS-001
+    W.add_feature(z, square(X + 400, Y, 20), {F.NAME: "Kiosk"})  # HS-003 too small
     W.add_feature(z, square(X + 600, Y, 100), {F.TARGET_MIN: 20, F.TARGET_MAX: 5, F.NAME: None})  # HS-004
     c.refresh()
-    assert sorted(texts(dock)) == sorted([
-        "HS-001 and HS-002 overlap by 5,000 m².",
-        "HS-003 is only 20 m across (GPS needs at least 25 m).",
-        "HS-004 has no name.",
-        "HS-004: target_min (20 min) is above target_max (5 min).",
-    ])
+    assert sorted(texts(dock)) == sorted(
+        [
+            "HS-001 and HS-002 overlap by 5,000 m².",
+            "HS-003 is only 20 m across (GPS needs at least 25 m).",
+            "HS-004 has no name.",
+            "HS-004: target_min (20 min) is above target_max (5 min).",
+        ]
+    )
     assert dock.problems.summary.text() == "1 error · 3 warnings"
     row = dock.problems.rows[0]
     assert row.problem.is_error and "Swap the two values" in row.text.text()
@@ -260,10 +267,17 @@ def test_coverage_status_and_visits_coloured_like_the_map(planner, workspace, do
     assert dock.table.isColumnHidden(column(dock, "coverage"))
     for i in range(3):
         W.add_feature(workspace.zones, square(X + 200 * i, Y, 50), {F.NAME: f"Z{i}"})
-    cov = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=target_min:double"
-                         "&field=target_max:double&field=visits:integer&field=status:string", "Coverage", "memory")
-    for zid, visits, status in [("HS-001", 6, "on target"), ("HS-002", 2, "below target"),
-                                ("HS-003", 0, "not visited")]:
+    cov = QgsVectorLayer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=target_min:double"
+        "&field=target_max:double&field=visits:integer&field=status:string",
+        "Coverage",
+        "memory",
+    )
+    for zid, visits, status in [
+        ("HS-001", 6, "on target"),
+        ("HS-002", 2, "below target"),
+        ("HS-003", 0, "not visited"),
+    ]:
         f = QgsFeature(cov.fields())
         f.setAttributes([zid, None, 10, 15, visits, status])
         cov.dataProvider().addFeature(f)

@@ -1,4 +1,5 @@
 """Fixtures for Processing tests: the provider registered once per session, layer builders."""
+
 from __future__ import annotations
 
 import pytest

@@ -10,6 +10,7 @@ The sweep at the end tries every parameter of every algorithm with an empty, a w
 absurd value, in this process (``processing.run``): never an exception other than Processing's
 own one sentence, never a changed input.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,13 @@ OX, OY = 430000.0, 433000.0  # Leeds, British National Grid
 def _qgis_process_binary() -> str | None:
     for name in ("qgis_process.bin", "qgis_process"):
         path = shutil.which(name)
-        if path and subprocess.run([path, "--version"], capture_output=True, timeout=60,
-                                   env=dict(os.environ, QT_QPA_PLATFORM="offscreen")).returncode == 0:
+        if (
+            path
+            and subprocess.run(
+                [path, "--version"], capture_output=True, timeout=60, env=dict(os.environ, QT_QPA_PLATFORM="offscreen")
+            ).returncode
+            == 0
+        ):
             return path
     return None
 
@@ -60,21 +66,30 @@ class Process:
         for child in package.iterdir():
             if child.name != "__pycache__":
                 (plugins / child.name).symlink_to(child)
-        for name, target in (("resources", ROOT / "resources"), ("metadata.txt", ROOT / "metadata.txt"),
-                             ("LICENSE", ROOT / "LICENSE")):
+        for name, target in (
+            ("resources", ROOT / "resources"),
+            ("metadata.txt", ROOT / "metadata.txt"),
+            ("LICENSE", ROOT / "LICENSE"),
+        ):
             (plugins / name).symlink_to(target)
         import site
         import sys
 
         venv_site = [p for p in site.getsitepackages() if p.startswith(sys.prefix)]
         self.binary = binary
-        self.env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(base / "plugins"),
-                        QGIS_CUSTOM_CONFIG_PATH=str(base / "profile"), PYTHONDONTWRITEBYTECODE="1")
+        self.env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            QGIS_PLUGINPATH=str(base / "plugins"),
+            QGIS_CUSTOM_CONFIG_PATH=str(base / "profile"),
+            PYTHONDONTWRITEBYTECODE="1",
+        )
         if venv_site:
             self.env["PYTHONPATH"] = os.pathsep.join(venv_site + [os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
         (base / "profile").mkdir()
-        subprocess.run([binary, "plugins", "enable", "hotspot_patrol_plugin"], env=self.env, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            [binary, "plugins", "enable", "hotspot_patrol_plugin"], env=self.env, capture_output=True, timeout=120
+        )
 
     def run(self, alg: str, **params) -> Run:
         args = [self.binary, "--json", "run", f"hotspotpatrol:{alg}"]
@@ -86,8 +101,12 @@ class Process:
             data = json.loads(out.stdout)
         except ValueError:
             data = {}
-        return Run(out.returncode, out.stdout + "\n" + out.stderr, data.get("results") or {},
-                   json.dumps(data.get("log", {}), ensure_ascii=False))
+        return Run(
+            out.returncode,
+            out.stdout + "\n" + out.stderr,
+            data.get("results") or {},
+            json.dumps(data.get("log", {}), ensure_ascii=False),
+        )
 
 
 class InProcess:
@@ -113,8 +132,10 @@ class InProcess:
 
         context = QgsProcessingContext()
         context.setProject(QgsProject.instance())
-        plain = {k: ([str(x) for x in v] if isinstance(v, list) else v if isinstance(v, QgsVectorLayer) else str(v))
-                 for k, v in params.items()}
+        plain = {
+            k: ([str(x) for x in v] if isinstance(v, list) else v if isinstance(v, QgsVectorLayer) else str(v))
+            for k, v in params.items()
+        }
         try:
             results = processing.run(f"hotspotpatrol:{alg}", plain, context=context, feedback=Feedback())
         except QgsProcessingException as e:
@@ -265,8 +286,9 @@ def log_count(pattern: str, text: str) -> int:
 
 def bng(lon: float, lat: float) -> QgsPointXY:
     """Where QGIS itself puts a WGS 84 position in British National Grid: the reference."""
-    t = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:27700"),
-                               QgsProject.instance())
+    t = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"), QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance()
+    )
     return t.transform(QgsPointXY(lon, lat))
 
 
@@ -285,17 +307,20 @@ def test_1_output_naming_an_input_is_refused_and_the_input_is_intact(qp, ip, tmp
     tracks, zones = f"{ws}|layername=pings", f"{ws}|layername=zones"
     base = dict(TRACKS=tracks, UNIT_FIELD="callsign", TIME_FIELD="time", ZONES=zones)
     qp.run("matchtracks", **base, VISITS=ws, COVERAGE="TEMPORARY_OUTPUT").failed_with(
-        r"The output VISITS \(.*ws\.gpkg\) would overwrite the whole file, which the input TRACKS")
-    ip.run("matchtracks", **base, VISITS="TEMPORARY_OUTPUT",
-           COVERAGE=f"ogr:dbname='{ws}' table=\"zones\" (geom)").failed_with(
-        r"The output COVERAGE .* would overwrite its layer 'zones', which the input ZONES")
+        r"The output VISITS \(.*ws\.gpkg\) would overwrite the whole file, which the input TRACKS"
+    )
+    ip.run(
+        "matchtracks", **base, VISITS="TEMPORARY_OUTPUT", COVERAGE=f"ogr:dbname='{ws}' table=\"zones\" (geom)"
+    ).failed_with(r"The output COVERAGE .* would overwrite its layer 'zones', which the input ZONES")
     ip.run("matchtracks", **base, VISITS=tmp_path / "out.gpkg", COVERAGE=tmp_path / "out.gpkg").failed_with(
-        r"The outputs VISITS and COVERAGE both name .*out\.gpkg: the second would overwrite the first")
+        r"The outputs VISITS and COVERAGE both name .*out\.gpkg: the second would overwrite the first"
+    )
     guard.check()
     # a new layer in the same GeoPackage is allowed, and leaves the others as they were
     before = {name: read_layer(f"{ws}|layername={name}") for name in ("pings", "zones", "waypoints")}
-    r = ip.run("matchtracks", **base, VISITS=f"{ws}|layername=visits",
-               COVERAGE=f"ogr:dbname='{ws}' table=\"coverage\" (geom)").ok()
+    r = ip.run(
+        "matchtracks", **base, VISITS=f"{ws}|layername=visits", COVERAGE=f"ogr:dbname='{ws}' table=\"coverage\" (geom)"
+    ).ok()
     assert r.results["VISIT_COUNT"] > 0
     assert {name: read_layer(f"{ws}|layername={name}") for name in before} == before
     assert len(read_layer(f"{ws}|layername=visits")) == r.results["VISIT_COUNT"]
@@ -304,16 +329,24 @@ def test_1_output_naming_an_input_is_refused_and_the_input_is_intact(qp, ip, tmp
 def test_1_import_and_hotspots_refuse_to_overwrite_their_input(qp, ip, tmp_path):
     csv = tmp_path / "x.csv"
     shutil.copyfile(BAD / "decimal_commas.csv", csv)
-    crimes = gpkg(tmp_path / "crimes.gpkg", "crimes", "point", 27700, [("type", "str")],
-                  [("Theft", f"POINT({OX + 10 * i} {OY + 7 * i})") for i in range(30)])
+    crimes = gpkg(
+        tmp_path / "crimes.gpkg",
+        "crimes",
+        "point",
+        27700,
+        [("type", "str")],
+        [("Theft", f"POINT({OX + 10 * i} {OY + 7 * i})") for i in range(30)],
+    )
     guard = Unchanged(csv, crimes)
     qp.run("importtracks", INPUT=csv, OUTPUT=csv).failed_with(
-        r"The output OUTPUT \(.*x\.csv\) would overwrite the whole file, which the input INPUT")
+        r"The output OUTPUT \(.*x\.csv\) would overwrite the whole file, which the input INPUT"
+    )
     ip.run("importtracks", INPUT=csv, OUTPUT=tmp_path / "ok.gpkg", REPORT=csv).failed_with(
-        r"The output REPORT .* would overwrite the whole file")
-    qp.run("identifyhotspots", INPUT=crimes, GRID=crimes, HOTSPOTS="TEMPORARY_OUTPUT",
-           CONCENTRATION="TEMPORARY_OUTPUT").failed_with(
-        r"The output GRID \(.*crimes\.gpkg\) would overwrite the whole file, which the input INPUT")
+        r"The output REPORT .* would overwrite the whole file"
+    )
+    qp.run(
+        "identifyhotspots", INPUT=crimes, GRID=crimes, HOTSPOTS="TEMPORARY_OUTPUT", CONCENTRATION="TEMPORARY_OUTPUT"
+    ).failed_with(r"The output GRID \(.*crimes\.gpkg\) would overwrite the whole file, which the input INPUT")
     guard.check()
 
 
@@ -363,20 +396,48 @@ def test_3_a_twenty_digit_time_is_one_unparseable_row(qp, ip, tmp_path):
     r = qp.run("importtracks", INPUT=BAD / "twenty_digits.csv", OUTPUT=tmp_path / "t.gpkg").ok()
     import_counts_add_up(r)
     assert r.results["ROWS_KEPT"] == 2 and r.results["ROWS_DROPPED"] == {"unparseable time": 1}
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str")],
-                 [("A", iso(s), wkt) for s, wkt in STAY] + [("A", "99999999999999999999999", f"POINT({OX} {OY})")])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "str")],
+        [("A", iso(s), wkt) for s, wkt in STAY] + [("A", "99999999999999999999999", f"POINT({OX} {OY})")],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg")
     guard = Unchanged(pings, zones)
-    r = ip.run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones,
-               VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT").ok()
+    r = ip.run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS="TEMPORARY_OUTPUT",
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).ok()
     guard.check()
     assert r.results["SKIPPED_ROWS"] == 1 and "unparseable time: 1" in r.results["SKIPPED_REASONS"]
     assert log_count(r"Read ([\d,]+) pings", r.log) == 16 == log_count(r"([\d,]+) usable", r.log) + 1
-    crimes = gpkg(tmp_path / "c.gpkg", "crimes", "point", 27700, [("d", "str")],
-                  [("99999999999999999999999" if i == 0 else "2026-11-24", f"POINT({OX + 13 * i} {OY + 11 * (i % 7)})")
-                   for i in range(40)])
-    r = ip.run("identifyhotspots", INPUT=crimes, DATE_FIELD="d", PERIOD_START="2026-11-01T00:00:00",
-               GRID="TEMPORARY_OUTPUT", HOTSPOTS="TEMPORARY_OUTPUT", CONCENTRATION="TEMPORARY_OUTPUT").ok()
+    crimes = gpkg(
+        tmp_path / "c.gpkg",
+        "crimes",
+        "point",
+        27700,
+        [("d", "str")],
+        [
+            ("99999999999999999999999" if i == 0 else "2026-11-24", f"POINT({OX + 13 * i} {OY + 11 * (i % 7)})")
+            for i in range(40)
+        ],
+    )
+    r = ip.run(
+        "identifyhotspots",
+        INPUT=crimes,
+        DATE_FIELD="d",
+        PERIOD_START="2026-11-01T00:00:00",
+        GRID="TEMPORARY_OUTPUT",
+        HOTSPOTS="TEMPORARY_OUTPUT",
+        CONCENTRATION="TEMPORARY_OUTPUT",
+    ).ok()
     assert r.results["SKIPPED_ROWS"] == 1 and r.results["CRIMES_USED"] == 39
 
 
@@ -392,12 +453,25 @@ def test_6_epoch_micro_and_nanoseconds_are_read_by_their_size(ip, tmp_path, name
 
 
 def test_6_microsecond_times_in_a_layer_give_visits_with_times(ip, tmp_path):
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "int64")],
-                 [("A", int((T0.timestamp() + s) * 1_000_000), wkt) for s, wkt in STAY])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "int64")],
+        [("A", int((T0.timestamp() + s) * 1_000_000), wkt) for s, wkt in STAY],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg")
     visits = tmp_path / "v.gpkg"
-    r = ip.run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones, VISITS=visits,
-               COVERAGE="TEMPORARY_OUTPUT").ok()
+    r = ip.run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS=visits,
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).ok()
     assert r.results["VISIT_COUNT"] == 1
     (v,) = read_layer(str(visits))
     assert v["entry_time"].toMSecsSinceEpoch() == int(T0.timestamp() * 1000)
@@ -408,9 +482,11 @@ def test_6_microsecond_times_in_a_layer_give_visits_with_times(ip, tmp_path):
 def test_4_missing_or_unwritable_output_folder_is_one_sentence(qp, ip, tmp_path):
     src = BAD / "epoch_us.csv"
     qp.run("importtracks", INPUT=src, OUTPUT=tmp_path / "no" / "such" / "t.gpkg").failed_with(
-        r"The folder .*no/such for the output OUTPUT does not exist")
+        r"The folder .*no/such for the output OUTPUT does not exist"
+    )
     ip.run("importtracks", INPUT=src, OUTPUT=tmp_path / "t.gpkg", REPORT=tmp_path / "nope" / "r.html").failed_with(
-        r"The folder .*nope for the output REPORT does not exist")
+        r"The folder .*nope for the output REPORT does not exist"
+    )
     # /proc takes no new files, even from root
     ip.run("importtracks", INPUT=src, OUTPUT="/proc/hp_tracks.gpkg").failed_with(r"cannot be written|read-only")
     assert not (tmp_path / "t.gpkg").exists()
@@ -428,34 +504,65 @@ def test_5_a_windows_1252_character_after_64_kib(qp, tmp_path):
 
 # ============================================================================ 7, 8, 12: zones
 def test_7_zones_without_geometry_are_named(ip, tmp_path):
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str")],
-                 [("A", iso(s), wkt) for s, wkt in STAY])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "str")],
+        [("A", iso(s), wkt) for s, wkt in STAY],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg", ZONE + [("Z2", None), ("Z3", "POLYGON EMPTY")])
-    r = ip.run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones,
-               VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT").ok()
+    r = ip.run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS="TEMPORARY_OUTPUT",
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).ok()
     assert r.results["ZONES_WITHOUT_GEOMETRY"] == "Z2, Z3"
     assert "2 zone(s) without a geometry left out: Z2, Z3" in r.all_text
 
 
 def test_8_zones_with_an_undefined_crs_are_refused(qp, tmp_path):
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str")],
-                 [("A", iso(s), wkt) for s, wkt in STAY])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "str")],
+        [("A", iso(s), wkt) for s, wkt in STAY],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg", epsg=0)
     guard = Unchanged(pings, zones)
-    qp.run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones,
-           VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT").failed_with(
-        "The zones layer has no coordinate reference system")
+    qp.run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS="TEMPORARY_OUTPUT",
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).failed_with("The zones layer has no coordinate reference system")
     guard.check()
 
 
 def test_12_duplicate_zone_ids_are_refused_and_null_ids_named(ip, tmp_path):
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str")],
-                 [("A", iso(s), wkt) for s, wkt in STAY])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "str")],
+        [("A", iso(s), wkt) for s, wkt in STAY],
+    )
     dup = zones_gpkg(tmp_path / "dup.gpkg", ZONE + [("Z1", square(OX + 500, OY))])
-    base = dict(TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", VISITS="TEMPORARY_OUTPUT",
-                COVERAGE="TEMPORARY_OUTPUT")
+    base = dict(TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT")
     ip.run("matchtracks", **base, ZONES=dup).failed_with(
-        r"The zone id 'Z1' \(zone_id\) is on features 1 and 2: zone ids must be unique")
+        r"The zone id 'Z1' \(zone_id\) is on features 1 and 2: zone ids must be unique"
+    )
     null = zones_gpkg(tmp_path / "null.gpkg", ZONE + [(None, square(OX + 500, OY))])
     r = ip.run("matchtracks", **base, ZONES=null).ok()
     assert "1 zone(s) with no zone_id: named by their feature id 2" in r.all_text
@@ -463,12 +570,25 @@ def test_12_duplicate_zone_ids_are_refused_and_null_ids_named(ip, tmp_path):
 
 # ============================================================================ 9, 13: unit ids
 def test_9_an_integer_unit_with_a_null_keeps_its_id(qp, tmp_path):
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "int"), ("t", "str")],
-                 [(21, iso(s), wkt) for s, wkt in STAY] + [(None, iso(900), f"POINT({OX} {OY})")])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "int"), ("t", "str")],
+        [(21, iso(s), wkt) for s, wkt in STAY] + [(None, iso(900), f"POINT({OX} {OY})")],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg")
     visits = tmp_path / "v.gpkg"
-    r = qp.run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones, VISITS=visits,
-               COVERAGE="TEMPORARY_OUTPUT").ok()
+    r = qp.run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS=visits,
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).ok()
     assert r.results["SKIPPED_REASONS"] == "no unit id: 1"
     assert [v["unit_id"] for v in read_layer(str(visits))] == ["21"]
 
@@ -498,11 +618,22 @@ def test_10_rows_a_delimited_text_layer_cannot_place_are_counted(run_alg, tmp_pa
     assert res["ROWS_READ"] == 41 and res["ROWS_KEPT"] == 39
     assert res["ROWS_DROPPED"] == {"no usable coordinates (left out by QGIS's delimited-text reader)": 2}
     zones = QgsVectorLayer(f"{zones_gpkg(tmp_path / 'z.gpkg', [('Z1', square(OX - 10, OY - 50, 200))])}", "z", "ogr")
-    res = run_alg("hotspotpatrol:matchtracks", {"TRACKS": layer, "UNIT_FIELD": "unit", "TIME_FIELD": "time",
-                                                 "ZONES": zones, "VISITS": "memory:", "COVERAGE": "memory:"})
+    res = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": layer,
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "time",
+            "ZONES": zones,
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+    )
     assert res["SKIPPED_ROWS"] == 2 and "delimited-text reader): 2" in res["SKIPPED_REASONS"]
-    res = run_alg("hotspotpatrol:identifyhotspots", {"INPUT": layer, "CELL_SIZE": 10, "GRID": "memory:",
-                                                      "HOTSPOTS": "memory:", "CONCENTRATION": "memory:"})
+    res = run_alg(
+        "hotspotpatrol:identifyhotspots",
+        {"INPUT": layer, "CELL_SIZE": 10, "GRID": "memory:", "HOTSPOTS": "memory:", "CONCENTRATION": "memory:"},
+    )
     assert res["CRIMES_USED"] == 39 and res["SKIPPED_ROWS"] == 2 and res["EXCLUDED_ROWS"] == 0
 
 
@@ -510,9 +641,11 @@ def test_10_rows_a_delimited_text_layer_cannot_place_are_counted(run_alg, tmp_pa
 def test_11_nothing_imported_fails_but_one_good_file_is_enough(qp, ip, tmp_path):
     good = BAD / "epoch_us.csv"
     qp.run("importtracks", INPUT=good, UNIT_FIELD="no_such", OUTPUT=tmp_path / "a.gpkg").failed_with(
-        r"Nothing was imported: .*the unit column 'no_such' does not exist")
+        r"Nothing was imported: .*the unit column 'no_such' does not exist"
+    )
     ip.run("importtracks", INPUT=tmp_path / "missing.csv", OUTPUT=tmp_path / "b.gpkg").failed_with(
-        r"Nothing was imported: .*missing\.csv: no such file or folder")
+        r"Nothing was imported: .*missing\.csv: no such file or folder"
+    )
     r = ip.run("importtracks", INPUT=[good, tmp_path / "missing.csv"], OUTPUT=tmp_path / "c.gpkg").ok()
     assert r.results["ROWS_KEPT"] == 3 and "missing.csv: no such file or folder" in r.log
     assert not (tmp_path / "a.gpkg").exists() and not (tmp_path / "b.gpkg").exists()
@@ -521,68 +654,126 @@ def test_11_nothing_imported_fails_but_one_good_file_is_enough(qp, ip, tmp_path)
 # ============================================================================ 12: clearer messages
 def test_12_empty_pings_swapped_lonlat_and_epoch_numbers_as_times(ip, tmp_path):
     zones = zones_gpkg(tmp_path / "z.gpkg")
-    base = dict(UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones, VISITS="TEMPORARY_OUTPUT",
-                COVERAGE="TEMPORARY_OUTPUT")
+    base = dict(UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones, VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT")
     empty = gpkg(tmp_path / "e.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str")], [])
     ip.run("matchtracks", TRACKS=empty, **base).failed_with("The officer pings layer has no features")
     # lat/lon given as x/y in a layer that says EPSG:4326: nowhere near the zone
     ll = bng(-1.55, 53.8)
     zones_ll = zones_gpkg(tmp_path / "zll.gpkg", [("Z1", square(ll.x() - 50, ll.y() - 50))])
-    swapped = gpkg(tmp_path / "s.gpkg", "pings", "point", 4326, [("unit", "str"), ("t", "str")],
-                   [("A", iso(s), "POINT(53.8 -1.55)") for s, _ in STAY])
+    swapped = gpkg(
+        tmp_path / "s.gpkg",
+        "pings",
+        "point",
+        4326,
+        [("unit", "str"), ("t", "str")],
+        [("A", iso(s), "POINT(53.8 -1.55)") for s, _ in STAY],
+    )
     r = ip.run("matchtracks", TRACKS=swapped, **{**base, "ZONES": zones_ll}).ok()
     assert "None of the 15 pings lies within 10 km of any zone" in r.all_text
     # a numeric field that is not a time: small numbers read as seconds of 1970
-    numbers = gpkg(tmp_path / "n.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "int")],
-                   [("A", 21 + i, wkt) for i, (_, wkt) in enumerate(STAY)])
+    numbers = gpkg(
+        tmp_path / "n.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "int")],
+        [("A", 21 + i, wkt) for i, (_, wkt) in enumerate(STAY)],
+    )
     r = ip.run("matchtracks", TRACKS=numbers, **base).ok()
     assert "15 of 15 times in 't' fall before 1990" in r.all_text
 
 
 def test_12_unknown_source_crs_is_refused(ip, tmp_path):
-    ip.run("importtracks", INPUT=BAD / "epoch_us.csv", SOURCE_CRS="EPSG:999999",
-           OUTPUT=tmp_path / "u.gpkg").failed_with(r"The source CRS 'EPSG:999999' \(SOURCE_CRS\) is not")
+    ip.run(
+        "importtracks", INPUT=BAD / "epoch_us.csv", SOURCE_CRS="EPSG:999999", OUTPUT=tmp_path / "u.gpkg"
+    ).failed_with(r"The source CRS 'EPSG:999999' \(SOURCE_CRS\) is not")
 
 
 def test_12_hotspot_messages(qp, ip, tmp_path):
-    one = gpkg(tmp_path / "one.gpkg", "crimes", "point", 27700, [("type", "str")],
-               [("Theft", f"POINT({OX + 450} {OY + 450})")] * 6)
+    one = gpkg(
+        tmp_path / "one.gpkg",
+        "crimes",
+        "point",
+        27700,
+        [("type", "str")],
+        [("Theft", f"POINT({OX + 450} {OY + 450})")] * 6,
+    )
     out = dict(GRID="TEMPORARY_OUTPUT", HOTSPOTS="TEMPORARY_OUTPUT", CONCENTRATION="TEMPORARY_OUTPUT")
     qp.run("identifyhotspots", INPUT=one, **out).failed_with(r"All 6 crimes are at one location")
-    spread = [(t, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})")
-              for i, t in enumerate(["Violence \u2013 serious", "Theft (\u00a3)"] * 20)]
+    spread = [
+        (t, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})")
+        for i, t in enumerate(["Violence \u2013 serious", "Theft (\u00a3)"] * 20)
+    ]
     crimes = gpkg(tmp_path / "c.gpkg", "crimes", "point", 27700, [("type", "str")], spread)
     guard = Unchanged(crimes, BAD / "harm_cp1252.csv")
     r = ip.run("identifyhotspots", INPUT=crimes, TYPE_FIELD="type", HARM_TABLE=BAD / "harm_cp1252.csv", **out).ok()
     guard.check()
     assert r.results["CRIMES_USED"] == 40 and r.results["SKIPPED_ROWS"] == 0
-    huge = gpkg(tmp_path / "h.gpkg", "crimes", "point", 27700, [("w", "real")],
-                [(1e308, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})") for i in range(40)])
+    huge = gpkg(
+        tmp_path / "h.gpkg",
+        "crimes",
+        "point",
+        27700,
+        [("w", "real")],
+        [(1e308, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})") for i in range(40)],
+    )
     ip.run("identifyhotspots", INPUT=huge, WEIGHT_FIELD="w", **out).failed_with(
-        r"The harm weights are too large to analyse")
+        r"The harm weights are too large to analyse"
+    )
 
 
 # ============================================================================ every parameter
 def _sweep_inputs(tmp_path):
     """Small valid inputs for every algorithm, and their parameters for a run that works."""
-    pings = gpkg(tmp_path / "p.gpkg", "pings", "point", 27700, [("unit", "str"), ("t", "str"), ("n", "real")],
-                 [("A", iso(s), 1.5, wkt) for s, wkt in STAY])
+    pings = gpkg(
+        tmp_path / "p.gpkg",
+        "pings",
+        "point",
+        27700,
+        [("unit", "str"), ("t", "str"), ("n", "real")],
+        [("A", iso(s), 1.5, wkt) for s, wkt in STAY],
+    )
     zones = zones_gpkg(tmp_path / "z.gpkg")
-    crimes = gpkg(tmp_path / "c.gpkg", "crimes", "point", 27700, [("type", "str"), ("d", "str"), ("w", "real")],
-                  [("Theft", "2026-11-24", 1.0, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})") for i in range(40)])
+    crimes = gpkg(
+        tmp_path / "c.gpkg",
+        "crimes",
+        "point",
+        27700,
+        [("type", "str"), ("d", "str"), ("w", "real")],
+        [("Theft", "2026-11-24", 1.0, f"POINT({OX + 37 * i} {OY + 23 * (i % 9)})") for i in range(40)],
+    )
     matched = tmp_path / "matched.gpkg"
-    InProcess().run("matchtracks", TRACKS=pings, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones,
-                    VISITS=f"{matched}|layername=visits",
-                    COVERAGE=f"ogr:dbname='{matched}' table=\"coverage\" (geom)").ok()
+    InProcess().run(
+        "matchtracks",
+        TRACKS=pings,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones,
+        VISITS=f"{matched}|layername=visits",
+        COVERAGE=f"ogr:dbname='{matched}' table=\"coverage\" (geom)",
+    ).ok()
     files = [pings, zones, crimes, matched, BAD / "epoch_us.csv"]
     valid = {
         "importtracks": {"INPUT": [str(BAD / "epoch_us.csv")], "OUTPUT": str(tmp_path / "out_tracks.gpkg")},
-        "matchtracks": {"TRACKS": str(pings), "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": str(zones),
-                        "VISITS": "memory:", "COVERAGE": "memory:"},
-        "identifyhotspots": {"INPUT": str(crimes), "GRID": "memory:", "HOTSPOTS": "memory:",
-                             "CONCENTRATION": "memory:"},
-        "exportbriefing": {"COVERAGE": f"{matched}|layername=coverage", "VISITS": f"{matched}|layername=visits",
-                           "OUTPUT": str(tmp_path / "pack.pdf")},
+        "matchtracks": {
+            "TRACKS": str(pings),
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": str(zones),
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+        "identifyhotspots": {
+            "INPUT": str(crimes),
+            "GRID": "memory:",
+            "HOTSPOTS": "memory:",
+            "CONCENTRATION": "memory:",
+        },
+        "exportbriefing": {
+            "COVERAGE": f"{matched}|layername=coverage",
+            "VISITS": f"{matched}|layername=visits",
+            "OUTPUT": str(tmp_path / "pack.pdf"),
+        },
     }
     return files, valid
 
@@ -590,16 +781,40 @@ def _sweep_inputs(tmp_path):
 def _bad_values(definition, tmp_path) -> dict:
     """An empty, a wrong-typed and an absurd value for one parameter, by its type."""
     kind = definition.type()
-    wrong = {"source": 42, "vector": 42, "multilayer": 42, "field": 42, "number": "abc", "enum": "seven",
-             "crs": "not a crs", "datetime": "the day after", "string": 3.5, "file": 42, "sink": 42,
-             "vectorDestination": 42, "fileDestination": 42, "boolean": "perhaps", "folderDestination": 42}
-    absurd = {"source": str(tmp_path / "nowhere.gpkg"), "vector": str(tmp_path / "nowhere.gpkg"),
-              "multilayer": [str(tmp_path / "nowhere.csv"), "/dev/null"], "field": "no_such_field",
-              "number": 1e308, "enum": 99, "crs": "EPSG:999999", "datetime": "9999-99-99T99:99:99",
-              "string": "\x00" + "é" * 5000, "file": "/dev/null", "sink": str(tmp_path / "no" / "such.gpkg"),
-              "vectorDestination": str(tmp_path / "no" / "such.gpkg"),
-              "fileDestination": str(tmp_path / "no" / "such.html"), "boolean": 1e308,
-              "folderDestination": "/proc/none"}
+    wrong = {
+        "source": 42,
+        "vector": 42,
+        "multilayer": 42,
+        "field": 42,
+        "number": "abc",
+        "enum": "seven",
+        "crs": "not a crs",
+        "datetime": "the day after",
+        "string": 3.5,
+        "file": 42,
+        "sink": 42,
+        "vectorDestination": 42,
+        "fileDestination": 42,
+        "boolean": "perhaps",
+        "folderDestination": 42,
+    }
+    absurd = {
+        "source": str(tmp_path / "nowhere.gpkg"),
+        "vector": str(tmp_path / "nowhere.gpkg"),
+        "multilayer": [str(tmp_path / "nowhere.csv"), "/dev/null"],
+        "field": "no_such_field",
+        "number": 1e308,
+        "enum": 99,
+        "crs": "EPSG:999999",
+        "datetime": "9999-99-99T99:99:99",
+        "string": "\x00" + "é" * 5000,
+        "file": "/dev/null",
+        "sink": str(tmp_path / "no" / "such.gpkg"),
+        "vectorDestination": str(tmp_path / "no" / "such.gpkg"),
+        "fileDestination": str(tmp_path / "no" / "such.html"),
+        "boolean": 1e308,
+        "folderDestination": "/proc/none",
+    }
     out = {"empty": ""}
     if kind in wrong:
         out["wrong-typed"] = wrong[kind]
@@ -649,12 +864,19 @@ def test_every_parameter_empty_wrong_typed_and_absurd(provider, qgis_processing,
 def test_1_the_briefing_pdf_never_replaces_its_coverage(ip, tmp_path):
     ws = tmp_path / "ws.gpkg"
     shutil.copyfile(SAMPLE, ws)
-    ip.run("matchtracks", TRACKS=f"{ws}|layername=pings", UNIT_FIELD="callsign", TIME_FIELD="time",
-           ZONES=f"{ws}|layername=zones", VISITS=f"{ws}|layername=visits",
-           COVERAGE=f"ogr:dbname='{ws}' table=\"coverage\" (geom)").ok()
+    ip.run(
+        "matchtracks",
+        TRACKS=f"{ws}|layername=pings",
+        UNIT_FIELD="callsign",
+        TIME_FIELD="time",
+        ZONES=f"{ws}|layername=zones",
+        VISITS=f"{ws}|layername=visits",
+        COVERAGE=f"ogr:dbname='{ws}' table=\"coverage\" (geom)",
+    ).ok()
     guard = Unchanged(ws)
     ip.run("exportbriefing", COVERAGE=f"{ws}|layername=coverage", OUTPUT=ws).failed_with(
-        r"The output OUTPUT \(.*ws\.gpkg\) would overwrite the whole file, which the input COVERAGE")
+        r"The output OUTPUT \(.*ws\.gpkg\) would overwrite the whole file, which the input COVERAGE"
+    )
     guard.check()
 
 
@@ -670,10 +892,20 @@ def test_12_a_header_only_csv_layer_says_it_has_no_rows(ip, tmp_path):
     csv.write_text("unit,time,x,y\n")
     layer = QgsVectorLayer(f"file://{csv}?type=csv&xField=x&yField=y&crs=EPSG:27700", "pings", "delimitedtext")
     zones = zones_gpkg(tmp_path / "z.gpkg")
-    ip.run("matchtracks", TRACKS=layer, UNIT_FIELD="unit", TIME_FIELD="time", ZONES=zones,
-           VISITS="TEMPORARY_OUTPUT", COVERAGE="TEMPORARY_OUTPUT").failed_with(
-        "The officer pings layer has no features")
-    ip.run("identifyhotspots", INPUT=layer, GRID="TEMPORARY_OUTPUT", HOTSPOTS="TEMPORARY_OUTPUT",
-           CONCENTRATION="TEMPORARY_OUTPUT").failed_with("The crime layer has no features")
-    ip.run("importtracks", LAYER=layer, OUTPUT=tmp_path / "t.gpkg").failed_with(
-        r"Nothing was imported: pings: no rows")
+    ip.run(
+        "matchtracks",
+        TRACKS=layer,
+        UNIT_FIELD="unit",
+        TIME_FIELD="time",
+        ZONES=zones,
+        VISITS="TEMPORARY_OUTPUT",
+        COVERAGE="TEMPORARY_OUTPUT",
+    ).failed_with("The officer pings layer has no features")
+    ip.run(
+        "identifyhotspots",
+        INPUT=layer,
+        GRID="TEMPORARY_OUTPUT",
+        HOTSPOTS="TEMPORARY_OUTPUT",
+        CONCENTRATION="TEMPORARY_OUTPUT",
+    ).failed_with("The crime layer has no features")
+    ip.run("importtracks", LAYER=layer, OUTPUT=tmp_path / "t.gpkg").failed_with(r"Nothing was imported: pings: no rows")

@@ -6,6 +6,7 @@ looking callsigns). Expected texts come from the coverage and visits GeoPackages
 input), expected pseudonyms from HMAC-SHA256 computed here with hashlib, expected colours from the
 Okabe-Ito palette the issue fixes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,8 +28,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-                                reason="poppler-utils (pdfinfo, pdftotext) not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+    reason="poppler-utils (pdfinfo, pdftotext) not installed",
+)
 
 CALLSIGNS = ("NE21", "NE22", "NE31", "NE32", "PC4471", "PC5102")
 KEY = "briefing-test-key"
@@ -96,14 +99,27 @@ def matched(tmp_path_factory, qgis_app, qgis_processing, sample_gpkg):
     out = tmp_path_factory.mktemp("matched")
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    processing.run("hotspotpatrol:matchtracks", {
-        "TRACKS": f"{sample_gpkg}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
-        "ZONES": f"{sample_gpkg}|layername=zones", "WAYPOINTS": f"{sample_gpkg}|layername=waypoints",
-        "VISITS": str(out / "visits.gpkg"), "COVERAGE": str(out / "coverage.gpkg"),
-        "WAYPOINT_VISITS": str(out / "waypoint_visits.gpkg"),
-    }, context=context, feedback=QgsProcessingFeedback())
-    return {"coverage": str(out / "coverage.gpkg"), "visits": str(out / "visits.gpkg"),
-            "waypoints": f"{sample_gpkg}|layername=waypoints", "dir": out}
+    processing.run(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": f"{sample_gpkg}|layername=pings",
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": f"{sample_gpkg}|layername=zones",
+            "WAYPOINTS": f"{sample_gpkg}|layername=waypoints",
+            "VISITS": str(out / "visits.gpkg"),
+            "COVERAGE": str(out / "coverage.gpkg"),
+            "WAYPOINT_VISITS": str(out / "waypoint_visits.gpkg"),
+        },
+        context=context,
+        feedback=QgsProcessingFeedback(),
+    )
+    return {
+        "coverage": str(out / "coverage.gpkg"),
+        "visits": str(out / "visits.gpkg"),
+        "waypoints": f"{sample_gpkg}|layername=waypoints",
+        "dir": out,
+    }
 
 
 def run_export(run_alg, params, feedback=None):
@@ -113,16 +129,17 @@ def run_export(run_alg, params, feedback=None):
 @pytest.fixture(scope="module")
 def coverage_rows(matched):
     layer = QgsVectorLayer(matched["coverage"], "coverage", "ogr")
-    rows = {f["zone_id"]: {k: f[k] for k in ("name", "priority", "visits", "dwell_median_min", "status")}
-            for f in layer.getFeatures()}
+    rows = {
+        f["zone_id"]: {k: f[k] for k in ("name", "priority", "visits", "dwell_median_min", "status")}
+        for f in layer.getFeatures()
+    }
     return rows
 
 
 @pytest.fixture(scope="module")
 def visits_rows(matched):
     layer = QgsVectorLayer(matched["visits"], "visits", "ogr")
-    return [{"zone": f["zone_id"], "unit": f["unit_id"], "pass": bool(f["pass_through"])}
-            for f in layer.getFeatures()]
+    return [{"zone": f["zone_id"], "unit": f["unit_id"], "pass": bool(f["pass_through"])} for f in layer.getFeatures()]
 
 
 _PACKS = {}
@@ -133,14 +150,25 @@ def pack(run_alg, matched, tmp_path_factory):
     """The A4 pack with PNG pages, made once for the module."""
     if "a4" not in _PACKS:
         out = tmp_path_factory.mktemp("pack")
-        params = {"COVERAGE": matched["coverage"], "VISITS": matched["visits"], "WAYPOINTS": matched["waypoints"],
-                  "TITLE": "Test briefing", "AREA": "Sample town centre", "PSEUDONYMISE_KEY": KEY,
-                  "OUTPUT": str(out / "pack.pdf"), "PNG_FOLDER": str(out / "png")}
+        params = {
+            "COVERAGE": matched["coverage"],
+            "VISITS": matched["visits"],
+            "WAYPOINTS": matched["waypoints"],
+            "TITLE": "Test briefing",
+            "AREA": "Sample town centre",
+            "PSEUDONYMISE_KEY": KEY,
+            "OUTPUT": str(out / "pack.pdf"),
+            "PNG_FOLDER": str(out / "png"),
+        }
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_export(run_alg, params)
-        _PACKS["a4"] = {"result": result, "pdf": out / "pack.pdf", "png": out / "png",
-                        "warnings": [str(w.message) for w in caught]}
+        _PACKS["a4"] = {
+            "result": result,
+            "pdf": out / "pack.pdf",
+            "png": out / "png",
+            "warnings": [str(w.message) for w in caught],
+        }
     return _PACKS["a4"]
 
 
@@ -209,8 +237,9 @@ def test_officer_ids_never_appear_in_the_pack(pack, visits_rows):
     assert {pseudonym(v["unit"]) for v in visits_rows if not v["pass"]} & set(re.findall(r"U-[0-9a-f]{6}", text))
     # nor in the data layers the pack's layout keeps in the project
     layout = QgsProject.instance().layoutManager().layoutByName(pack["result"]["LAYOUT"])
-    visits_layer = next(lay for lay in layout.multiFrames() if lay.vectorLayer().name().startswith("Visits")
-                        ).vectorLayer()
+    visits_layer = next(
+        lay for lay in layout.multiFrames() if lay.vectorLayer().name().startswith("Visits")
+    ).vectorLayer()
     units = {f["unit"] for f in visits_layer.getFeatures()}
     assert units and not units & set(CALLSIGNS)
     assert "unit_id" not in visits_layer.fields().names()
@@ -218,8 +247,10 @@ def test_officer_ids_never_appear_in_the_pack(pack, visits_rows):
 
 def test_unit_ids_are_shown_only_when_asked(run_alg, matched, tmp_path):
     out = tmp_path / "ids.pdf"
-    run_export(run_alg, {"COVERAGE": matched["coverage"], "VISITS": matched["visits"], "SHOW_UNIT_IDS": True,
-                         "OUTPUT": str(out)})
+    run_export(
+        run_alg,
+        {"COVERAGE": matched["coverage"], "VISITS": matched["visits"], "SHOW_UNIT_IDS": True, "OUTPUT": str(out)},
+    )
     text = pdf_text(out)
     assert sum(c in text for c in CALLSIGNS) >= 4
     assert not re.search(r"U-[0-9a-f]{6}", text)
@@ -318,9 +349,11 @@ def test_zone_pages_show_the_status_chip_and_the_faded_zone(pack, matched):
         map_item = layout.itemById("hp_zone_map")
         pos, size = map_item.pagePositionWithUnits(), map_item.sizeWithUnits()
         faded = blend(PALETTE[coverage[zone_id]], 90 / 255)
-        found = sum(close(pixel(image, x, y), faded, 10)
-                    for x in range(int(pos.x() * s) + 5, int((pos.x() + size.width()) * s) - 5, 6)
-                    for y in range(int(pos.y() * s) + 5, int((pos.y() + size.height()) * s) - 5, 6))
+        found = sum(
+            close(pixel(image, x, y), faded, 10)
+            for x in range(int(pos.x() * s) + 5, int((pos.x() + size.width()) * s) - 5, 6)
+            for y in range(int(pos.y() * s) + 5, int((pos.y() + size.height()) * s) - 5, 6)
+        )
         assert found > 30, (zone_id, found)
 
 
@@ -336,27 +369,42 @@ def test_the_layout_is_added_to_the_project_for_editing(pack, coverage_rows):
     assert layout.pageCollection().pageCount() == 2  # overview + the atlas page
     for item_id in ("hp_overview_map", "hp_zone_map", "hp_locator_map", "hp_overview_legend"):
         assert layout.itemById(item_id) is not None, item_id
-    group = next(g for g in QgsProject.instance().layerTreeRoot().findGroups()
-                 if g.name().startswith("Briefing pack: Test briefing"))
+    group = next(
+        g
+        for g in QgsProject.instance().layerTreeRoot().findGroups()
+        if g.name().startswith("Briefing pack: Test briefing")
+    )
     assert not group.itemVisibilityChecked()
     names = {node.layer().name() for node in group.findLayers()}
-    assert {"Zones (briefing)", "Zone outline (briefing)", "Visits (briefing, pseudonymised)",
-            "Waypoints (briefing)"} <= names
+    assert {
+        "Zones (briefing)",
+        "Zone outline (briefing)",
+        "Visits (briefing, pseudonymised)",
+        "Waypoints (briefing)",
+    } <= names
 
 
 def test_input_layers_are_not_modified(run_alg, matched, tmp_path):
     def snapshot(path):
         layer = QgsVectorLayer(path, "x", "ogr")
-        return (layer.fields().names(),
-                sorted((f.id(), tuple(str(a) for a in f.attributes()), f.geometry().asWkt(3))
-                       for f in layer.getFeatures()))
+        return (
+            layer.fields().names(),
+            sorted((f.id(), tuple(str(a) for a in f.attributes()), f.geometry().asWkt(3)) for f in layer.getFeatures()),
+        )
 
     before = {k: snapshot(matched[k]) for k in ("coverage", "visits")}
     project_layer = QgsVectorLayer(matched["coverage"], "coverage in project", "ogr")
     QgsProject.instance().addMapLayer(project_layer)
     renderer_type = project_layer.renderer().type()
-    run_export(run_alg, {"COVERAGE": project_layer, "VISITS": matched["visits"], "PSEUDONYMISE_KEY": KEY,
-                         "OUTPUT": str(tmp_path / "p.pdf")})
+    run_export(
+        run_alg,
+        {
+            "COVERAGE": project_layer,
+            "VISITS": matched["visits"],
+            "PSEUDONYMISE_KEY": KEY,
+            "OUTPUT": str(tmp_path / "p.pdf"),
+        },
+    )
     assert {k: snapshot(matched[k]) for k in ("coverage", "visits")} == before
     assert project_layer.renderer().type() == renderer_type
     assert "hp_page" not in project_layer.fields().names()
@@ -365,16 +413,23 @@ def test_input_layers_are_not_modified(run_alg, matched, tmp_path):
 
 def test_a3_paper(run_alg, matched, tmp_path):
     out = tmp_path / "a3.pdf"
-    res = run_export(run_alg, {"COVERAGE": matched["coverage"], "VISITS": matched["visits"],
-                               "PSEUDONYMISE_KEY": KEY, "PAPER": "A3", "OUTPUT": str(out)})
+    res = run_export(
+        run_alg,
+        {
+            "COVERAGE": matched["coverage"],
+            "VISITS": matched["visits"],
+            "PSEUDONYMISE_KEY": KEY,
+            "PAPER": "A3",
+            "OUTPUT": str(out),
+        },
+    )
     assert pdf_page_size(out) == pytest.approx((1191, 842), abs=1)
     assert pdf_pages(out) == res["PAGES"] == 1 + QgsVectorLayer(matched["coverage"], "c", "ogr").featureCount()
 
 
 def test_a_style_band_different_from_the_default_reaches_the_legend(run_alg, matched, tmp_path):
     out = tmp_path / "band.pdf"
-    run_export(run_alg, {"COVERAGE": matched["coverage"], "TARGET_MIN": 12, "TARGET_MAX": 20,
-                         "OUTPUT": str(out)})
+    run_export(run_alg, {"COVERAGE": matched["coverage"], "TARGET_MIN": 12, "TARGET_MAX": 20, "OUTPUT": str(out)})
     text = pdf_text(out, 1)
     assert "on target: median visit 12–20 min" in text
     assert "below target: median visit under 12 min" in text
@@ -383,10 +438,12 @@ def test_a_style_band_different_from_the_default_reaches_the_legend(run_alg, mat
 # ---------------------------------------------------------------------------- long tables
 def synthetic_coverage(n: int) -> QgsVectorLayer:
     """n square zones in a row, statuses cycling, a quarter not visited."""
-    fields = ("zone_id:string&field=name:string&field=priority:integer&field=visits:integer"
-              "&field=visits_short:integer&field=visits_target:integer&field=visits_long:integer"
-              "&field=dwell_total_min:double&field=dwell_median_min:double&field=presence_min:double"
-              "&field=units:integer&field=first_entry:datetime&field=last_exit:datetime&field=status:string")
+    fields = (
+        "zone_id:string&field=name:string&field=priority:integer&field=visits:integer"
+        "&field=visits_short:integer&field=visits_target:integer&field=visits_long:integer"
+        "&field=dwell_total_min:double&field=dwell_median_min:double&field=presence_min:double"
+        "&field=units:integer&field=first_entry:datetime&field=last_exit:datetime&field=status:string"
+    )
     layer = QgsVectorLayer(f"Polygon?crs=EPSG:27700&field={fields}", "synthetic coverage", "memory")
     statuses = ("not visited", "below target", "on target", "above target")
     medians = (None, 6.0, 12.5, 19.0)
@@ -395,10 +452,24 @@ def synthetic_coverage(n: int) -> QgsVectorLayer:
         k = i % 4
         f = QgsFeature(layer.fields())
         visits = 0 if k == 0 else 3 + i % 5
-        f.setAttributes([f"Z-{i + 1:02d}", f"Street {i + 1}", 1 + i % 5, visits, visits if k == 1 else 0,
-                         visits if k == 2 else 0, visits if k == 3 else 0,
-                         None if k == 0 else visits * medians[k], medians[k],
-                         None if k == 0 else visits * medians[k], 0 if k == 0 else 2, None, None, statuses[k]])
+        f.setAttributes(
+            [
+                f"Z-{i + 1:02d}",
+                f"Street {i + 1}",
+                1 + i % 5,
+                visits,
+                visits if k == 1 else 0,
+                visits if k == 2 else 0,
+                visits if k == 3 else 0,
+                None if k == 0 else visits * medians[k],
+                medians[k],
+                None if k == 0 else visits * medians[k],
+                0 if k == 0 else 2,
+                None,
+                None,
+                statuses[k],
+            ]
+        )
         x, y = 430000 + (i % 10) * 400, 432000 + (i // 10) * 400
         f.setGeometry(QgsGeometry.fromWkt(f"POLYGON(({x} {y},{x + 120} {y},{x + 120} {y + 90},{x} {y + 90},{x} {y}))"))
         feats.append(f)
@@ -466,8 +537,15 @@ def test_no_deprecated_qgis_api_is_used(pack):
 def test_background_layers_from_files_are_kept_with_the_layout(run_alg, matched, tmp_path, sample_gpkg):
     """A background given as a path is loaded for the run only; the pack's layout must keep it."""
     out = tmp_path / "bg.pdf"
-    res = run_export(run_alg, {"COVERAGE": matched["coverage"], "BACKGROUND": [f"{sample_gpkg}|layername=zones"],
-                               "TITLE": "With background", "OUTPUT": str(out)})
+    res = run_export(
+        run_alg,
+        {
+            "COVERAGE": matched["coverage"],
+            "BACKGROUND": [f"{sample_gpkg}|layername=zones"],
+            "TITLE": "With background",
+            "OUTPUT": str(out),
+        },
+    )
     layout = QgsProject.instance().layoutManager().layoutByName(res["LAYOUT"])
     layers = layout.itemById("hp_overview_map").layers()
     background = [lay for lay in layers if not lay.name().endswith("(briefing)")]
@@ -484,8 +562,11 @@ def test_a_coverage_layer_in_longitude_latitude_is_drawn_in_metres(run_alg, tmp_
 
     bng = synthetic_coverage(4)
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
-    layer = QgsVectorLayer(f"Polygon?crs=EPSG:4326&field={bng.dataProvider().dataSourceUri().split('field=', 1)[1]}",
-                           "coverage 4326", "memory")
+    layer = QgsVectorLayer(
+        f"Polygon?crs=EPSG:4326&field={bng.dataProvider().dataSourceUri().split('field=', 1)[1]}",
+        "coverage 4326",
+        "memory",
+    )
     transform = QgsCoordinateTransform(bng.crs(), wgs84, QgsProject.instance())
     feats = []
     for f in bng.getFeatures():
@@ -514,6 +595,15 @@ def test_the_algorithm_runs_on_the_main_thread(provider):
     alg = QgsApplication.processingRegistry().algorithmById(ALG)
     assert alg.flags() & compat.ALG_NO_THREADING
     assert {p.name() for p in alg.parameterDefinitions()} >= {
-        "COVERAGE", "VISITS", "WAYPOINTS", "BACKGROUND", "TITLE", "PAPER", "PSEUDONYMISE_KEY", "SHOW_UNIT_IDS",
-        "OUTPUT", "PNG_FOLDER"}
+        "COVERAGE",
+        "VISITS",
+        "WAYPOINTS",
+        "BACKGROUND",
+        "TITLE",
+        "PAPER",
+        "PSEUDONYMISE_KEY",
+        "SHOW_UNIT_IDS",
+        "OUTPUT",
+        "PNG_FOLDER",
+    }
     assert "PAGES" in {o.name() for o in alg.outputDefinitions()}

@@ -1,5 +1,6 @@
 """Each bulk reader returns what QGIS's own feature iteration returns on the same layer: feature ids,
 positions, values, nulls and date-time instants; and falls back (saying why) where it cannot."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,8 +42,11 @@ def assert_same_as_features(layer, names, method):
     assert np.array_equal(bulk.x[order], slow.x[back], equal_nan=True)
     assert np.array_equal(bulk.y[order], slow.y[back], equal_nan=True)
     for n in names:
-        mine = np.asarray(bulk.columns[n], dtype=object)[order] if hasattr(bulk.columns[n], "categories") \
+        mine = (
+            np.asarray(bulk.columns[n], dtype=object)[order]
+            if hasattr(bulk.columns[n], "categories")
             else np.asarray(bulk.columns[n])[order]
+        )
         theirs = slow.columns[n][back]
         if layer.fields().field(n).typeName().lower() in ("datetime", "date", "timestamp", "timestamptz"):
             wall_a, inst_a = temporal_parts(mine)
@@ -72,8 +76,17 @@ CSV = (
 def csv_layer(tmp_path, text=CSV, name="pings.csv", encoding="utf-8", **options):
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
-    opts = {"type": "csv", "detectTypes": "yes", "xField": "x", "yField": "y", "crs": "EPSG:27700",
-            "spatialIndex": "no", "subsetIndex": "no", "watchFile": "no", **options}
+    opts = {
+        "type": "csv",
+        "detectTypes": "yes",
+        "xField": "x",
+        "yField": "y",
+        "crs": "EPSG:27700",
+        "spatialIndex": "no",
+        "subsetIndex": "no",
+        "watchFile": "no",
+        **options,
+    }
     uri = path.as_uri() + "?" + "&".join(f"{k}={v}" for k, v in opts.items())
     layer = QgsVectorLayer(uri, "pings", "delimitedtext")
     assert layer.isValid()
@@ -103,10 +116,12 @@ def test_csv_subset_filter(qgis_app, tmp_path):
 
 
 def test_csv_semicolon_decimal_comma_skipped_lines_and_trim(qgis_app, tmp_path):
-    text = ("exported by AVL\n"
-            "unit;time;x;y;speed\n"
-            " A ;2026-07-01 12:00:00;530000,5;180000,25;1,5\n"
-            "B;2026-07-01 12:00:30;530001;180001;\n")
+    text = (
+        "exported by AVL\n"
+        "unit;time;x;y;speed\n"
+        " A ;2026-07-01 12:00:00;530000,5;180000,25;1,5\n"
+        "B;2026-07-01 12:00:30;530001;180001;\n"
+    )
     layer = csv_layer(tmp_path, text, delimiter=";", decimalPoint=",", skipLines=1, trimFields="yes")
     bulk = assert_same_as_features(layer, ["unit", "time", "speed"], "csv-pandas")
     assert bulk.fid.tolist() == [3, 4]
@@ -116,8 +131,7 @@ def test_csv_semicolon_decimal_comma_skipped_lines_and_trim(qgis_app, tmp_path):
 
 def test_csv_without_header_and_tab_delimited(qgis_app, tmp_path):
     text = "A\t2026-07-01T12:00:00Z\t530000\t180000\nB\t2026-07-01T12:00:30Z\t530001\t180001\n"
-    layer = csv_layer(tmp_path, text, name="p.tsv", delimiter="\\t", useHeader="no", xField="field_3",
-                      yField="field_4")
+    layer = csv_layer(tmp_path, text, name="p.tsv", delimiter="\\t", useHeader="no", xField="field_3", yField="field_4")
     bulk = assert_same_as_features(layer, ["field_1", "field_2"], "csv-pandas")
     assert bulk.fid.tolist() == [1, 2]
 
@@ -170,17 +184,24 @@ def ogr_file(path, driver, rows, fields, geom=True, srs=27700):
     return str(path)
 
 
-ROWS = [(("A", 1.5, 7), (530000.5, 180000.0)), (("B", None, None), (530001.0, 180001.0)),
-        ((None, 2.0, 9), (530002.0, 180002.0)), (("A", 3.25, 10), None)]
+ROWS = [
+    (("A", 1.5, 7), (530000.5, 180000.0)),
+    (("B", None, None), (530001.0, 180001.0)),
+    ((None, 2.0, 9), (530002.0, 180002.0)),
+    (("A", 3.25, 10), None),
+]
 
 
-@pytest.mark.parametrize("driver,suffix", [("ESRI Shapefile", "shp"), ("GeoJSON", "geojson"),
-                                           ("FlatGeobuf", "fgb"), ("SQLite", "sqlite"), ("GPKG", "gpkg")])
+@pytest.mark.parametrize(
+    "driver,suffix",
+    [("ESRI Shapefile", "shp"), ("GeoJSON", "geojson"), ("FlatGeobuf", "fgb"), ("SQLite", "sqlite"), ("GPKG", "gpkg")],
+)
 def test_every_ogr_file_through_the_arrow_stream(qgis_app, tmp_path, driver, suffix):
     from osgeo import ogr
 
-    path = ogr_file(tmp_path / f"p.{suffix}", driver, ROWS,
-                    [("unit", ogr.OFTString), ("speed", ogr.OFTReal), ("n", ogr.OFTInteger)])
+    path = ogr_file(
+        tmp_path / f"p.{suffix}", driver, ROWS, [("unit", ogr.OFTString), ("speed", ogr.OFTReal), ("n", ogr.OFTInteger)]
+    )
     layer = QgsVectorLayer(path, "p", "ogr")
     assert layer.isValid()
     bulk = assert_same_as_features(layer, ["unit", "speed", "n"], "gdal-arrow")
@@ -194,19 +215,29 @@ def test_every_ogr_file_through_the_arrow_stream(qgis_app, tmp_path, driver, suf
 def _dt_gpkg(tmp_path, texts):
     from osgeo import ogr
 
-    return ogr_file(tmp_path / "t.gpkg", "GPKG", [((t, "A"), (i, 0)) for i, t in enumerate(texts)],
-                    [("t", ogr.OFTDateTime), ("unit", ogr.OFTString)])
+    return ogr_file(
+        tmp_path / "t.gpkg",
+        "GPKG",
+        [((t, "A"), (i, 0)) for i, t in enumerate(texts)],
+        [("t", ogr.OFTDateTime), ("unit", ogr.OFTString)],
+    )
 
 
-@pytest.mark.parametrize("texts,kind,expected", [
-    # all UTC: UTC seconds straight from the stream
-    (["2026-07-01T11:00:00Z", "2026-07-01T11:00:30.250Z", None], "f", [1782903600.0, 1782903630.25, np.nan]),
-    # no offsets: wall-clock times, put into the user's time zone later (London summer time: -1 h)
-    (["2026-07-01T12:00:00", "2026-07-01T12:00:30", None], "M", [1782903600.0, 1782903630.0, np.nan]),
-    # a mix: the stored texts
-    (["2026-07-01T12:00:00+01:00", "2026-07-01T11:00:30Z", "2026-07-01T12:01:00"], "O",
-     [1782903600.0, 1782903630.0, 1782903660.0]),
-])
+@pytest.mark.parametrize(
+    "texts,kind,expected",
+    [
+        # all UTC: UTC seconds straight from the stream
+        (["2026-07-01T11:00:00Z", "2026-07-01T11:00:30.250Z", None], "f", [1782903600.0, 1782903630.25, np.nan]),
+        # no offsets: wall-clock times, put into the user's time zone later (London summer time: -1 h)
+        (["2026-07-01T12:00:00", "2026-07-01T12:00:30", None], "M", [1782903600.0, 1782903630.0, np.nan]),
+        # a mix: the stored texts
+        (
+            ["2026-07-01T12:00:00+01:00", "2026-07-01T11:00:30Z", "2026-07-01T12:01:00"],
+            "O",
+            [1782903600.0, 1782903630.0, 1782903660.0],
+        ),
+    ],
+)
 def test_geopackage_datetimes_in_bulk(qgis_app, tmp_path, texts, kind, expected):
     from hotspot_patrol_plugin.core.times import parse_times
 
@@ -219,9 +250,11 @@ def test_geopackage_datetimes_in_bulk(qgis_app, tmp_path, texts, kind, expected)
 
 def test_gpx_datetimes_fall_back_and_say_why(qgis_app, tmp_path):
     path = tmp_path / "t.gpx"
-    path.write_text('<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
-                    '<trk><name>A</name><trkseg><trkpt lat="51.5" lon="-0.1"><time>2026-07-01T11:00:00Z</time>'
-                    '</trkpt></trkseg></trk></gpx>')
+    path.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" creator="t" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<trk><name>A</name><trkseg><trkpt lat="51.5" lon="-0.1"><time>2026-07-01T11:00:00Z</time>'
+        "</trkpt></trkseg></trk></gpx>"
+    )
     layer = QgsVectorLayer(f"{path}|layername=track_points", "gpx", "ogr")
     log = Log()
     table = read_points(layer.dataProvider(), layer, ["time"], log)

@@ -4,6 +4,7 @@ A first start as a new analyst sees it: the toolbar with text, the start panel t
 Zones and Waypoints panels, and *Load sample data* filling the map. The window is saved as a PNG
 (docs/desktop_loaded.png with HP_UPDATE_DOCS=1) and looked at.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,9 +75,24 @@ def test_packaged_plugin_loads_in_the_desktop(root, tmp_path):
     script.write_text(f"OUT = {str(out)!r}\nPNG = {str(png)!r}\n" + CHECK)
     site = next(p for p in __import__("site").getsitepackages() if p.startswith(sys.prefix))
     env = dict(os.environ, PYTHONPATH=site, QT_QPA_PLATFORM="xcb")
-    subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", "qgis", "--profiles-path", str(tmp_path),
-                    "--nologo", "--noversioncheck", "--code", str(script)],
-                   env=env, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1366x768x24",
+            "qgis",
+            "--profiles-path",
+            str(tmp_path),
+            "--nologo",
+            "--noversioncheck",
+            "--code",
+            str(script),
+        ],
+        env=env,
+        capture_output=True,
+        timeout=240,
+    )
     result = eval(out.read_text())  # noqa: S307 - our own repr
     assert result["loaded"] is True
     assert "hotspotpatrol:matchtracks" in result["algs"] and "hotspotpatrol:importtracks" in result["algs"]
@@ -84,8 +100,14 @@ def test_packaged_plugin_loads_in_the_desktop(root, tmp_path):
     # the panels open as tabs of one dock area, not stacked; the start panel shows on the first start
     assert {"HotspotPatrolWaypointsDock", "HotspotPatrolStartDock"} <= set(result["tabbed"])
     assert result["start_visible"] is True
-    assert result["toolbar"][:6] == ["Identify hot spots…", "Plan patrols…", "Import officer tracks…",
-                                     "Match officer tracks…", "Export briefing pack…", "Shift: zones due now"]
+    assert result["toolbar"][:6] == [
+        "Identify hot spots…",
+        "Plan patrols…",
+        "Import officer tracks…",
+        "Match officer tracks…",
+        "Export briefing pack…",
+        "Shift: zones due now",
+    ]
     assert result["text_beside_icon"]
     assert "Sample crimes (police.uk, Leeds, July 2018)" in result["layers"]
     assert "Sample officer pings" in result["layers"] and result["crs"] == "EPSG:27700"

@@ -4,6 +4,7 @@ Every column kind, missing values, text that cannot be packed at a fixed width, 
 edges, and the R-tree, on the fast path (one INSERT ... SELECT per chunk) and on the row-by-row
 fallback used when SQLite has no JSON functions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,12 +24,31 @@ def iso(seconds: float) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-TIMES = [0.0, 951782400.0, 951868799.9996, -2208988800.0, 1798761599.999, 1795608600.123, float("inf"),
-         4102444800.0, float("nan"), 1e13]  # epoch, 2000-02-29, rounding up to 1 March, 1900, New Year's Eve,
+TIMES = [
+    0.0,
+    951782400.0,
+    951868799.9996,
+    -2208988800.0,
+    1798761599.999,
+    1795608600.123,
+    float("inf"),
+    4102444800.0,
+    float("nan"),
+    1e13,
+]  # epoch, 2000-02-29, rounding up to 1 March, 1900, New Year's Eve,
 # ..., infinite, 2100, missing, beyond the year 9999
-EXPECTED_TIMES = ["1970-01-01T00:00:00.000Z", "2000-02-29T00:00:00.000Z", "2000-03-01T00:00:00.000Z",
-                  "1900-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z", "2026-11-25T12:10:00.123Z", None,
-                  "2100-01-01T00:00:00.000Z", None, None]
+EXPECTED_TIMES = [
+    "1970-01-01T00:00:00.000Z",
+    "2000-02-29T00:00:00.000Z",
+    "2000-03-01T00:00:00.000Z",
+    "1900-01-01T00:00:00.000Z",
+    "2026-12-31T23:59:59.999Z",
+    "2026-11-25T12:10:00.123Z",
+    None,
+    "2100-01-01T00:00:00.000Z",
+    None,
+    None,
+]
 
 
 def test_iso_text_is_computed_like_the_calendar():
@@ -50,12 +70,21 @@ def columns(n: int):
     micro = np.round(rng.uniform(-1, 1, n), 6)  # six decimals, the most taken as integers
     micro[3:4] = 2.5e9  # too big for the integer route: this chunk goes through JSON
     times = np.array((TIMES * (n // len(TIMES) + 1))[:n])
-    return [("unit", "string", units), ("short", "string", short), ("file", "string", np.full(n, "avl.csv", object)),
-            ("cat", "string", pd.Categorical.from_codes(np.arange(n) % 2, ["x", "y"])),
-            ("time", "utc", times), ("r", "real", real), ("tenths", "real", tenths), ("whole", "real", whole),
-            ("micro", "real", micro),
-            ("none", "real", np.full(n, np.nan)), ("i", "int", np.arange(n) * 7 - 500),
-            ("i32", "int32", np.arange(n) % 100), ("flag", "bool", np.arange(n) % 2 == 0)]
+    return [
+        ("unit", "string", units),
+        ("short", "string", short),
+        ("file", "string", np.full(n, "avl.csv", object)),
+        ("cat", "string", pd.Categorical.from_codes(np.arange(n) % 2, ["x", "y"])),
+        ("time", "utc", times),
+        ("r", "real", real),
+        ("tenths", "real", tenths),
+        ("whole", "real", whole),
+        ("micro", "real", micro),
+        ("none", "real", np.full(n, np.nan)),
+        ("i", "int", np.arange(n) * 7 - 500),
+        ("i32", "int32", np.arange(n) % 100),
+        ("flag", "bool", np.arange(n) % 2 == 0),
+    ]
 
 
 def expected_rows(cols, n):
@@ -124,8 +153,10 @@ def test_gdal_reads_the_types_back(tmp_path):
     layer = ds.GetLayerByName("pts")
     assert layer.GetFeatureCount() == n and layer.GetSpatialRef().GetAuthorityCode(None) == "27700"
     defn = layer.GetLayerDefn()
-    types = {defn.GetFieldDefn(i).GetName(): (defn.GetFieldDefn(i).GetType(), defn.GetFieldDefn(i).GetSubType())
-             for i in range(defn.GetFieldCount())}
+    types = {
+        defn.GetFieldDefn(i).GetName(): (defn.GetFieldDefn(i).GetType(), defn.GetFieldDefn(i).GetSubType())
+        for i in range(defn.GetFieldCount())
+    }
     assert types["time"][0] == ogr.OFTDateTime and types["flag"] == (ogr.OFTInteger, ogr.OFSTBoolean)
     assert types["i"][0] == ogr.OFTInteger64 and types["r"][0] == ogr.OFTReal
     f = layer.GetFeature(6)  # row 5: a real-world time, 2026-11-25 12:10:00.123 UTC
@@ -170,14 +201,20 @@ def test_rtree_of_many_points_answers_like_brute_force(tmp_path):
     assert con.execute("SELECT rtreecheck('rtree_pts_geom')").fetchone() == ("ok",)
     for _ in range(50):
         x0, y0 = rng.uniform(0, 950, 2)
-        got = {r[0] for r in con.execute("SELECT id FROM rtree_pts_geom WHERE minx <= ? AND maxx >= ? AND "
-                                         "miny <= ? AND maxy >= ?", (x0 + 50, x0, y0 + 50, y0))}
+        got = {
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM rtree_pts_geom WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",
+                (x0 + 50, x0, y0 + 50, y0),
+            )
+        }
         inside = np.flatnonzero((x >= x0) & (x <= x0 + 50) & (y >= y0) & (y <= y0 + 50)) + 1
         assert set(inside.tolist()) <= got and len(got - set(inside.tolist())) <= 2  # float32 rounding
 
 
 def test_a_cancelled_write_leaves_a_consistent_layer(tmp_path):
     """Cancelled after the second chunk: the rows written so far, an R-tree of just those rows."""
+
     class Feedback:
         calls = 0
 
@@ -190,8 +227,16 @@ def test_a_cancelled_write_leaves_a_consistent_layer(tmp_path):
 
     n = 1000
     path = tmp_path / "c.gpkg"
-    written_rows = W.write_points(str(path), "pts", "EPSG:27700", np.arange(n, dtype=float), np.zeros(n),
-                                  [("i", "int", np.arange(n))], chunk=300, feedback=Feedback())
+    written_rows = W.write_points(
+        str(path),
+        "pts",
+        "EPSG:27700",
+        np.arange(n, dtype=float),
+        np.zeros(n),
+        [("i", "int", np.arange(n))],
+        chunk=300,
+        feedback=Feedback(),
+    )
     rows, check, tree, count = written(path)
     assert written_rows == count == len(rows) == len(tree) == 600 and check == "ok"
     assert [t[0] for t in tree] == list(range(1, 601))

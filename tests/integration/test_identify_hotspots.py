@@ -12,6 +12,7 @@ tests/data/crime/crimes_bng.csv (10 rows, police.uk-like columns) has: rows 1-4 
 between two cells, row 6 in August, row 7 with the date "junk", row 8 without coordinates, rows 9-10
 (Violence) with an empty and a negative weight.
 """
+
 from __future__ import annotations
 
 import math
@@ -127,8 +128,10 @@ def test_single_hot_cell_hand_computed(run_alg):
     assert zone["zone_id"] == "HS-001" and zone["crimes"] == 20 and zone["harm"] == 20.0
     assert zone["cells"] == 9 and zone["area_m2"] == pytest.approx(90000.0)
     assert zone["peak_gi_z"] == pytest.approx(2 * math.sqrt(2))
-    expected = QgsGeometry.fromWkt(f"POLYGON(({X0 + 300} {Y0 + 300}, {X0 + 600} {Y0 + 300}, {X0 + 600} {Y0 + 600}, "
-                                   f"{X0 + 300} {Y0 + 600}, {X0 + 300} {Y0 + 300}))")
+    expected = QgsGeometry.fromWkt(
+        f"POLYGON(({X0 + 300} {Y0 + 300}, {X0 + 600} {Y0 + 300}, {X0 + 600} {Y0 + 600}, "
+        f"{X0 + 300} {Y0 + 600}, {X0 + 300} {Y0 + 300}))"
+    )
     assert zone.geometry().isGeosEqual(expected) or zone.geometry().symDifference(expected).area() < 1e-6
 
     rows = [(f["cells"], f["cum_cells"], f["area_pct"], f["harm_pct"]) for f in conc.getFeatures()]
@@ -141,8 +144,9 @@ def test_single_hot_cell_hand_computed(run_alg):
 
 
 def test_crimes_in_wgs84_are_transformed(run_alg):
-    to_ll = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
-                                   QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    to_ll = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
     p = to_ll.transform(QgsPointXY(X0 + 450, Y0 + 450))
     crimes = point_layer([(p.x(), p.y())] * 20, crs="EPSG:4326")
     res, grid, hotspots, _ = run(run_alg, crimes, STUDY_AREA=area_layer(), CELL_SHAPE=1)
@@ -156,10 +160,13 @@ def test_crimes_in_wgs84_are_transformed(run_alg):
 
 def test_study_area_in_wgs84_and_an_other_output_crs(run_alg):
     crimes = point_layer([(X0 + 450, Y0 + 450)] * 20)
-    to_ll = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
-                                   QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
-    g = QgsGeometry.fromWkt(f"POLYGON(({X0 + 10} {Y0 + 10}, {X0 + 890} {Y0 + 10}, {X0 + 890} {Y0 + 890}, "
-                            f"{X0 + 10} {Y0 + 890}, {X0 + 10} {Y0 + 10}))")
+    to_ll = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
+    g = QgsGeometry.fromWkt(
+        f"POLYGON(({X0 + 10} {Y0 + 10}, {X0 + 890} {Y0 + 10}, {X0 + 890} {Y0 + 890}, "
+        f"{X0 + 10} {Y0 + 890}, {X0 + 10} {Y0 + 10}))"
+    )
     g.transform(to_ll)
     area = QgsVectorLayer("Polygon?crs=EPSG:4326", "area", "memory")
     f = QgsFeature()
@@ -213,8 +220,9 @@ def test_all_equal_counts_no_hot_spots(run_alg):
 def test_bad_rows_are_skipped_and_counted_by_reason(run_alg):
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
     log = Log()
-    res, grid, _, _ = run(run_alg, crimes, log, STUDY_AREA=area_layer(), CELL_SHAPE=1, WEIGHT_FIELD="weight",
-                          MIN_CRIMES=0)
+    res, grid, _, _ = run(
+        run_alg, crimes, log, STUDY_AREA=area_layer(), CELL_SHAPE=1, WEIGHT_FIELD="weight", MIN_CRIMES=0
+    )
     # row 8: no location; row 9: no weight; row 10: negative weight
     assert res["SKIPPED_ROWS"] == 3
     assert "no location" in res["SKIPPED_REASONS"] and "missing or non-numeric weight: 1" in res["SKIPPED_REASONS"]
@@ -229,11 +237,20 @@ def test_period_filter_and_unparseable_dates(run_alg):
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
-    res, grid, _, _ = run(run_alg, crimes, STUDY_AREA=area_layer(), CELL_SHAPE=1, DATE_FIELD="Month",
-                          PERIOD_START=QDateTime(QDate(2018, 7, 1), QTime(0, 0)),
-                          PERIOD_END=QDateTime(QDate(2018, 7, 31), QTime(23, 59, 59)), MIN_CRIMES=0)
-    assert res["SKIPPED_REASONS"] == "no location (empty geometry or coordinates that do not transform): 1; " \
-                                     "missing or unparseable date: 1"
+    res, grid, _, _ = run(
+        run_alg,
+        crimes,
+        STUDY_AREA=area_layer(),
+        CELL_SHAPE=1,
+        DATE_FIELD="Month",
+        PERIOD_START=QDateTime(QDate(2018, 7, 1), QTime(0, 0)),
+        PERIOD_END=QDateTime(QDate(2018, 7, 31), QTime(23, 59, 59)),
+        MIN_CRIMES=0,
+    )
+    assert (
+        res["SKIPPED_REASONS"] == "no location (empty geometry or coordinates that do not transform): 1; "
+        "missing or unparseable date: 1"
+    )
     assert res["EXCLUDED_ROWS"] == 1 and res["EXCLUDED_REASONS"] == "outside the period: 1"
     assert res["CRIMES_USED"] == 7  # rows 1-5, 9, 10
 
@@ -241,8 +258,16 @@ def test_period_filter_and_unparseable_dates(run_alg):
 def test_type_filter(run_alg):
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
     log = Log()
-    res, _, _, _ = run(run_alg, crimes, log, STUDY_AREA=area_layer(), CELL_SHAPE=1, TYPE_FIELD="Crime type",
-                       TYPES="burglary, Shoplifting", MIN_CRIMES=0)
+    res, _, _, _ = run(
+        run_alg,
+        crimes,
+        log,
+        STUDY_AREA=area_layer(),
+        CELL_SHAPE=1,
+        TYPE_FIELD="Crime type",
+        TYPES="burglary, Shoplifting",
+        MIN_CRIMES=0,
+    )
     # Robbery x2, Drugs, Violence x2 are filtered out; row 8 (Burglary) has no location
     assert res["EXCLUDED_REASONS"] == "crime type not selected: 5" and res["CRIMES_USED"] == 4
     assert "Crime types not found in 'Crime type': Shoplifting." in log.text
@@ -253,8 +278,16 @@ def test_type_filter(run_alg):
 def test_harm_table_weights_by_type(run_alg):
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
     log = Log()
-    res, grid, _, _ = run(run_alg, crimes, log, STUDY_AREA=area_layer(), CELL_SHAPE=1, TYPE_FIELD="Crime type",
-                          HARM_TABLE=str(ROOT_DATA / "harm_weights_test.csv"), MIN_CRIMES=0)
+    res, grid, _, _ = run(
+        run_alg,
+        crimes,
+        log,
+        STUDY_AREA=area_layer(),
+        CELL_SHAPE=1,
+        TYPE_FIELD="Crime type",
+        HARM_TABLE=str(ROOT_DATA / "harm_weights_test.csv"),
+        MIN_CRIMES=0,
+    )
     # Drugs (row 4) is not in the table; Burglary 2, Robbery 3.5, Violence 1.5:
     # rows 1, 2, 5, 6 Burglary = 8; rows 3, 7 Robbery = 7; rows 9, 10 Violence = 3 -> 18
     assert res["SKIPPED_REASONS"].endswith("crime type not in the harm table: 1")
@@ -273,23 +306,31 @@ def test_empty_input_is_a_clear_error(run_alg):
     from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
-    with pytest.raises(QgsProcessingException, match=r"No crimes are left to analyse out of 10 \(.*"
-                                                     r"missing or unparseable date: 1; outside the period: 8\)"):
+    with pytest.raises(
+        QgsProcessingException,
+        match=r"No crimes are left to analyse out of 10 \(.*"
+        r"missing or unparseable date: 1; outside the period: 8\)",
+    ):
         run(run_alg, crimes, DATE_FIELD="Month", PERIOD_START=QDateTime(QDate(2030, 1, 1), QTime(0, 0)))
     far = area_layer(0, 0, 1000, 1000)
     with pytest.raises(QgsProcessingException, match="There are no crimes inside the study area"):
         run(run_alg, crimes, STUDY_AREA=far)
 
 
-@pytest.mark.parametrize("extra, message", [
-    ({"OUTPUT_CRS": "EPSG:4326"}, "is not a projected CRS in metres"),
-    ({"WEIGHT_FIELD": "weight", "TYPE_FIELD": "Crime type", "HARM_TABLE": "x.csv"},
-     "either a weight field or a harm table"),
-    ({"TYPES": "Burglary"}, "no crime type field"),
-    ({"HARM_TABLE": "x.csv"}, "choose the crime type field"),
-    ({"DATE_FIELD": "nope"}, "The date field 'nope' does not exist"),
-    ({"TIMEZONE": "Mars/Olympus"}, "Unknown time zone"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"OUTPUT_CRS": "EPSG:4326"}, "is not a projected CRS in metres"),
+        (
+            {"WEIGHT_FIELD": "weight", "TYPE_FIELD": "Crime type", "HARM_TABLE": "x.csv"},
+            "either a weight field or a harm table",
+        ),
+        ({"TYPES": "Burglary"}, "no crime type field"),
+        ({"HARM_TABLE": "x.csv"}, "choose the crime type field"),
+        ({"DATE_FIELD": "nope"}, "The date field 'nope' does not exist"),
+        ({"TIMEZONE": "Mars/Olympus"}, "Unknown time zone"),
+    ],
+)
 def test_bad_parameters_fail_with_one_sentence(run_alg, extra, message):
     crimes = csv_layer(ROOT_DATA / "crimes_bng.csv")
     with pytest.raises(QgsProcessingException, match=message):
@@ -396,15 +437,24 @@ def test_grid_written_to_a_geopackage_in_bulk_equals_the_sink_output(run_alg, tm
     crimes = csv_layer(SAMPLE_CSV, x="Longitude", y="Latitude", crs="EPSG:4326")
     path = tmp_path / "grid.gpkg"
     res, mem, _, _ = run(run_alg, crimes)
-    res_file = run_alg("hotspotpatrol:identifyhotspots", {"INPUT": crimes, "GRID": str(path),
-                                                           "HOTSPOTS": "memory:", "CONCENTRATION": "memory:"})
+    res_file = run_alg(
+        "hotspotpatrol:identifyhotspots",
+        {"INPUT": crimes, "GRID": str(path), "HOTSPOTS": "memory:", "CONCENTRATION": "memory:"},
+    )
     assert res_file["GRID"] == str(path)
     disk = QgsVectorLayer(str(path), "grid", "ogr")
     assert disk.isValid() and disk.crs().authid() == "EPSG:27700"
     assert disk.featureCount() == mem.featureCount() == res["CELL_COUNT"]
     assert [f.name() for f in disk.fields()][1:] == mem.fields().names()  # after the GeoPackage fid
-    assert [f.typeName().lower() for f in disk.fields()][1:] == ["integer64", "integer", "real", "real", "real",
-                                                                 "real", "string"]
+    assert [f.typeName().lower() for f in disk.fields()][1:] == [
+        "integer64",
+        "integer",
+        "real",
+        "real",
+        "real",
+        "real",
+        "string",
+    ]
     a = {f["cell_id"]: f for f in mem.getFeatures()}
     for f in disk.getFeatures():
         g = a[f["cell_id"]]
@@ -464,9 +514,17 @@ def test_hot_spots_feed_the_matching_algorithm(run_alg):
         f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(X0 + 240 + 30 * i, Y0 + 450)))
         feats.append(f)
     pings.dataProvider().addFeatures(feats)
-    res = run_alg("hotspotpatrol:matchtracks", {
-        "TRACKS": pings, "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": hotspots,
-        "VISITS": "memory:", "COVERAGE": "memory:"})
+    res = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings,
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": hotspots,
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+    )
     (visit,) = list(as_layer(res["VISITS"]).getFeatures())
     # enters at x = 430300 (t = 2 min), leaves at x = 430600 (t = 12 min): 10 minutes
     assert visit["zone_id"] == "HS-001" and visit["dwell_min"] == pytest.approx(10.0)

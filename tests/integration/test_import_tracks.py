@@ -1,4 +1,5 @@
 """hotspotpatrol:importtracks on hand-made export files (tests/data/import) with hand-checked answers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,12 @@ def utc_ms(*args) -> int:
 
 
 def run_import(run_alg, tmp_path, files=None, **extra):
-    params = {"INPUT": [str(DATA / f) for f in files or []], "OUTPUT": str(tmp_path / "tracks.gpkg"),
-              "SUMMARY": "memory:", "REPORT": str(tmp_path / "report.html")}
+    params = {
+        "INPUT": [str(DATA / f) for f in files or []],
+        "OUTPUT": str(tmp_path / "tracks.gpkg"),
+        "SUMMARY": "memory:",
+        "REPORT": str(tmp_path / "report.html"),
+    }
     params.update(extra)
     res = run_alg("hotspotpatrol:importtracks", params)
     layer = QgsVectorLayer(res["OUTPUT"], "tracks", "ogr")
@@ -26,8 +31,16 @@ def run_import(run_alg, tmp_path, files=None, **extra):
 
 
 def rows(layer):
-    return [(f["unit_id"], f["time"].toMSecsSinceEpoch(), round(f.geometry().asPoint().x(), 3),
-             round(f.geometry().asPoint().y(), 3), f["source_row"]) for f in layer.getFeatures()]
+    return [
+        (
+            f["unit_id"],
+            f["time"].toMSecsSinceEpoch(),
+            round(f.geometry().asPoint().x(), 3),
+            round(f.geometry().asPoint().y(), 3),
+            f["source_row"],
+        )
+        for f in layer.getFeatures()
+    ]
 
 
 def test_uk_avl_export_day_first_bng_cp1252(run_alg, tmp_path):
@@ -45,9 +58,13 @@ def test_uk_avl_export_day_first_bng_cp1252(run_alg, tmp_path):
     ]
     assert res["ROWS_READ"] == 14 and res["ROWS_KEPT"] == 6
     assert res["ROWS_DROPPED"] == {
-        "repeated header line": 1, "exact duplicate (same unit, time and place)": 1,
-        "impossible jump (too fast there and back)": 1, "unparseable time": 1, "coordinates (0, 0)": 1,
-        "no unit id": 1, "missing or invalid coordinates": 1,
+        "repeated header line": 1,
+        "exact duplicate (same unit, time and place)": 1,
+        "impossible jump (too fast there and back)": 1,
+        "unparseable time": 1,
+        "coordinates (0, 0)": 1,
+        "no unit id": 1,
+        "missing or invalid coordinates": 1,
         "local time that does not exist (spring daylight-saving gap)": 1,
     }
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
@@ -74,8 +91,11 @@ def test_headerless_latlon_with_mixed_time_forms(run_alg, tmp_path):
     got = rows(layer)
     assert [r[0] for r in got] == ["PC4471"] * 3
     # +01:00 offset, Z, and epoch milliseconds (1782903660000 = 2026-07-01T11:01:00Z)
-    assert [r[1] for r in got] == [utc_ms(2026, 7, 1, 11, 0, 0), utc_ms(2026, 7, 1, 11, 0, 30),
-                                   utc_ms(2026, 7, 1, 11, 1, 0)]
+    assert [r[1] for r in got] == [
+        utc_ms(2026, 7, 1, 11, 0, 0),
+        utc_ms(2026, 7, 1, 11, 0, 30),
+        utc_ms(2026, 7, 1, 11, 1, 0),
+    ]
     assert got[0][2:4] == (-1.55, 53.8)  # the larger of two small columns is the latitude
     assert res["ROWS_DROPPED"] == {}
 
@@ -150,12 +170,27 @@ def test_import_then_match_equals_matching_the_original(run_alg, tmp_path, sampl
     assert res["ROWS_DROPPED"] == {} and res["ROWS_KEPT"] == res["ROWS_READ"] > 2000
 
     def visits(tracks, unit, time):
-        r = run_alg("hotspotpatrol:matchtracks", {"TRACKS": tracks, "UNIT_FIELD": unit, "TIME_FIELD": time,
-                                                   "ZONES": f"{s}|layername=zones", "VISITS": "memory:",
-                                                   "COVERAGE": "memory:"})
+        r = run_alg(
+            "hotspotpatrol:matchtracks",
+            {
+                "TRACKS": tracks,
+                "UNIT_FIELD": unit,
+                "TIME_FIELD": time,
+                "ZONES": f"{s}|layername=zones",
+                "VISITS": "memory:",
+                "COVERAGE": "memory:",
+            },
+        )
         layer = r["VISITS"] if isinstance(r["VISITS"], QgsVectorLayer) else QgsProject.instance().mapLayer(r["VISITS"])
-        return sorted((f["zone_id"], f["unit_id"], f["entry_time"].toMSecsSinceEpoch() // 1000,
-                       f["exit_time"].toMSecsSinceEpoch() // 1000) for f in layer.getFeatures())
+        return sorted(
+            (
+                f["zone_id"],
+                f["unit_id"],
+                f["entry_time"].toMSecsSinceEpoch() // 1000,
+                f["exit_time"].toMSecsSinceEpoch() // 1000,
+            )
+            for f in layer.getFeatures()
+        )
 
     original = visits(f"{s}|layername=pings", "callsign", "time")
     imported = visits(res["OUTPUT"], "unit_id", "time")
@@ -188,9 +223,11 @@ def test_the_pseudonymisation_key_never_reaches_log_or_history(qgis_processing):
     alg = QgsApplication.processingRegistry().createAlgorithmById("hotspotpatrol:importtracks")
     context = QgsProcessingContext()
     params = {"INPUT": [str(DATA / "avl_dayfirst.csv")], "PSEUDONYMISE_KEY": "s3cret-key", "OUTPUT": "TEMPORARY_OUTPUT"}
-    shown = [alg.parameterDefinition("PSEUDONYMISE_KEY").valueAsPythonString("s3cret-key", context),
-             alg.parameterDefinition("PSEUDONYMISE_KEY").clone().valueAsPythonString("s3cret-key", context),
-             alg.asPythonCommand(params, context)]
+    shown = [
+        alg.parameterDefinition("PSEUDONYMISE_KEY").valueAsPythonString("s3cret-key", context),
+        alg.parameterDefinition("PSEUDONYMISE_KEY").clone().valueAsPythonString("s3cret-key", context),
+        alg.asPythonCommand(params, context),
+    ]
     if hasattr(QgsProcessingAlgorithm, "asQgisProcessCommand"):  # QGIS 3.24+
         shown.append(str(alg.asQgisProcessCommand(params, context)))
     if hasattr(QgsProcessingAlgorithm, "asMap"):
@@ -204,22 +241,25 @@ def test_cleaning_steps_can_be_switched_off(run_alg, tmp_path):
     # all on: the duplicate and the (0,0) row go (see the first test)
     res, layer = run_import(run_alg, tmp_path, ["avl_dayfirst.csv"], CLEANING=[1, 2, 3])
     assert res["ROWS_KEPT"] == 7  # the duplicate (row 3) stays: duplicates are not checked
-    assert (("NE21", utc_ms(2026, 11, 24, 14, 5, 30), 430010, 433000, 3) in rows(layer))
+    assert ("NE21", utc_ms(2026, 11, 24, 14, 5, 30), 430010, 433000, 3) in rows(layer)
     assert "exact duplicate (same unit, time and place)" not in res["ROWS_DROPPED"]
     res, layer = run_import(run_alg, tmp_path, ["avl_dayfirst.csv"], CLEANING=[0, 2, 3])
     assert ("NE22", utc_ms(2026, 11, 24, 14, 5, 0), 0, 0, 10) in rows(layer)  # (0,0) is a BNG position then
     assert "coordinates (0, 0)" not in res["ROWS_DROPPED"] and res["ROWS_KEPT"] == 7
     # future and out-of-area: on by default, off when left out
     res, _ = run_import(run_alg, tmp_path, ["outside_future.csv"])
-    assert res["ROWS_KEPT"] == 1 and res["ROWS_DROPPED"] == {"outside the area of the output CRS": 1,
-                                                              "time in the future": 1}
+    assert res["ROWS_KEPT"] == 1 and res["ROWS_DROPPED"] == {
+        "outside the area of the output CRS": 1,
+        "time in the future": 1,
+    }
     res, layer = run_import(run_alg, tmp_path, ["outside_future.csv"], CLEANING=[0, 1], OUTPUT_CRS="EPSG:4326")
     assert res["ROWS_KEPT"] == 3 and res["ROWS_DROPPED"] == {}
     assert sorted(round(f.geometry().asPoint().x(), 2) for f in layer.getFeatures()) == [-1.55, -1.55, 151.2]
 
 
-@pytest.mark.parametrize("files", [["NE31 evening.gpx"], ["pc5102_shift.gpx"], ["phone_app.geojson"],
-                                   ["offsets_nulls.geojson"]])
+@pytest.mark.parametrize(
+    "files", [["NE31 evening.gpx"], ["pc5102_shift.gpx"], ["phone_app.geojson"], ["offsets_nulls.geojson"]]
+)
 def test_big_layers_read_in_bulk_give_the_same_tracks(run_alg, tmp_path, monkeypatch, files):
     """Layers above SMALL_LAYER features go through GDAL's Arrow stream (SQLite SQL keeps time
     offsets); forced here on small fixtures, the import must equal the feature-by-feature one."""
@@ -240,8 +280,10 @@ def test_big_layers_read_in_bulk_give_the_same_tracks(run_alg, tmp_path, monkeyp
 def test_geojson_offsets_null_values_and_a_null_geometry(run_alg, tmp_path):
     res, layer = run_import(run_alg, tmp_path, ["offsets_nulls.geojson"])
     # 12:00+01:00 is 11:00 UTC; the row without a geometry is dropped as having no position
-    assert [(u, t) for u, t, *_ in rows(layer)] == [("A1", utc_ms(2026, 7, 1, 11, 0, 0)),
-                                                   ("A1", utc_ms(2026, 7, 1, 12, 0, 30) + 250)]
+    assert [(u, t) for u, t, *_ in rows(layer)] == [
+        ("A1", utc_ms(2026, 7, 1, 11, 0, 0)),
+        ("A1", utc_ms(2026, 7, 1, 12, 0, 30) + 250),
+    ]
     assert res["ROWS_DROPPED"] == {"missing or invalid coordinates": 1}
     speeds = sqlite3.connect(tmp_path / "tracks.gpkg").execute("SELECT speed FROM tracks ORDER BY fid").fetchall()
     assert speeds == [(4.5,), (None,)]  # a null speed stays null
@@ -250,16 +292,26 @@ def test_geojson_offsets_null_values_and_a_null_geometry(run_alg, tmp_path):
 def test_columns_not_needed_are_not_read(run_alg, tmp_path):
     """A wide export: only the detected columns are read (headerless, so by position), with the
     same rows as reading everything."""
-    text = ("NE21,24/11/2026 14:05:00,Car,53.8,-1.55,Millgarth,ok\n"
-            "NE21,24/11/2026 14:05:30,Car,53.802,-1.55,Millgarth,\n"
-            "NE22,24/11/2026 14:05:00,Foot,53.81,-1.56,Weetwood,x\n")
+    text = (
+        "NE21,24/11/2026 14:05:00,Car,53.8,-1.55,Millgarth,ok\n"
+        "NE21,24/11/2026 14:05:30,Car,53.802,-1.55,Millgarth,\n"
+        "NE22,24/11/2026 14:05:00,Foot,53.81,-1.56,Weetwood,x\n"
+    )
     (tmp_path / "wide.csv").write_text(text)
-    res = run_alg("hotspotpatrol:importtracks", {
-        "INPUT": [str(tmp_path / "wide.csv")], "OUTPUT_CRS": "EPSG:4326", "OUTPUT": str(tmp_path / "t.gpkg"),
-        "REPORT": str(tmp_path / "r.html")})
+    res = run_alg(
+        "hotspotpatrol:importtracks",
+        {
+            "INPUT": [str(tmp_path / "wide.csv")],
+            "OUTPUT_CRS": "EPSG:4326",
+            "OUTPUT": str(tmp_path / "t.gpkg"),
+            "REPORT": str(tmp_path / "r.html"),
+        },
+    )
     layer = QgsVectorLayer(res["OUTPUT"], "t", "ogr")
-    assert rows(layer) == [("NE21", utc_ms(2026, 11, 24, 14, 5, 0), -1.55, 53.8, 1),
-                           ("NE21", utc_ms(2026, 11, 24, 14, 5, 30), -1.55, 53.802, 2),
-                           ("NE22", utc_ms(2026, 11, 24, 14, 5, 0), -1.56, 53.81, 3)]
+    assert rows(layer) == [
+        ("NE21", utc_ms(2026, 11, 24, 14, 5, 0), -1.55, 53.8, 1),
+        ("NE21", utc_ms(2026, 11, 24, 14, 5, 30), -1.55, 53.802, 2),
+        ("NE22", utc_ms(2026, 11, 24, 14, 5, 0), -1.56, 53.81, 3),
+    ]
     report = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "4 of 7 columns read" in report and "position from column_5/column_4" in report

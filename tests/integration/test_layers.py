@@ -1,4 +1,5 @@
 """The bulk GeoPackage reader gives exactly what QGIS's own feature iteration gives."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -56,8 +57,12 @@ def test_bulk_read_keeps_nulls(qgis_app, tmp_path, with_time):
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(27700)
     lyr = ds.CreateLayer("p", srs, ogr.wkbPoint)
-    for name, kind in (("callsign", ogr.OFTString), ("speed", ogr.OFTReal), ("n", ogr.OFTInteger),
-                       ("t", ogr.OFTDateTime)):
+    for name, kind in (
+        ("callsign", ogr.OFTString),
+        ("speed", ogr.OFTReal),
+        ("n", ogr.OFTInteger),
+        ("t", ogr.OFTDateTime),
+    ):
         lyr.CreateField(ogr.FieldDefn(name, kind))
     for i, (unit, speed, geom) in enumerate([("A", 4.5, True), ("B", None, True), (None, 2.0, False)]):
         f = ogr.Feature(lyr.GetLayerDefn())

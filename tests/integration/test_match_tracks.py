@@ -6,6 +6,7 @@ x=-10: pings at x=-10, 30, 70, 110 (t=0, 240, 480, 720 s after 12:00:00). It cro
 t=60 s and x=100 at t=660 s: entry 12:01:00, exit 12:11:00, dwell 10 min ("target"), 2 pings inside.
 Unit B drives through: (-20,50) at t=0 and (120,50) at t=70: entry t=10, exit t=60, 50 s (pass-through).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,8 +72,14 @@ B_ROWS = [("B", iso(0), OX - 20, OY + 50), ("B", iso(70), OX + 120, OY + 50)]
 
 
 def run_match(run_alg, tracks, zones, **extra):
-    params = {"TRACKS": tracks, "UNIT_FIELD": "unit", "TIME_FIELD": "t", "ZONES": zones,
-              "VISITS": "memory:", "COVERAGE": "memory:"}
+    params = {
+        "TRACKS": tracks,
+        "UNIT_FIELD": "unit",
+        "TIME_FIELD": "t",
+        "ZONES": zones,
+        "VISITS": "memory:",
+        "COVERAGE": "memory:",
+    }
     params.update(extra)
     res = run_alg("hotspotpatrol:matchtracks", params)
     ctx_layer = QgsProject.instance().mapLayer
@@ -116,8 +123,9 @@ def test_hand_computed_visits_and_coverage(run_alg):
 
 
 def test_tracks_in_another_crs_are_transformed(run_alg):
-    to_ll = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
-                                   QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    to_ll = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
     rows = []
     for unit, t, x, y in A_ROWS:
         p = to_ll.transform(QgsPointXY(x, y))
@@ -131,8 +139,9 @@ def test_tracks_in_another_crs_are_transformed(run_alg):
 
 
 def test_zones_in_geographic_crs_are_measured_in_bng(run_alg):
-    to_ll = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
-                                   QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    to_ll = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:27700"), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
     g = QgsGeometry.fromWkt(square(0, 0, 100, 100))
     g.transform(to_ll)
     zones = zone_layer([("Z1", g.asWkt(12))], crs="EPSG:4326")
@@ -144,8 +153,9 @@ def test_zones_in_geographic_crs_are_measured_in_bng(run_alg):
 
 def test_boundary_tolerance_grows_zones(run_alg):
     # grown by 10 m the square spans x=-10..110: A is inside from its first ping to its last
-    _, visits, _ = run_match(run_alg, point_layer(A_ROWS), zone_layer([("Z1", square(0, 0, 100, 100))]),
-                             BOUNDARY_TOLERANCE=10)
+    _, visits, _ = run_match(
+        run_alg, point_layer(A_ROWS), zone_layer([("Z1", square(0, 0, 100, 100))]), BOUNDARY_TOLERANCE=10
+    )
     (a,) = list(visits.getFeatures())
     assert ms(a["entry_time"]) == epoch(0) and ms(a["exit_time"]) == epoch(720) and a["pings"] == 4
 
@@ -154,8 +164,9 @@ def test_period_clips_visits(run_alg):
     from qgis.PyQt.QtCore import QDateTime, QTimeZone
 
     start = QDateTime.fromMSecsSinceEpoch(epoch(300), QTimeZone.utc())
-    _, visits, coverage = run_match(run_alg, point_layer(A_ROWS), zone_layer([("Z1", square(0, 0, 100, 100))]),
-                                    PERIOD_START=start)
+    _, visits, coverage = run_match(
+        run_alg, point_layer(A_ROWS), zone_layer([("Z1", square(0, 0, 100, 100))]), PERIOD_START=start
+    )
     (a,) = list(visits.getFeatures())
     assert ms(a["entry_time"]) == epoch(300) and ms(a["exit_time"]) == epoch(660)
     assert a["dwell_min"] == pytest.approx(6.0) and a["band"] == "short"
@@ -165,10 +176,20 @@ def test_period_clips_visits(run_alg):
 
 def test_waypoints_use_a_disc(run_alg):
     wp = point_layer([("W1", OX + 50, OY + 50)], fields="waypoint_id:string", name="waypoints")
-    res = run_alg("hotspotpatrol:matchtracks", {
-        "TRACKS": point_layer(A_ROWS), "UNIT_FIELD": "unit", "TIME_FIELD": "t",
-        "ZONES": zone_layer([("Z1", square(0, 0, 100, 100))]), "WAYPOINTS": wp, "WAYPOINT_RADIUS": 25,
-        "VISITS": "memory:", "COVERAGE": "memory:", "WAYPOINT_VISITS": "memory:"})
+    res = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": point_layer(A_ROWS),
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": zone_layer([("Z1", square(0, 0, 100, 100))]),
+            "WAYPOINTS": wp,
+            "WAYPOINT_RADIUS": 25,
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+            "WAYPOINT_VISITS": "memory:",
+        },
+    )
     layer = res["WAYPOINT_VISITS"]
     layer = layer if isinstance(layer, QgsVectorLayer) else QgsProject.instance().mapLayer(layer)
     (w,) = list(layer.getFeatures())
@@ -184,8 +205,10 @@ def test_epoch_millisecond_numbers_and_iso_offsets(run_alg):
     (a,) = list(visits.getFeatures())
     assert ms(a["entry_time"]) == epoch(60)
     # the same instants written with a +01:00 offset
-    rows = [("A", (T0 + dt.timedelta(seconds=240 * i, hours=1)).strftime("%Y-%m-%dT%H:%M:%S+01:00"), x, y)
-            for i, (_, _, x, y) in enumerate(A_ROWS)]
+    rows = [
+        ("A", (T0 + dt.timedelta(seconds=240 * i, hours=1)).strftime("%Y-%m-%dT%H:%M:%S+01:00"), x, y)
+        for i, (_, _, x, y) in enumerate(A_ROWS)
+    ]
     _, visits, _ = run_match(run_alg, point_layer(rows), zone_layer([("Z1", square(0, 0, 100, 100))]))
     (a,) = list(visits.getFeatures())
     assert ms(a["entry_time"]) == epoch(60) and ms(a["exit_time"]) == epoch(660)
@@ -198,8 +221,7 @@ def test_autumn_fall_back_hour_resolved_by_ping_order(run_alg):
     first = dt.datetime(2026, 10, 24, 23, 50, tzinfo=dt.timezone.utc)
     utc = [first + dt.timedelta(minutes=20 * i) for i in range(6)]
     rows = [("A", f"2026-10-25 {w}:00", OX - 50 + 100 * i, OY + 50) for i, w in enumerate(walls)]
-    _, visits, _ = run_match(run_alg, point_layer(rows), zone_layer([("Z1", square(0, 0, 400, 100))]),
-                             MAX_GAP=1500)
+    _, visits, _ = run_match(run_alg, point_layer(rows), zone_layer([("Z1", square(0, 0, 400, 100))]), MAX_GAP=1500)
     (a,) = list(visits.getFeatures())
     # x=0 is reached half-way between pings 0 and 1; x=400 half-way between pings 4 and 5
     assert ms(a["entry_time"]) == int((utc[0].timestamp() + 600) * 1000)
@@ -208,13 +230,23 @@ def test_autumn_fall_back_hour_resolved_by_ping_order(run_alg):
 
 
 def test_bad_rows_are_skipped_and_counted(run_alg):
-    rows = A_ROWS + [("A", "yesterday-ish", OX, OY), ("A", "", OX, OY), (None, iso(5), OX, OY),
-                     ("C", iso(5), None, None), ("A", "2026-03-29T01:30:00", OX, OY)]
+    rows = A_ROWS + [
+        ("A", "yesterday-ish", OX, OY),
+        ("A", "", OX, OY),
+        (None, iso(5), OX, OY),
+        ("C", iso(5), None, None),
+        ("A", "2026-03-29T01:30:00", OX, OY),
+    ]
     res, visits, _ = run_match(run_alg, point_layer(rows), zone_layer([("Z1", square(0, 0, 100, 100))]))
     assert res["SKIPPED_ROWS"] == 5
     reasons = res["SKIPPED_REASONS"]
-    for text in ("unparseable time: 1", "missing time: 1", "no unit id: 1", "missing or invalid coordinates: 1",
-                 "does not exist"):
+    for text in (
+        "unparseable time: 1",
+        "missing time: 1",
+        "no unit id: 1",
+        "missing or invalid coordinates: 1",
+        "does not exist",
+    ):
         assert text in reasons
     (a,) = list(visits.getFeatures())
     assert ms(a["entry_time"]) == epoch(60)
@@ -236,12 +268,15 @@ def test_inputs_are_not_modified(run_alg):
     assert tracks.fields().names() == ["unit", "t"] and zones.fields().names() == ["zone_id", "name"]
 
 
-@pytest.mark.parametrize("problem, message", [
-    ("invalid", "invalid polygon"),
-    ("timezone", "Unknown time zone"),
-    ("field", "does not exist"),
-    ("band", "target band is empty"),
-])
+@pytest.mark.parametrize(
+    "problem, message",
+    [
+        ("invalid", "invalid polygon"),
+        ("timezone", "Unknown time zone"),
+        ("field", "does not exist"),
+        ("band", "target band is empty"),
+    ],
+)
 def test_bad_input_stops_with_one_sentence(run_alg, problem, message):
     zones = zone_layer([("Z1", square(0, 0, 100, 100))])
     extra = {}
@@ -266,9 +301,17 @@ def test_gpkg_output_reads_back_the_same_instants(run_alg, tmp_path):
     # fractional crossing times: x=0 at t=60.5 s when the first ping is at x=-10.0833...
     rows = [("A", iso(240 * i), OX - 10 - 1 / 12 + 40 * i, OY + 50) for i in range(4)]
     out = str(tmp_path / "visits.gpkg")
-    res = run_alg("hotspotpatrol:matchtracks", {
-        "TRACKS": point_layer(rows), "UNIT_FIELD": "unit", "TIME_FIELD": "t",
-        "ZONES": zone_layer([("Z1", square(0, 0, 100, 100))]), "VISITS": out, "COVERAGE": "memory:"})
+    res = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": point_layer(rows),
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "t",
+            "ZONES": zone_layer([("Z1", square(0, 0, 100, 100))]),
+            "VISITS": out,
+            "COVERAGE": "memory:",
+        },
+    )
     layer = QgsVectorLayer(res["VISITS"], "v", "ogr")
     (a,) = list(layer.getFeatures())
     tol = 500 if Qgis.QGIS_VERSION_INT < 34000 else 1

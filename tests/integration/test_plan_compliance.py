@@ -7,6 +7,7 @@ visit's pings sit at the zone centre, with one ping 200 m south a minute before 
 measured entry is 9 s before the first inside ping (the path crosses the edge 30 m out, 170 of 200 m
 along a one-minute leg) and the exit 9 s after the last: the offsets and dwells below follow.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,10 +54,20 @@ def known_day(run_alg, tmp_path, **extra):
     """Plan, pings from the plan with the four deviations, matchtracks, compliance: the schedule
     rows, the wrong zone, the expected (status, offset, dwell, band) per planned visit, the results."""
     zones = zones_layer()
-    plan = run_alg("hotspotpatrol:planpatrols", {
-        "ZONES": zones, "FIRST_DAY": "2026-06-05", "SHIFT_START": "18:00", "SHIFT_END": "22:00", "PATROLS": "1",
-        "SEED": 5, "SCHEDULE": str(tmp_path / "schedule.gpkg"), "ROUTES": "TEMPORARY_OUTPUT",
-        "FEASIBILITY": "TEMPORARY_OUTPUT"})
+    plan = run_alg(
+        "hotspotpatrol:planpatrols",
+        {
+            "ZONES": zones,
+            "FIRST_DAY": "2026-06-05",
+            "SHIFT_START": "18:00",
+            "SHIFT_END": "22:00",
+            "PATROLS": "1",
+            "SEED": 5,
+            "SCHEDULE": str(tmp_path / "schedule.gpkg"),
+            "ROUTES": "TEMPORARY_OUTPUT",
+            "FEASIBILITY": "TEMPORARY_OUTPUT",
+        },
+    )
     sched = sorted(read(plan["SCHEDULE"]), key=lambda r: r["seq"])
     assert len(sched) >= 6
     arrive = [local(r["arrive"]).timestamp() for r in sched]
@@ -65,8 +76,9 @@ def known_day(run_alg, tmp_path, **extra):
     rest = [i for i in range(len(sched)) if i != late]
     short, missed, wrong = rest[1], rest[2], rest[3]
     # the wrong zone: one with no planned visit within the 30-minute tolerance of that time
-    away = {z: min([abs(a - arrive[wrong]) for r, a in zip(sched, arrive) if r["zone_id"] == z] or [1e9])
-            for z in CENTRES}
+    away = {
+        z: min([abs(a - arrive[wrong]) for r, a in zip(sched, arrive) if r["zone_id"] == z] or [1e9]) for z in CENTRES
+    }
     wrong_zone = max(away, key=away.get)
     assert away[wrong_zone] > 31 * 60
     actual, expected = [], []
@@ -85,18 +97,37 @@ def known_day(run_alg, tmp_path, **extra):
         else:
             actual.append((r["zone_id"], arrive[i], 12))
             expected.append(("on plan", 0.0, 12.0, "target"))
-    matched = run_alg("hotspotpatrol:matchtracks", {
-        "TRACKS": pings_layer(actual), "UNIT_FIELD": "unit", "TIME_FIELD": "time", "ZONES": zones, "MAX_GAP": 90,
-        "VISITS": str(tmp_path / "visits.gpkg"), "COVERAGE": "TEMPORARY_OUTPUT"})
+    matched = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": pings_layer(actual),
+            "UNIT_FIELD": "unit",
+            "TIME_FIELD": "time",
+            "ZONES": zones,
+            "MAX_GAP": 90,
+            "VISITS": str(tmp_path / "visits.gpkg"),
+            "COVERAGE": "TEMPORARY_OUTPUT",
+        },
+    )
     mapping = QgsVectorLayer("None?field=callsign:string&field=patrol:string", "map", "memory")
     f = QgsFeature(mapping.fields())
     f.setAttributes([UNIT, "P1"])
     mapping.dataProvider().addFeatures([f])
-    res = run_alg("hotspotpatrol:compliance", {
-        "SCHEDULE": plan["SCHEDULE"], "VISITS": matched["VISITS"], "ZONES": zones, "UNIT_PATROL": mapping,
-        "UNIT_FIELD": "callsign", "PATROL_FIELD": "patrol",
-        "PLANNED_VISITS": str(tmp_path / "planned.gpkg"), "BY_ZONE": str(tmp_path / "by_zone.gpkg"),
-        "BY_PATROL_DAY": str(tmp_path / "by_day.gpkg")} | extra)
+    res = run_alg(
+        "hotspotpatrol:compliance",
+        {
+            "SCHEDULE": plan["SCHEDULE"],
+            "VISITS": matched["VISITS"],
+            "ZONES": zones,
+            "UNIT_PATROL": mapping,
+            "UNIT_FIELD": "callsign",
+            "PATROL_FIELD": "patrol",
+            "PLANNED_VISITS": str(tmp_path / "planned.gpkg"),
+            "BY_ZONE": str(tmp_path / "by_zone.gpkg"),
+            "BY_PATROL_DAY": str(tmp_path / "by_day.gpkg"),
+        }
+        | extra,
+    )
     return sched, wrong_zone, expected, res
 
 
@@ -149,13 +180,17 @@ def test_compliance_briefing_page(run_alg, tmp_path):
         delivered = sum(e[2] for e in made)
         share = f"{round(100 * len(made) / len(rows))}%" if rows else "–"
         planned_min = f"{15 * len(rows)}" if rows else "0"
-        pattern = (rf"{zone}\s+{NAMES[zone]}\s+{len(rows)}\s+{len(made)}\s+{len(on_target)}\s+{share}\s+"
-                   rf"{delivered:.0f}\s*/\s*{planned_min}\s+{1 if zone == wrong_zone else 0}\n")
+        pattern = (
+            rf"{zone}\s+{NAMES[zone]}\s+{len(rows)}\s+{len(made)}\s+{len(on_target)}\s+{share}\s+"
+            rf"{delivered:.0f}\s*/\s*{planned_min}\s+{1 if zone == wrong_zone else 0}\n"
+        )
         assert re.search(pattern, text), (zone, pattern)
     # per patrol and day
     delivered = sum(e[2] for e in expected if e[0] != "missed")
-    pattern = (rf"Fri 5 Jun\s+P1\s+{n}\s+{n - 2}\s+{n - 3}\s+{pct}%\s+{round(100 * (n - 3) / n)}%\s+"
-               rf"{delivered:.0f}\s*/\s*{15 * n}\n")
+    pattern = (
+        rf"Fri 5 Jun\s+P1\s+{n}\s+{n - 2}\s+{n - 3}\s+{pct}%\s+{round(100 * (n - 3) / n)}%\s+"
+        rf"{delivered:.0f}\s*/\s*{15 * n}\n"
+    )
     assert re.search(pattern, text), pattern
     # the planned visits not made as planned: two missed, one late by 20 minutes, one short
     for r, (status, offset, dwell, _) in zip(sched, expected):
@@ -168,8 +203,22 @@ def test_compliance_briefing_page(run_alg, tmp_path):
     # units only as they are in VISITS, and only in that table: no other ids, no tracks
     assert text.count(UNIT) == 2
     # look at it: out/screens (and docs/ with HP_UPDATE_DOCS=1)
-    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-                    str(tmp_path / "compliance_page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "110",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "compliance_page"),
+        ],
+        check=True,
+    )
     png = tmp_path / "compliance_page.png"
     assert png.stat().st_size > 20_000
     root = Path(__file__).resolve().parents[2]
@@ -204,15 +253,31 @@ def test_a_week_of_patrols_flows_onto_further_pages(qgis_new_project, tmp_path):
             for j in range(8):
                 zone = f"HS-{(p * 7 + d * 3 + j) % 40 + 1:03d}"
                 arrive = base + d * 86400 + j * 1800
-                plan.append({"day": f"2026-06-{d + 1:02d}", "patrol": f"P{p + 1}", "seq": j + 1, "zone_id": zone,
-                             "arrive_utc": arrive, "leave_utc": arrive + 900})
+                plan.append(
+                    {
+                        "day": f"2026-06-{d + 1:02d}",
+                        "patrol": f"P{p + 1}",
+                        "seq": j + 1,
+                        "zone_id": zone,
+                        "arrive_utc": arrive,
+                        "leave_utc": arrive + 900,
+                    }
+                )
                 zone_of[(d, p, j)] = zone
                 if j % 4 == 3:
                     continue  # missed
                 dwell = 5.0 if j % 5 == 0 else 12.0
-                act.append({"zone_id": zone, "unit_id": f"U-{p + 1}", "entry_utc": arrive + 120,
-                            "exit_utc": arrive + 120 + dwell * 60, "dwell_min": dwell,
-                            "band": "short" if dwell < 10 else "target", "pass_through": False})
+                act.append(
+                    {
+                        "zone_id": zone,
+                        "unit_id": f"U-{p + 1}",
+                        "entry_utc": arrive + 120,
+                        "exit_utc": arrive + 120 + dwell * 60,
+                        "dwell_min": dwell,
+                        "band": "short" if dwell < 10 else "target",
+                        "pass_through": False,
+                    }
+                )
     result = C.check(pd.DataFrame(plan), pd.DataFrame(act))
     layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string", "zones", "memory")
     feats = []
@@ -224,15 +289,18 @@ def test_a_week_of_patrols_flows_onto_further_pages(qgis_new_project, tmp_path):
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
     pdf = tmp_path / "week.pdf"
-    pages = plan_briefing.export_compliance_pack(result, layer, C.ComplianceParams(), str(pdf),
-                                                 QgsProject.instance(), "Europe/London", png_folder=str(tmp_path))
+    pages = plan_briefing.export_compliance_pack(
+        result, layer, C.ComplianceParams(), str(pdf), QgsProject.instance(), "Europe/London", png_folder=str(tmp_path)
+    )
     text = pdf_text(pdf)
     assert pages > 1 and text.count("\f") == pages
     assert re.search(rf"\b{pages}\s*/\s*{pages}\n", text)  # the page numbers
     assert "Continued · 1 June – 7 June 2026 · 5 patrols · 40 zones planned" in text
     n, missed, short = 7 * 5 * 8, 7 * 5 * 2, 7 * 5 * 2  # j = 3, 7 missed; j = 0, 5 short
-    assert f"{n - missed} of {n} planned visits made ({round(100 * (n - missed) / n)}%), {n - missed - short} on " \
-           "target" in text
+    assert (
+        f"{n - missed} of {n} planned visits made ({round(100 * (n - missed) / n)}%), {n - missed - short} on "
+        "target" in text
+    )
     for i in range(40):
         zone = f"HS-{i + 1:03d}"
         keys = [k for k, z in zone_of.items() if z == zone]
@@ -240,8 +308,10 @@ def test_a_week_of_patrols_flows_onto_further_pages(qgis_new_project, tmp_path):
         on = [k for k in made if k[2] % 5 != 0]
         delivered = sum(5 if k[2] % 5 == 0 else 12 for k in made)
         share = round(100 * len(made) / len(keys))
-        row = (rf"{zone}\s+Street {i + 1}\s+{len(keys)}\s+{len(made)}\s+{len(on)}\s+{share}%\s+{delivered}"
-               rf"\s*/\s*{15 * len(keys)}\s+0(?=\s)")
+        row = (
+            rf"{zone}\s+Street {i + 1}\s+{len(keys)}\s+{len(made)}\s+{len(on)}\s+{share}%\s+{delivered}"
+            rf"\s*/\s*{15 * len(keys)}\s+0(?=\s)"
+        )
         assert len(re.findall(row, text)) == 1, row
     for d in range(7):
         for p in range(5):
@@ -252,7 +322,9 @@ def test_a_week_of_patrols_flows_onto_further_pages(qgis_new_project, tmp_path):
             for j in (0, 3, 5, 7):  # the visits not made as planned, in order
                 status = "missed" if j % 4 == 3 else "short"
                 local_at = dt.datetime.fromtimestamp(base + d * 86400 + j * 1800, ZoneInfo("Europe/London"))
-                row = (rf"{day:%a} {day.day} Jun\s+P{p + 1}\s+{j + 1}\s+{zone_of[(d, p, j)]}\s+{local_at:%H:%M}\s+"
-                       rf"{status}\s+")
+                row = (
+                    rf"{day:%a} {day.day} Jun\s+P{p + 1}\s+{j + 1}\s+{zone_of[(d, p, j)]}\s+{local_at:%H:%M}\s+"
+                    rf"{status}\s+"
+                )
                 assert len(re.findall(row, text)) == 1, row
     assert len(list(tmp_path.glob("compliance_*.png"))) == pages

@@ -4,6 +4,7 @@ from a GeoPackage, the briefing pack read back through poppler.
 Zones are 60 m squares in British National Grid whose centres (the planned spot) are known, so
 travel times are worked out here with math.hypot; local times are checked against zoneinfo.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,14 +19,22 @@ from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProcessingExceptio
 
 ALG = "hotspotpatrol:planpatrols"
 LONDON = ZoneInfo("Europe/London")
-CENTRES = {"HS-001": (430000.0, 433000.0), "HS-002": (430400.0, 433000.0), "HS-003": (430400.0, 433300.0),
-           "HS-004": (429700.0, 433300.0)}
+CENTRES = {
+    "HS-001": (430000.0, 433000.0),
+    "HS-002": (430400.0, 433000.0),
+    "HS-003": (430400.0, 433300.0),
+    "HS-004": (429700.0, 433300.0),
+}
 NAMES = {"HS-001": "Market Street", "HS-002": "Bus Station", "HS-003": "Park Gate", "HS-004": "Canal Steps"}
 
 
 def zones_layer():
-    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer"
-                           "&field=visits_per_day:integer", "zones", "memory")
+    layer = QgsVectorLayer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer"
+        "&field=visits_per_day:integer",
+        "zones",
+        "memory",
+    )
     feats = []
     for i, (zid, (x, y)) in enumerate(CENTRES.items()):
         f = QgsFeature(layer.fields())
@@ -51,11 +60,20 @@ def local(value):
 @pytest.fixture()
 def planned(run_alg, tmp_path):
     def run(**extra):
-        params = {"ZONES": zones_layer(), "FIRST_DAY": "2026-06-05", "LAST_DAY": "2026-06-06", "SHIFT_START": "18:00",
-                  "SHIFT_END": "02:00", "PATROLS": "1 foot, 1 vehicle", "SEED": 17,
-                  "SCHEDULE": str(tmp_path / "schedule.gpkg"), "ROUTES": str(tmp_path / "routes.gpkg"),
-                  "FEASIBILITY": str(tmp_path / "feasibility.gpkg")} | extra
+        params = {
+            "ZONES": zones_layer(),
+            "FIRST_DAY": "2026-06-05",
+            "LAST_DAY": "2026-06-06",
+            "SHIFT_START": "18:00",
+            "SHIFT_END": "02:00",
+            "PATROLS": "1 foot, 1 vehicle",
+            "SEED": 17,
+            "SCHEDULE": str(tmp_path / "schedule.gpkg"),
+            "ROUTES": str(tmp_path / "routes.gpkg"),
+            "FEASIBILITY": str(tmp_path / "feasibility.gpkg"),
+        } | extra
         return run_alg(ALG, params)
+
     return run
 
 
@@ -98,8 +116,10 @@ def test_routes_pass_through_the_stops_in_order(planned):
     routes = read(res["ROUTES"])
     assert len(routes) == len({(r["day"], r["patrol"]) for r in sched})
     for route in routes:
-        stops = sorted((r for r in sched if str(r["day"]) == route["day"] and r["patrol"] == route["patrol"]),
-                       key=lambda r: r["seq"])
+        stops = sorted(
+            (r for r in sched if str(r["day"]) == route["day"] and r["patrol"] == route["patrol"]),
+            key=lambda r: r["seq"],
+        )
         line = route["_geom"].asPolyline()
         assert route["stops"] == len(stops) == len(line)
         for pt, stop in zip(line, stops):
@@ -108,8 +128,11 @@ def test_routes_pass_through_the_stops_in_order(planned):
 
 def test_same_seed_same_plan_other_seed_other_plan(planned, tmp_path):
     def times(res):
-        return [(r["patrol"], r["zone_id"], local(r["arrive"])) for r in sorted(
-            read(res["SCHEDULE"]), key=lambda r: (r["day"], r["patrol"], r["seq"]))]
+        return [
+            (r["patrol"], r["zone_id"], local(r["arrive"]))
+            for r in sorted(read(res["SCHEDULE"]), key=lambda r: (r["day"], r["patrol"], r["seq"]))
+        ]
+
     a = times(planned(SCHEDULE=str(tmp_path / "a.gpkg")))
     b = times(planned(SCHEDULE=str(tmp_path / "b.gpkg")))
     c = times(planned(SCHEDULE=str(tmp_path / "c.gpkg"), SEED=18))
@@ -145,13 +168,16 @@ def test_shortfall_explained_in_the_summary(planned):
     assert re.search(r"get[s]? \d of 3 visits", line) and line.endswith(".")
 
 
-@pytest.mark.parametrize("key,value,message", [
-    ("SHIFT_START", "25:00", "shift start '25:00' is not a time of day"),
-    ("PATROLS", "lots", "neither a number"),
-    ("TRAVEL", "bicycle 12", "neither speeds"),
-    ("TRAVEL", "foot 4.5, bicycle 12", "not understood"),
-    ("MIN_SPACING", 200.0, "minimum spacing"),
-])
+@pytest.mark.parametrize(
+    "key,value,message",
+    [
+        ("SHIFT_START", "25:00", "shift start '25:00' is not a time of day"),
+        ("PATROLS", "lots", "neither a number"),
+        ("TRAVEL", "bicycle 12", "neither speeds"),
+        ("TRAVEL", "foot 4.5, bicycle 12", "not understood"),
+        ("MIN_SPACING", 200.0, "minimum spacing"),
+    ],
+)
 def test_bad_input_one_sentence(planned, key, value, message):
     with pytest.raises(QgsProcessingException, match=message):
         planned(**{key: value})
@@ -166,14 +192,21 @@ def test_briefing_pack_one_page_per_patrol_and_day(planned, tmp_path):
     assert int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)) == len(routes) == 4
     sched = read(res["SCHEDULE"])
     for page, route in enumerate(sorted(routes, key=lambda r: (r["day"], r["patrol"])), start=1):
-        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                              capture_output=True, text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         d = dt.date.fromisoformat(route["day"])
         assert f"Patrol {route['patrol']} · {d.strftime('%A')} {d.day} {d.strftime('%B %Y')}" in text
         for r in sched:
             if str(r["day"]) == route["day"] and r["patrol"] == route["patrol"]:
-                assert re.search(rf"\b{r['seq']}\s+{local(r['arrive']):%H:%M}\s+{local(r['leave']):%H:%M}\s+"
-                                 rf"{r['zone_id']}\s+{NAMES[r['zone_id']]}", text), (page, r["seq"])
+                assert re.search(
+                    rf"\b{r['seq']}\s+{local(r['arrive']):%H:%M}\s+{local(r['leave']):%H:%M}\s+"
+                    rf"{r['zone_id']}\s+{NAMES[r['zone_id']]}",
+                    text,
+                ), (page, r["seq"])
 
 
 def test_travel_over_a_road_network(run_alg, tmp_path):
@@ -186,21 +219,40 @@ def test_travel_over_a_road_network(run_alg, tmp_path):
     feats = []
     for zid, x in (("A", 430000.0), ("B", 430200.0)):
         f = QgsFeature(zones.fields())
-        f.setGeometry(QgsGeometry.fromRect(QgsGeometry.fromPointXY(QgsPointXY(x, 433000.0)).buffer(20, 1)
-                                           .boundingBox()))
+        f.setGeometry(
+            QgsGeometry.fromRect(QgsGeometry.fromPointXY(QgsPointXY(x, 433000.0)).buffer(20, 1).boundingBox())
+        )
         f.setAttributes([zid, 3])
         feats.append(f)
     zones.dataProvider().addFeatures(feats)
     roads = QgsVectorLayer("LineString?crs=EPSG:27700", "roads", "memory")
     road = QgsFeature(roads.fields())
-    road.setGeometry(QgsGeometry.fromPolylineXY([QgsPointXY(430000, 433000), QgsPointXY(430000, 433300),
-                                                 QgsPointXY(430200, 433300), QgsPointXY(430200, 433000)]))
+    road.setGeometry(
+        QgsGeometry.fromPolylineXY(
+            [
+                QgsPointXY(430000, 433000),
+                QgsPointXY(430000, 433300),
+                QgsPointXY(430200, 433300),
+                QgsPointXY(430200, 433000),
+            ]
+        )
+    )
     roads.dataProvider().addFeatures([road])
     QgsProject.instance().addMapLayer(roads)
     try:
-        res = run_alg(ALG, {"ZONES": zones, "FIRST_DAY": "2026-06-05", "PATROLS": "1", "SEED": 3,
-                            "TRAVEL": f"{roads.id()}; foot 4.5", "SCHEDULE": str(tmp_path / "s.gpkg"),
-                            "ROUTES": "TEMPORARY_OUTPUT", "FEASIBILITY": "TEMPORARY_OUTPUT"})
+        res = run_alg(
+            ALG,
+            {
+                "ZONES": zones,
+                "FIRST_DAY": "2026-06-05",
+                "PATROLS": "1",
+                "SEED": 3,
+                "TRAVEL": f"{roads.id()}; foot 4.5",
+                "SCHEDULE": str(tmp_path / "s.gpkg"),
+                "ROUTES": "TEMPORARY_OUTPUT",
+                "FEASIBILITY": "TEMPORARY_OUTPUT",
+            },
+        )
     finally:
         QgsProject.instance().removeMapLayer(roads.id())
     rows = sorted(read(res["SCHEDULE"]), key=lambda r: r["seq"])

@@ -1,4 +1,5 @@
 """The plugin as QGIS sees it: load/unload through classFactory, provider, metadata, package."""
+
 from __future__ import annotations
 
 import configparser
@@ -36,11 +37,21 @@ def test_load_unload_load_leaves_nothing_behind(qgis_iface, no_provider):
             assert toolbar.objectName() == "HotspotPatrolToolbar"
             # the order of work, each button with its text beside the icon
             assert [a.objectName() for a in toolbar.actions()] == [
-                "hotspotpatrol_identify", "hotspotpatrol_plan", "hotspotpatrol_import", "hotspotpatrol_match",
-                "hotspotpatrol_brief", "hotspotpatrol_shift"]
+                "hotspotpatrol_identify",
+                "hotspotpatrol_plan",
+                "hotspotpatrol_import",
+                "hotspotpatrol_match",
+                "hotspotpatrol_brief",
+                "hotspotpatrol_shift",
+            ]
             assert [a.text() for a in toolbar.actions()] == [
-                "Identify hot spots…", "Plan patrols…", "Import officer tracks…", "Match officer tracks…",
-                "Export briefing pack…", "Shift: zones due now"]
+                "Identify hot spots…",
+                "Plan patrols…",
+                "Import officer tracks…",
+                "Match officer tracks…",
+                "Export briefing pack…",
+                "Shift: zones due now",
+            ]
             assert toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
             # every start-panel step has its action
             assert all(b.isEnabled() for b in plugin.start_dock.buttons.values())
@@ -81,8 +92,22 @@ def test_metadata_is_complete(root):
     cp = configparser.ConfigParser()
     cp.read(root / "metadata.txt", encoding="utf-8")
     g = cp["general"]
-    for key in ("name", "qgisMinimumVersion", "qgisMaximumVersion", "description", "about", "version",
-                "author", "email", "repository", "tracker", "homepage", "tags", "icon", "license"):
+    for key in (
+        "name",
+        "qgisMinimumVersion",
+        "qgisMaximumVersion",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "repository",
+        "tracker",
+        "homepage",
+        "tags",
+        "icon",
+        "license",
+    ):
         assert g.get(key), key
     assert g["name"] == "Hotspot Patrol"
     assert g["qgisMinimumVersion"] == "3.22" and g["qgisMaximumVersion"] == "4.99"
@@ -103,19 +128,26 @@ def test_package_layout_is_installable(package):
         names = z.namelist()
     top = {n.split("/")[0] for n in names}
     assert top == {"hotspot_patrol_plugin"}
-    for needed in ("hotspot_patrol_plugin/metadata.txt", "hotspot_patrol_plugin/__init__.py",
-                   "hotspot_patrol_plugin/LICENSE", "hotspot_patrol_plugin/resources/icons/hotspot_patrol.svg",
-                   "hotspot_patrol_plugin/processing/match_tracks.py"):
+    for needed in (
+        "hotspot_patrol_plugin/metadata.txt",
+        "hotspot_patrol_plugin/__init__.py",
+        "hotspot_patrol_plugin/LICENSE",
+        "hotspot_patrol_plugin/resources/icons/hotspot_patrol.svg",
+        "hotspot_patrol_plugin/processing/match_tracks.py",
+    ):
         assert needed in names
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n
-                or n.endswith("resources_rc.py")]
+    assert not [
+        n for n in names if "__pycache__" in n or n.endswith(".pyc") or "/tests/" in n or n.endswith("resources_rc.py")
+    ]
 
 
 def test_packaged_plugin_finds_its_resources(package, tmp_path):
     with zipfile.ZipFile(package) as z:
         z.extractall(tmp_path)
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); from hotspot_patrol_plugin import paths; "
-            "print(paths.resource('icons', 'hotspot_patrol.svg'))")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); from hotspot_patrol_plugin import paths; "
+        "print(paths.resource('icons', 'hotspot_patrol.svg'))"
+    )
     out = subprocess.run([os.sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(tmp_path / "hotspot_patrol_plugin" / "resources" / "icons" / "hotspot_patrol.svg")
 
@@ -135,14 +167,28 @@ def test_qgis_process_lists_the_provider(root, package):
 def test_matchtracks_runs_inside_qgis_process(root, package, tmp_path, sample_gpkg, run_alg):
     """Prepared shapely geometries inside QGIS's own process (a mismatched GEOS crashes there only)."""
     s = str(sample_gpkg)
-    args = [f"'--TRACKS={s}|layername=pings'", "--UNIT_FIELD=callsign", "--TIME_FIELD=time",
-            f"'--ZONES={s}|layername=zones'", f"--VISITS={tmp_path}/v.gpkg", f"--COVERAGE={tmp_path}/c.gpkg"]
+    args = [
+        f"'--TRACKS={s}|layername=pings'",
+        "--UNIT_FIELD=callsign",
+        "--TIME_FIELD=time",
+        f"'--ZONES={s}|layername=zones'",
+        f"--VISITS={tmp_path}/v.gpkg",
+        f"--COVERAGE={tmp_path}/c.gpkg",
+    ]
     out = _qgis_process(root, "--json", "run", "hotspotpatrol:matchtracks", *args)
     assert out.returncode == 0, out.stderr[-3000:]
     results = json.loads(out.stdout)["results"]
-    in_process = run_alg("hotspotpatrol:matchtracks", {
-        "TRACKS": f"{s}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
-        "ZONES": f"{s}|layername=zones", "VISITS": "memory:", "COVERAGE": "memory:"})
+    in_process = run_alg(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": f"{s}|layername=pings",
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": f"{s}|layername=zones",
+            "VISITS": "memory:",
+            "COVERAGE": "memory:",
+        },
+    )
     assert results["VISIT_COUNT"] == in_process["VISIT_COUNT"] > 50
     assert results["SKIPPED_ROWS"] == 0
 
@@ -171,6 +217,9 @@ def test_translation_template_is_complete_and_compiles(root, tmp_path):
     helps = [t for t, file, _ in make_ts.messages() if file.endswith(mine) and t.startswith("<p>")]
     assert len(helps) == 4 and not any("\n" in t for t in helps)  # flowing paragraphs, no hard wraps
     if shutil.which("lrelease"):
-        out = subprocess.run(["lrelease", str(root / "resources/i18n/hotspot_patrol.ts"), "-qm",
-                              str(tmp_path / "t.qm")], capture_output=True, text=True)
+        out = subprocess.run(
+            ["lrelease", str(root / "resources/i18n/hotspot_patrol.ts"), "-qm", str(tmp_path / "t.qm")],
+            capture_output=True,
+            text=True,
+        )
         assert out.returncode == 0 and (tmp_path / "t.qm").stat().st_size > 0, out.stderr

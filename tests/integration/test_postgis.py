@@ -1,4 +1,5 @@
 """Live PostGIS: the throw-away server (tests/pg_server.py), readers, algorithms and the workspace on it."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,11 +10,18 @@ def test_server_runs_postgis(postgis_server):
 
     rows = postgis_server.execute("SELECT postgis_lib_version()")
     assert rows and rows[0][0]
-    df = pd.DataFrame({"x": [530000.0, float("nan")], "y": [180000.0, 1.0], "unit": ["A1", None],
-                       "t": pd.to_datetime(["2026-11-24 14:05:00+00:00", None], utc=True)})
+    df = pd.DataFrame(
+        {
+            "x": [530000.0, float("nan")],
+            "y": [180000.0, 1.0],
+            "unit": ["A1", None],
+            "t": pd.to_datetime(["2026-11-24 14:05:00+00:00", None], utc=True),
+        }
+    )
     assert postgis_server.load_points("smoke", df, 27700) == 2
     got = postgis_server.execute(
-        "SELECT fid, unit, ST_X(geom), ST_Y(geom), t AT TIME ZONE 'UTC' FROM smoke ORDER BY fid")
+        "SELECT fid, unit, ST_X(geom), ST_Y(geom), t AT TIME ZONE 'UTC' FROM smoke ORDER BY fid"
+    )
     assert got[0][1:4] == ("A1", 530000.0, 180000.0)
     assert str(got[0][4]) == "2026-11-24 14:05:00"
     assert got[1][1:4] == (None, None, None)
@@ -41,10 +49,12 @@ def pings_frame():
 
     t0 = pd.Timestamp("2026-07-01T11:00:00Z")
     steps = np.arange(0, 2401, 30)
-    rows = [{"unit": "A", "t": t0 + pd.Timedelta(seconds=int(s)), "x": 529950.0 + 0.1 * s, "y": 180050.0}
-            for s in steps]
-    rows += [{"unit": "B", "t": t0 + pd.Timedelta(seconds=int(s)), "x": 531000.0, "y": 181000.0 + s / 100}
-             for s in steps]
+    rows = [
+        {"unit": "A", "t": t0 + pd.Timedelta(seconds=int(s)), "x": 529950.0 + 0.1 * s, "y": 180050.0} for s in steps
+    ]
+    rows += [
+        {"unit": "B", "t": t0 + pd.Timedelta(seconds=int(s)), "x": 531000.0, "y": 181000.0 + s / 100} for s in steps
+    ]
     frame = pd.DataFrame(rows)
     frame["speed"] = np.where(np.arange(len(frame)) % 7 == 0, np.nan, 1.25)
     frame["n"] = pd.array(np.where(np.arange(len(frame)) % 5 == 0, None, np.arange(len(frame))), dtype="Int64")
@@ -72,7 +82,7 @@ def pg_layer(server, sql="", table="pings", **kw):
     return layer
 
 
-@pytest.mark.parametrize("sql", ["", "\"unit\" = 'A' AND \"speed\" IS NOT NULL"])
+@pytest.mark.parametrize("sql", ["", '"unit" = \'A\' AND "speed" IS NOT NULL'])
 def test_postgis_bulk_reader_equals_feature_iteration(qgis_app, postgis_server, pings_table, sql):
     from test_bulk_readers import assert_same_as_features
 
@@ -141,15 +151,26 @@ def test_postgis_with_an_authentication_configuration(postgis_server, pings_tabl
     from qgis.core import QgsDataSourceUri
 
     uri = QgsDataSourceUri()
-    uri.setConnection(postgis_server.tcp_host, str(postgis_server.port), postgis_server.dbname, "", "",
-                      QgsDataSourceUri.SslMode.SslDisable, "AUTHCFG")
+    uri.setConnection(
+        postgis_server.tcp_host,
+        str(postgis_server.port),
+        postgis_server.dbname,
+        "",
+        "",
+        QgsDataSourceUri.SslMode.SslDisable,
+        "AUTHCFG",
+    )
     uri.setDataSource("public", "pings", "geom", "", "fid")
     script = tmp_path / "auth.py"
     script.write_text(AUTH_SCRIPT)
     env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(tmp_path / "profile"), QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, str(script), str(root), postgis_server.password_user,
-                          postgis_server.password, uri.uri(False)], capture_output=True, text=True, env=env,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(script), str(root), postgis_server.password_user, postgis_server.password, uri.uri(False)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["valid"] and result["method"] == "postgis-copy" and result["n"] == len(pings_table) + 1
@@ -180,11 +201,17 @@ class Process:
             (plugins / name).symlink_to(root / name)
         (base / "profile").mkdir()
         venv_site = [p for p in site.getsitepackages() if p.startswith(sys.prefix)]
-        self.env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_PLUGINPATH=str(base / "plugins"),
-                        QGIS_CUSTOM_CONFIG_PATH=str(base / "profile"), PYTHONDONTWRITEBYTECODE="1",
-                        PYTHONPATH=os.pathsep.join(venv_site))
-        subprocess.run([self.binary, "plugins", "enable", "hotspot_patrol_plugin"], env=self.env,
-                       capture_output=True, timeout=120)
+        self.env = dict(
+            os.environ,
+            QT_QPA_PLATFORM="offscreen",
+            QGIS_PLUGINPATH=str(base / "plugins"),
+            QGIS_CUSTOM_CONFIG_PATH=str(base / "profile"),
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTHONPATH=os.pathsep.join(venv_site),
+        )
+        subprocess.run(
+            [self.binary, "plugins", "enable", "hotspot_patrol_plugin"], env=self.env, capture_output=True, timeout=120
+        )
 
     def run(self, alg, **params):
         import json
@@ -212,8 +239,11 @@ def zones_gpkg(path):
     lyr.CreateField(ogr.FieldDefn("zone_id", ogr.OFTString))
     f = ogr.Feature(lyr.GetLayerDefn())
     f.SetField("zone_id", "HS-001")
-    f.SetGeometry(ogr.CreateGeometryFromWkt(
-        "POLYGON ((530000 180000, 530100 180000, 530100 180100, 530000 180100, 530000 180000))"))
+    f.SetGeometry(
+        ogr.CreateGeometryFromWkt(
+            "POLYGON ((530000 180000, 530100 180000, 530100 180100, 530000 180100, 530000 180000))"
+        )
+    )
     lyr.CreateFeature(f)
     ds = None
     return f"{path}|layername=zones"
@@ -224,8 +254,14 @@ def test_matchtracks_on_postgis_through_qgis_process(postgis_server, pings_table
 
     tracks = "postgres://" + postgis_server.qgis_uri("pings", tcp=True)
     results, log = qgis_process.run(
-        "matchtracks", TRACKS=tracks, UNIT_FIELD="unit", TIME_FIELD="t", ZONES=zones_gpkg(tmp_path / "z.gpkg"),
-        VISITS=str(tmp_path / "visits.gpkg"), COVERAGE=str(tmp_path / "coverage.gpkg"))
+        "matchtracks",
+        TRACKS=tracks,
+        UNIT_FIELD="unit",
+        TIME_FIELD="t",
+        ZONES=zones_gpkg(tmp_path / "z.gpkg"),
+        VISITS=str(tmp_path / "visits.gpkg"),
+        COVERAGE=str(tmp_path / "coverage.gpkg"),
+    )
     assert "postgis-copy" in log, log
     ds = ogr.Open(str(tmp_path / "visits.gpkg"))
     visits = [(f.GetField("unit_id"), f.GetField("dwell_min")) for f in ds.GetLayer(0)]
@@ -237,8 +273,9 @@ def test_importtracks_from_postgis_through_qgis_process(postgis_server, pings_ta
     from osgeo import ogr
 
     layer = "postgres://" + postgis_server.qgis_uri("pings", sql="\"unit\" = 'A'")
-    results, log = qgis_process.run("importtracks", LAYER=layer, UNIT_FIELD="unit", TIME_FIELD="t",
-                                    OUTPUT=str(tmp_path / "tracks.gpkg"))
+    results, log = qgis_process.run(
+        "importtracks", LAYER=layer, UNIT_FIELD="unit", TIME_FIELD="t", OUTPUT=str(tmp_path / "tracks.gpkg")
+    )
     assert "postgis-copy" in log, log
     ds = ogr.Open(str(tmp_path / "tracks.gpkg"))
     rows = [(f.GetField("unit_id"), f.GetGeometryRef().GetX()) for f in ds.GetLayer(0)]
@@ -251,7 +288,8 @@ def square(x0, y0, size):
     from qgis.core import QgsGeometry
 
     return QgsGeometry.fromWkt(
-        f"Polygon(({x0} {y0}, {x0 + size} {y0}, {x0 + size} {y0 + size}, {x0} {y0 + size}, {x0} {y0}))")
+        f"Polygon(({x0} {y0}, {x0 + size} {y0}, {x0 + size} {y0 + size}, {x0} {y0 + size}, {x0} {y0}))"
+    )
 
 
 class _GeometryInUri:
@@ -282,8 +320,7 @@ def _table_uri_has_geometry() -> bool:
 
 
 @pytest.mark.parametrize("connection", ["as is", "geometry column in the URI"])
-def test_workspace_on_postgis_create_edit_undo_save_reopen(qgis_new_project, postgis_server, monkeypatch,
-                                                           connection):
+def test_workspace_on_postgis_create_edit_undo_save_reopen(qgis_new_project, postgis_server, monkeypatch, connection):
     from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsPointXY
 
     from hotspot_patrol_plugin.core import fields as F
@@ -291,13 +328,17 @@ def test_workspace_on_postgis_create_edit_undo_save_reopen(qgis_new_project, pos
 
     if connection != "as is":
         plain = W._connection
-        monkeypatch.setattr(W, "_connection",
-                            lambda p, u: _GeometryInUri(plain(p, u)) if p == "postgres" else plain(p, u))
+        monkeypatch.setattr(
+            W, "_connection", lambda p, u: _GeometryInUri(plain(p, u)) if p == "postgres" else plain(p, u)
+        )
     postgis_server.execute("DROP SCHEMA IF EXISTS patrol CASCADE; CREATE SCHEMA patrol")
-    conn = f"dbname='{postgis_server.dbname}' host={postgis_server.host} port={postgis_server.port} " \
-           f"user='{postgis_server.user}'"
-    ws = W.add_to_project(W.create("postgres", conn, "patrol", QgsCoordinateReferenceSystem("EPSG:27700")),
-                          qgis_new_project)
+    conn = (
+        f"dbname='{postgis_server.dbname}' host={postgis_server.host} port={postgis_server.port} "
+        f"user='{postgis_server.user}'"
+    )
+    ws = W.add_to_project(
+        W.create("postgres", conn, "patrol", QgsCoordinateReferenceSystem("EPSG:27700")), qgis_new_project
+    )
     assert ws.zones.isValid() and ws.waypoints.isValid() and ws.zones.crs().authid() == "EPSG:27700"
     assert postgis_server.execute("SELECT count(*) FROM patrol.zones") == [(0,)]
     with pytest.raises(W.WorkspaceError, match="already has"):

@@ -4,6 +4,7 @@
 Expected visits come from one ``matching.match`` over every row in the table at the end (read
 back with psycopg2, not through the dock), expected times from hand arithmetic.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,9 @@ PARAMS = M.MatchParams(max_gap=300.0, merge_gap=60.0, min_dwell=60.0, target_min
 
 
 def zones_layer():
-    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer",
-                           "zones", "memory")
+    layer = QgsVectorLayer(
+        "Polygon?crs=EPSG:27700&field=zone_id:string&field=name:string&field=priority:integer", "zones", "memory"
+    )
     feats = []
     for i, (a, b, c, d) in enumerate(ZONES):
         f = QgsFeature(layer.fields())
@@ -74,8 +76,7 @@ def expected_visits(unit, t, x, y):
 
 def engine_visits(engine):
     v = engine.visits()
-    return sorted(zip(v.area.tolist(), [str(u) for u in engine.unit_label(v.unit)], v.entry.tolist(),
-                      v.exit.tolist()))
+    return sorted(zip(v.area.tolist(), [str(u) for u in engine.unit_label(v.unit)], v.entry.tolist(), v.exit.tolist()))
 
 
 # --------------------------------------------------------------------------- PostGIS
@@ -84,7 +85,8 @@ def _insert(conn, rows, first_key):
         cur.executemany(
             'INSERT INTO live_pings (fid, unit, "time", geom) VALUES (%s, %s, to_timestamp(%s), '
             "ST_SetSRID(ST_MakePoint(%s, %s), 27700))",
-            [(first_key + i, u, float(tt), float(xx), float(yy)) for i, (u, tt, xx, yy) in enumerate(rows)])
+            [(first_key + i, u, float(tt), float(xx), float(yy)) for i, (u, tt, xx, yy) in enumerate(rows)],
+        )
 
 
 def test_postgis_live_shift_with_a_writer_and_a_dropped_connection(postgis_server, qgis_iface, qgis_new_project):
@@ -92,8 +94,9 @@ def test_postgis_live_shift_with_a_writer_and_a_dropped_connection(postgis_serve
     # the table as the feed leaves it at 19:20; the rest arrives while the dock refreshes, in chunks of
     # 2 minutes whose rows come shuffled (late pings of up to 2 minutes)
     first = df[df.t < T0 + 20 * 60]
-    start = pd.DataFrame({"unit": first.unit, "time": pd.to_datetime(first.t, unit="s", utc=True),
-                          "x": first.x, "y": first.y})
+    start = pd.DataFrame(
+        {"unit": first.unit, "time": pd.to_datetime(first.t, unit="s", utc=True), "x": first.x, "y": first.y}
+    )
     postgis_server.load_points("live_pings", start, 27700)
     pings = QgsVectorLayer(postgis_server.qgis_uri("live_pings"), "pings", "postgres")
     assert pings.isValid(), pings.error().summary()
@@ -137,8 +140,10 @@ def test_postgis_live_shift_with_a_writer_and_a_dropped_connection(postgis_serve
             recovered = not ui.dock.banner.isVisibleTo(ui.dock)
         if not killed and c.engine.totals.accepted > len(first) + 50:
             before = len(c.engine.visits()) + len(c.engine.tail)
-            postgis_server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                   "WHERE application_name = 'Hotspot Patrol shift dock'")
+            postgis_server.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'Hotspot Patrol shift dock'"
+            )
             killed = True
             assert before > 0
         time.sleep(0.02)
@@ -161,8 +166,14 @@ def test_postgis_live_shift_with_a_writer_and_a_dropped_connection(postgis_serve
 def test_postgis_time_watermark_finds_late_rows_and_reads_none_twice(postgis_server, qgis_app):
     """Without an integer key the source asks for ``time > watermark - late tolerance`` and drops the
     rows of that window it has already read."""
-    start = pd.DataFrame({"unit": ["A", "A"], "time": pd.to_datetime([T0, T0 + 30], unit="s", utc=True),
-                          "x": [X0, X0 + 10], "y": [Y0, Y0]})
+    start = pd.DataFrame(
+        {
+            "unit": ["A", "A"],
+            "time": pd.to_datetime([T0, T0 + 30], unit="s", utc=True),
+            "x": [X0, X0 + 10],
+            "y": [Y0, Y0],
+        }
+    )
     postgis_server.load_points("time_pings", start, 27700)
     layer = QgsVectorLayer(postgis_server.qgis_uri("time_pings"), "pings", "postgres")
     src = L.PostgisSource(layer, "unit", "time", late_tolerance=600.0)
@@ -171,10 +182,12 @@ def test_postgis_time_watermark_finds_late_rows_and_reads_none_twice(postgis_ser
     assert b.t.tolist() == [T0, T0 + 30]
     conn = postgis_server.connect()
     with conn.cursor() as cur:
-        cur.execute('INSERT INTO time_pings (fid, unit, "time", geom) VALUES '
-                    "(3, 'A', to_timestamp(%s), ST_SetSRID(ST_MakePoint(%s, %s), 27700)), "
-                    "(4, 'B', to_timestamp(%s), ST_SetSRID(ST_MakePoint(%s, %s), 27700))",
-                    (T0 + 60, X0 + 20, Y0, T0 + 10, X0, Y0))  # B's ping is 50 s late
+        cur.execute(
+            'INSERT INTO time_pings (fid, unit, "time", geom) VALUES '
+            "(3, 'A', to_timestamp(%s), ST_SetSRID(ST_MakePoint(%s, %s), 27700)), "
+            "(4, 'B', to_timestamp(%s), ST_SetSRID(ST_MakePoint(%s, %s), 27700))",
+            (T0 + 60, X0 + 20, Y0, T0 + 10, X0, Y0),
+        )  # B's ping is 50 s late
     conn.close()
     b = src.fetch()
     assert sorted(zip(b.unit.tolist(), b.t.tolist())) == [("A", T0 + 60), ("B", T0 + 10)]
@@ -242,8 +255,10 @@ def test_csv_source_rereads_and_keeps_the_new_lines(tmp_path, qgis_app):
     assert isinstance(src, L.LayerSource)
     b = src.fetch()
     # July: London is UTC+1, so 10:00 local is 09:00 UTC
-    assert b.t.tolist() == [pd.Timestamp("2026-07-01T09:00:00Z").timestamp(),
-                            pd.Timestamp("2026-07-01T09:00:30Z").timestamp()]
+    assert b.t.tolist() == [
+        pd.Timestamp("2026-07-01T09:00:00Z").timestamp(),
+        pd.Timestamp("2026-07-01T09:00:30Z").timestamp(),
+    ]
     with open(path, "a", newline="") as fh:
         csv.writer(fh).writerow(["B", "2026-07-01T10:01:00", X0 + 20, Y0])
         csv.writer(fh).writerow(["", "2026-07-01T10:01:00", X0 + 20, Y0])
@@ -254,8 +269,9 @@ def test_csv_source_rereads_and_keeps_the_new_lines(tmp_path, qgis_app):
 
 def test_replay_source_plays_at_speed():
     clock = [100.0]
-    src = L.ReplaySource(["A", "A", "B"], [T0, T0 + 60, T0 + 90], [0, 1, 2], [0, 0, 0], speed=60.0,
-                         clock=lambda: clock[0])
+    src = L.ReplaySource(
+        ["A", "A", "B"], [T0, T0 + 60, T0 + 90], [0, 1, 2], [0, 0, 0], speed=60.0, clock=lambda: clock[0]
+    )
     assert src.fetch().t.tolist() == [T0]
     src.play()
     clock[0] += 1.0  # one real second at 60x: one replay minute

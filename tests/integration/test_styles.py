@@ -3,6 +3,7 @@
 Expected colours are the Okabe-Ito values the issue fixes; expected legend texts are written out by
 hand. Rendering goes through QgsMapRendererCustomPainterJob into a QImage whose pixels are read.
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -35,14 +36,20 @@ PALETTE = {"not visited": "#bdbdbd", "below target": "#e69f00", "on target": "#0
 QMLS = ("coverage", "visits", "waypoint_visits", "workspace_zones", "workspace_waypoints", "briefing_zone_outline")
 OX, OY = 430000.0, 432000.0
 
-COVERAGE_FIELDS = ("zone_id:string&field=name:string&field=priority:integer&field=visits:integer"
-                   "&field=visits_short:integer&field=visits_target:integer&field=visits_long:integer"
-                   "&field=dwell_total_min:double&field=dwell_median_min:double&field=presence_min:double"
-                   "&field=units:integer&field=first_entry:datetime&field=last_exit:datetime&field=status:string")
+COVERAGE_FIELDS = (
+    "zone_id:string&field=name:string&field=priority:integer&field=visits:integer"
+    "&field=visits_short:integer&field=visits_target:integer&field=visits_long:integer"
+    "&field=dwell_total_min:double&field=dwell_median_min:double&field=presence_min:double"
+    "&field=units:integer&field=first_entry:datetime&field=last_exit:datetime&field=status:string"
+)
 
 # zone id, status, visits, median minutes; zone i is the 100 m square at x = OX + 200 i
-ZONES = [("HS-1", "not visited", 0, None), ("HS-2", "below target", 5, 4.2),
-         ("HS-3", "on target", 8, 13.3), ("HS-4", "above target", 3, 19.0)]
+ZONES = [
+    ("HS-1", "not visited", 0, None),
+    ("HS-2", "below target", 5, 4.2),
+    ("HS-3", "on target", 8, 13.3),
+    ("HS-4", "above target", 3, 19.0),
+]
 
 
 def square(i: int, size: float = 100.0) -> QgsGeometry:
@@ -55,8 +62,24 @@ def coverage_layer(rows=ZONES) -> QgsVectorLayer:
     feats = []
     for i, (zid, status, visits, median) in enumerate(rows):
         f = QgsFeature(layer.fields())
-        f.setAttributes([zid, f"Zone {i}", 1 + i, visits, 0, visits, 0, (median or 0) * visits, median,
-                         (median or 0) * visits, min(visits, 2), None, None, status])
+        f.setAttributes(
+            [
+                zid,
+                f"Zone {i}",
+                1 + i,
+                visits,
+                0,
+                visits,
+                0,
+                (median or 0) * visits,
+                median,
+                (median or 0) * visits,
+                min(visits, 2),
+                None,
+                None,
+                status,
+            ]
+        )
         f.setGeometry(square(i))
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
@@ -67,7 +90,10 @@ def visits_layer(waypoints: bool = False) -> QgsVectorLayer:
     id_field = "waypoint_id" if waypoints else "zone_id"
     layer = QgsVectorLayer(
         f"LineString?crs=EPSG:27700&field=visit_id:integer&field={id_field}:string&field=unit_id:string"
-        "&field=dwell_min:double&field=band:string&field=pass_through:boolean", "visits", "memory")
+        "&field=dwell_min:double&field=band:string&field=pass_through:boolean",
+        "visits",
+        "memory",
+    )
     feats = []
     for i, (band, passing) in enumerate((("short", False), ("target", False), ("long", False), ("short", True))):
         f = QgsFeature(layer.fields())
@@ -133,16 +159,29 @@ def test_a_missing_style_file_is_a_clear_error(qgis_app):
 
 
 # ---------------------------------------------------------------------------- coverage
-@pytest.mark.parametrize("band, texts", [
-    ((10, 15), {"not visited": "not visited",
+@pytest.mark.parametrize(
+    "band, texts",
+    [
+        (
+            (10, 15),
+            {
+                "not visited": "not visited",
                 "below target": "below target: median visit under 10 min",
                 "on target": "on target: median visit 10–15 min",
-                "above target": "above target: median visit over 15 min"}),
-    ((8, 12.5), {"not visited": "not visited",
-                 "below target": "below target: median visit under 8 min",
-                 "on target": "on target: median visit 8–12.5 min",
-                 "above target": "above target: median visit over 12.5 min"}),
-])
+                "above target": "above target: median visit over 15 min",
+            },
+        ),
+        (
+            (8, 12.5),
+            {
+                "not visited": "not visited",
+                "below target": "below target: median visit under 8 min",
+                "on target": "on target: median visit 8–12.5 min",
+                "above target": "above target: median visit over 12.5 min",
+            },
+        ),
+    ],
+)
 def test_coverage_style_categories_colours_and_legend_texts(qgis_app, band, texts):
     layer = coverage_layer()
     styles.apply_coverage_style(layer, *band)
@@ -269,13 +308,20 @@ def run_style(params, feedback=None):
 
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    return processing.run("hotspotpatrol:stylecoverage", params, context=context,
-                          feedback=feedback or QgsProcessingFeedback())
+    return processing.run(
+        "hotspotpatrol:stylecoverage", params, context=context, feedback=feedback or QgsProcessingFeedback()
+    )
 
 
 def test_stylecoverage_styles_a_project_layer_with_the_chosen_band(provider, tmp_path):
-    layer = coverage_layer([("HS-1", "not visited", 0, None), ("HS-2", "below target", 5, 7.0),
-                            ("HS-3", "on target", 8, 9.0), ("HS-4", "above target", 3, 13.0)])
+    layer = coverage_layer(
+        [
+            ("HS-1", "not visited", 0, None),
+            ("HS-2", "below target", 5, 7.0),
+            ("HS-3", "on target", 8, 9.0),
+            ("HS-4", "above target", 3, 13.0),
+        ]
+    )
     QgsProject.instance().addMapLayer(layer)
     before = [f.attributes() for f in layer.getFeatures()]
     qml = tmp_path / "coverage_8_12.qml"
@@ -325,10 +371,19 @@ def test_matchtracks_outputs_are_styled_when_processing_loads_them(provider, sam
 
     from hotspot_patrol_plugin.qgis_io.styles import StylePostProcessor
 
-    res = processing.run("hotspotpatrol:matchtracks", {
-        "TRACKS": f"{sample_gpkg}|layername=pings", "UNIT_FIELD": "callsign", "TIME_FIELD": "time",
-        "ZONES": f"{sample_gpkg}|layername=zones", "TARGET_MIN": 9, "TARGET_MAX": 14,
-        "VISITS": str(tmp_path / "v.gpkg"), "COVERAGE": str(tmp_path / "c.gpkg")})
+    res = processing.run(
+        "hotspotpatrol:matchtracks",
+        {
+            "TRACKS": f"{sample_gpkg}|layername=pings",
+            "UNIT_FIELD": "callsign",
+            "TIME_FIELD": "time",
+            "ZONES": f"{sample_gpkg}|layername=zones",
+            "TARGET_MIN": 9,
+            "TARGET_MAX": 14,
+            "VISITS": str(tmp_path / "v.gpkg"),
+            "COVERAGE": str(tmp_path / "c.gpkg"),
+        },
+    )
     coverage = QgsVectorLayer(res["COVERAGE"], "coverage", "ogr")
     visits = QgsVectorLayer(res["VISITS"], "visits", "ogr")
     context, feedback = QgsProcessingContext(), QgsProcessingFeedback()

@@ -1,6 +1,7 @@
 """Coordinates are transformed with the operation QGIS would use (issue 14, item 4): the one chosen
 in the transform context when there is one, PROJ's best available one otherwise. Expected values
 come from QgsCoordinateTransform itself, one point at a time (an independent route through QGIS)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +9,17 @@ import pytest
 
 # WGS84 pings across Great Britain: Land's End, Cardiff, Leeds, Inverness, Lerwick, Norwich, Belfast
 # is outside GB and left out
-LONLAT = np.array([(-5.714, 50.066), (-3.179, 51.481), (-1.549, 53.801), (-4.224, 57.478),
-                   (-1.145, 60.155), (1.297, 52.630), (-2.0, 55.0)])
+LONLAT = np.array(
+    [
+        (-5.714, 50.066),
+        (-3.179, 51.481),
+        (-1.549, 53.801),
+        (-4.224, 57.478),
+        (-1.145, 60.155),
+        (1.297, 52.630),
+        (-2.0, 55.0),
+    ]
+)
 
 
 def _qgis_points(src, dst, tc, xy):

@@ -8,6 +8,7 @@ files are first turned into Parquet with the given column types, then the job's 
 what the job printed, and the outputs read back with pyarrow (not Spark): visits, waypoint
 visits and coverage as records (times as UTC milliseconds, paths as WKT) and summary.json.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,8 +27,9 @@ def to_parquet(csv_path: str, parquet_path: str, types: dict) -> None:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    convert = pacsv.ConvertOptions(column_types={k: getattr(pa, v)() for k, v in types.items()},
-                                   strings_can_be_null=True)
+    convert = pacsv.ConvertOptions(
+        column_types={k: getattr(pa, v)() for k, v in types.items()}, strings_can_be_null=True
+    )
     pq.write_table(pacsv.read_csv(csv_path, convert_options=convert), parquet_path)
 
 
@@ -67,7 +69,8 @@ def main() -> int:
         out = case["argv"][case["argv"].index("--out") + 1]
         summary = os.path.join(out, "summary.json")
         results[case["name"]] = {
-            "code": code, "stderr": err.getvalue(),
+            "code": code,
+            "stderr": err.getvalue(),
             "visits": read_output(os.path.join(out, "visits")),
             "waypoint_visits": read_output(os.path.join(out, "waypoint_visits")),
             "coverage": read_output(os.path.join(out, "coverage")),

@@ -6,6 +6,7 @@ The reference is the plugin's own output, with its writer's rounding to the seco
 cuts GeoPackage milliseconds) switched off so that times compare to the millisecond.
 Skipped, loudly, when .spark-venv (make setup-spark) or Java >= 17 is missing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -60,14 +61,29 @@ from tests.integration.conftest import provider, run_alg  # noqa: E402, F401 - f
 
 BNG = "EPSG:27700"
 VISIT_KEYS = ("unit_id", "entry_time", "exit_time", "dwell_min", "pings", "band", "pass_through")
-COVERAGE_KEYS = ("visits", "visits_short", "visits_target", "visits_long", "dwell_total_min", "dwell_median_min",
-                 "presence_min", "units", "first_entry", "last_exit", "status", "band_min", "band_max", "days",
-                 "per_day")
+COVERAGE_KEYS = (
+    "visits",
+    "visits_short",
+    "visits_target",
+    "visits_long",
+    "dwell_total_min",
+    "dwell_median_min",
+    "presence_min",
+    "units",
+    "first_entry",
+    "last_exit",
+    "status",
+    "band_min",
+    "band_max",
+    "days",
+    "per_day",
+)
 
 
 # --------------------------------------------------------------------------- inputs
-def write_zones_gpkg(path: Path, rows, crs: str = BNG, layer: str = "zones", geom_type: str = "polygon",
-                     id_name: str = "zone_id") -> str:
+def write_zones_gpkg(
+    path: Path, rows, crs: str = BNG, layer: str = "zones", geom_type: str = "polygon", id_name: str = "zone_id"
+) -> str:
     """(id, WKT) rows as a GeoPackage layer written with OGR (no code under test involved)."""
     from osgeo import ogr, osr
 
@@ -75,8 +91,11 @@ def write_zones_gpkg(path: Path, rows, crs: str = BNG, layer: str = "zones", geo
     srs = osr.SpatialReference()
     srs.SetFromUserInput(crs)
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    ds = ogr.GetDriverByName("GPKG").Open(str(path), 1) if path.exists() else \
-        ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    ds = (
+        ogr.GetDriverByName("GPKG").Open(str(path), 1)
+        if path.exists()
+        else ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    )
     kind = {"polygon": ogr.wkbPolygon, "point": ogr.wkbPoint}[geom_type]
     lyr = ds.CreateLayer(layer, srs, kind, options=["GEOMETRY_NAME=geom", "FID=fid"])
     lyr.CreateField(ogr.FieldDefn(id_name, ogr.OFTString))
@@ -124,8 +143,15 @@ def plugin_run(run_alg, monkeypatch, pings, zones, waypoints=None, **params):  #
     from hotspot_patrol_plugin.qgis_io import tracks
 
     monkeypatch.setattr(tracks, "ROUND_TO_SECOND", False)
-    p = {"TRACKS": pings, "UNIT_FIELD": "unit", "TIME_FIELD": "time", "ZONES": zones,
-         "VISITS": "memory:", "COVERAGE": "memory:", "WAYPOINT_VISITS": "memory:"}
+    p = {
+        "TRACKS": pings,
+        "UNIT_FIELD": "unit",
+        "TIME_FIELD": "time",
+        "ZONES": zones,
+        "VISITS": "memory:",
+        "COVERAGE": "memory:",
+        "WAYPOINT_VISITS": "memory:",
+    }
     if waypoints is not None:
         p["WAYPOINTS"] = waypoints
     p.update(params)
@@ -135,8 +161,11 @@ def plugin_run(run_alg, monkeypatch, pings, zones, waypoints=None, **params):  #
         v = res.get(key)
         return v if isinstance(v, QgsVectorLayer) or v is None else QgsProject.instance().mapLayer(v)
 
-    reasons = {} if res["SKIPPED_REASONS"] == "none" else dict(
-        (k, int(v)) for k, v in (part.rsplit(": ", 1) for part in res["SKIPPED_REASONS"].split("; ")))
+    reasons = (
+        {}
+        if res["SKIPPED_REASONS"] == "none"
+        else dict((k, int(v)) for k, v in (part.rsplit(": ", 1) for part in res["SKIPPED_REASONS"].split("; ")))
+    )
     return layer("VISITS"), layer("COVERAGE"), layer("WAYPOINT_VISITS") if waypoints is not None else None, reasons
 
 
@@ -158,8 +187,10 @@ def plugin_visits(layer, id_name="zone_id"):
 
 
 def plugin_paths(layer, id_name="zone_id"):
-    return {(f[id_name], f["unit_id"], _value(f["entry_time"])):
-            np.array([(p.x(), p.y()) for p in f.geometry().vertices()]) for f in layer.getFeatures()}
+    return {
+        (f[id_name], f["unit_id"], _value(f["entry_time"])): np.array([(p.x(), p.y()) for p in f.geometry().vertices()])
+        for f in layer.getFeatures()
+    }
 
 
 def plugin_coverage(layer):
@@ -168,20 +199,25 @@ def plugin_coverage(layer):
 
 # --------------------------------------------------------------------------- the Spark side
 def spark_visits(rows, id_name="zone_id"):
-    return sorted(tuple([r[id_name]] + [r[k] if not isinstance(r[k], float) else round(r[k], 4) for k in VISIT_KEYS])
-                  for r in rows or [])
+    return sorted(
+        tuple([r[id_name]] + [r[k] if not isinstance(r[k], float) else round(r[k], 4) for k in VISIT_KEYS])
+        for r in rows or []
+    )
 
 
 def spark_paths(rows, id_name="zone_id"):
     import shapely
 
-    return {(r[id_name], r["unit_id"], r["entry_time"]): shapely.get_coordinates(shapely.from_wkt(r["geometry"]))
-            for r in rows or []}
+    return {
+        (r[id_name], r["unit_id"], r["entry_time"]): shapely.get_coordinates(shapely.from_wkt(r["geometry"]))
+        for r in rows or []
+    }
 
 
 def spark_coverage(rows):
-    return {r["zone_id"]: tuple(round(r[k], 4) if isinstance(r[k], float) else r[k] for k in COVERAGE_KEYS)
-            for r in rows}
+    return {
+        r["zone_id"]: tuple(round(r[k], 4) if isinstance(r[k], float) else r[k] for k in COVERAGE_KEYS) for r in rows
+    }
 
 
 def equal_visits(spark_rows, plugin_layer, id_name="zone_id"):
@@ -220,13 +256,24 @@ def cases(tmp_path_factory):
     import struct
 
     con = sqlite3.connect(SAMPLE)
-    rows = [(u, t, *struct.unpack("<dd", bytes(g)[-16:])) for _, g, u, t in
-            con.execute("SELECT fid, geom, callsign, time FROM pings ORDER BY fid")]
+    rows = [
+        (u, t, *struct.unpack("<dd", bytes(g)[-16:]))
+        for _, g, u, t in con.execute("SELECT fid, geom, callsign, time FROM pings ORDER BY fid")
+    ]
     con.close()
     (tmp / "sample").mkdir()
     write_pings_csv(tmp / "sample" / "pings.csv", rows)
-    add("sample", ["--pings", str(tmp / "sample" / "pings.csv"), "--zones", str(SAMPLE),
-                   "--waypoints", f"{SAMPLE}|layername=waypoints"])
+    add(
+        "sample",
+        [
+            "--pings",
+            str(tmp / "sample" / "pings.csv"),
+            "--zones",
+            str(SAMPLE),
+            "--waypoints",
+            f"{SAMPLE}|layername=waypoints",
+        ],
+    )
 
     # 2. random city, pings in lon/lat as Parquet with epoch-millisecond times; every parameter moved
     zones, unit, t, x, y = synth_rows(11, 12, 6, 3.0, 20.0, 1784000000.0)
@@ -238,12 +285,40 @@ def cases(tmp_path_factory):
     prow = [(f"U{u}", int(round(tt * 1000)), float(a), float(b)) for u, tt, a, b in zip(unit, t, lon, lat)]
     write_pings_csv(d / "pings.csv", prow, header=("unit", "time", "lon", "lat"))
     period = ("2026-07-14T06:00:00", "2026-07-14T07:30:00")  # London (BST): 05:00-06:30 UTC
-    add("lonlat", ["--pings", str(d / "pings.parquet"), "--zones", zsrc, "--max-gap", "120", "--merge-gap", "150",
-                   "--min-dwell", "30", "--boundary-tolerance", "5", "--target-min", "5", "--target-max", "12",
-                   "--period-start", period[0], "--period-end", period[1]],
-        parquet={str(d / "pings.csv"): (str(d / "pings.parquet"), {"unit": "string", "time": "int64",
-                                                                    "lon": "float64", "lat": "float64"})},
-        pings=prow, zones=zsrc, period=period)
+    add(
+        "lonlat",
+        [
+            "--pings",
+            str(d / "pings.parquet"),
+            "--zones",
+            zsrc,
+            "--max-gap",
+            "120",
+            "--merge-gap",
+            "150",
+            "--min-dwell",
+            "30",
+            "--boundary-tolerance",
+            "5",
+            "--target-min",
+            "5",
+            "--target-max",
+            "12",
+            "--period-start",
+            period[0],
+            "--period-end",
+            period[1],
+        ],
+        parquet={
+            str(d / "pings.csv"): (
+                str(d / "pings.parquet"),
+                {"unit": "string", "time": "int64", "lon": "float64", "lat": "float64"},
+            )
+        },
+        pings=prow,
+        zones=zsrc,
+        period=period,
+    )
 
     # 3. zones as a WKT table in lon/lat (measured in BNG), day-first local times, bad rows
     zones, unit, t, x, y = synth_rows(21, 10, 5, 2.0, 30.0, 1784800000.0)
@@ -259,29 +334,65 @@ def cases(tmp_path_factory):
         for i, g in enumerate(zll):
             w.writerow([f"W{i}", shapely.to_wkt(g, rounding_precision=-1)])
     london = dt.timezone(dt.timedelta(hours=1))  # July: BST
-    prow = [(f" V{u} " if i % 7 == 0 else f"V{u}", dt.datetime.fromtimestamp(tt, london).strftime("%d/%m/%Y %H:%M:%S"),
-             float(a), float(b)) for i, (u, tt, a, b) in enumerate(zip(unit, t, x, y))]
-    prow += [("", prow[3][1], prow[3][2], prow[3][3]), ("V1", "not a time", prow[5][2], prow[5][3]),
-             ("V2", prow[8][1], None, None), prow[10], ("V3", "31/06/2026 10:00:00", prow[9][2], prow[9][3])]
+    prow = [
+        (
+            f" V{u} " if i % 7 == 0 else f"V{u}",
+            dt.datetime.fromtimestamp(tt, london).strftime("%d/%m/%Y %H:%M:%S"),
+            float(a),
+            float(b),
+        )
+        for i, (u, tt, a, b) in enumerate(zip(unit, t, x, y))
+    ]
+    prow += [
+        ("", prow[3][1], prow[3][2], prow[3][3]),
+        ("V1", "not a time", prow[5][2], prow[5][3]),
+        ("V2", prow[8][1], None, None),
+        prow[10],
+        ("V3", "31/06/2026 10:00:00", prow[9][2], prow[9][3]),
+    ]
     write_pings_csv(d / "pings.csv", prow)
-    add("wkt", ["--pings", str(d / "pings.csv"), "--pings-crs", BNG, "--zones", str(d / "zones.csv"),
-                "--zones-crs", "EPSG:4326"],
-        pings=prow, zones=[(f"W{i}", shapely.to_wkt(g, rounding_precision=-1)) for i, g in enumerate(zll)])
+    add(
+        "wkt",
+        [
+            "--pings",
+            str(d / "pings.csv"),
+            "--pings-crs",
+            BNG,
+            "--zones",
+            str(d / "zones.csv"),
+            "--zones-crs",
+            "EPSG:4326",
+        ],
+        pings=prow,
+        zones=[(f"W{i}", shapely.to_wkt(g, rounding_precision=-1)) for i, g in enumerate(zll)],
+    )
 
     # 4. the autumn clock change: naive local times through the repeated hour, and waypoints
     zones, unit, t, x, y = synth_rows(31, 8, 4, 3.0, 45.0, T_AUTUMN.timestamp())
     d = tmp / "autumn"
     d.mkdir()
     lon_tz = __import__("zoneinfo").ZoneInfo("Europe/London")
-    prow = [(f"N{u}", dt.datetime.fromtimestamp(tt, lon_tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], float(a), float(b))
-            for u, tt, a, b in zip(unit, t, x, y)]
+    prow = [
+        (f"N{u}", dt.datetime.fromtimestamp(tt, lon_tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3], float(a), float(b))
+        for u, tt, a, b in zip(unit, t, x, y)
+    ]
     write_pings_csv(d / "pings.csv", prow)
     zsrc = write_zones_gpkg(d / "areas.gpkg", [(f"A{i}", g.wkt) for i, g in enumerate(zones)])
     cents = shapely.centroid(zones)
-    wsrc = write_zones_gpkg(d / "areas.gpkg", [(f"P{i}", c.wkt) for i, c in enumerate(cents[:5])], layer="waypoints",
-                            geom_type="point", id_name="waypoint_id")
-    add("autumn", ["--pings", str(d / "pings.csv"), "--zones", zsrc, "--waypoints", wsrc, "--waypoint-radius", "40"],
-        pings=prow, zones=zsrc, waypoints=wsrc)
+    wsrc = write_zones_gpkg(
+        d / "areas.gpkg",
+        [(f"P{i}", c.wkt) for i, c in enumerate(cents[:5])],
+        layer="waypoints",
+        geom_type="point",
+        id_name="waypoint_id",
+    )
+    add(
+        "autumn",
+        ["--pings", str(d / "pings.csv"), "--zones", zsrc, "--waypoints", wsrc, "--waypoint-radius", "40"],
+        pings=prow,
+        zones=zsrc,
+        waypoints=wsrc,
+    )
 
     # bad input: a damaged Parquet file, a missing column, an invalid polygon
     d = tmp / "bad"
@@ -290,17 +401,31 @@ def cases(tmp_path_factory):
     add("bad_parquet", ["--pings", str(d / "broken.parquet"), "--zones", str(SAMPLE)])
     write_pings_csv(d / "no_time.csv", [(u, x, y) for u, _, x, y in rows[:50]], header=("unit", "x", "y"))
     add("missing_column", ["--pings", str(d / "no_time.csv"), "--zones", str(SAMPLE)])
-    bow = write_zones_gpkg(d / "bowtie.gpkg", [("OK", "POLYGON((0 0,10 0,10 10,0 10,0 0))"),
-                                              ("BOW", "POLYGON((0 0,10 10,10 0,0 10,0 0))")])
+    bow = write_zones_gpkg(
+        d / "bowtie.gpkg", [("OK", "POLYGON((0 0,10 0,10 10,0 10,0 0))"), ("BOW", "POLYGON((0 0,10 10,10 0,0 10,0 0))")]
+    )
     add("invalid_polygon", ["--pings", str(tmp / "sample" / "pings.csv"), "--zones", bow])
     write_pings_csv(d / "no_times.csv", [(u, "soon", x, y) for u, _, x, y in rows[:40]])
     add("nothing_usable", ["--pings", str(d / "no_times.csv"), "--zones", str(SAMPLE)])
 
     (tmp / "cases.json").write_text(json.dumps(specs))
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=str(SPARK_PY))
-    proc = subprocess.run(["nice", "-n", "10", str(SPARK_PY), str(ROOT / "tests" / "spark" / "harness.py"),
-                           str(tmp / "cases.json"), str(tmp / "results.json")],
-                          capture_output=True, text=True, env=env, timeout=600, cwd=str(tmp))
+    proc = subprocess.run(
+        [
+            "nice",
+            "-n",
+            "10",
+            str(SPARK_PY),
+            str(ROOT / "tests" / "spark" / "harness.py"),
+            str(tmp / "cases.json"),
+            str(tmp / "results.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        cwd=str(tmp),
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = json.loads((tmp / "results.json").read_text())
     return {"tmp": tmp, "built": built, "results": results}
@@ -329,6 +454,7 @@ def test_sample_equals_matchtracks(cases, run_alg, monkeypatch):  # noqa: F811
     layer = QgsVectorLayer(str(cases["tmp"] / "sample" / "out" / "coverage.gpkg") + "|layername=coverage", "c", "ogr")
     assert layer.isValid() and layer.featureCount() == 10 and layer.crs().authid() == BNG
     want = plugin_coverage(coverage)
+
     # QGIS 3.22 reads GeoPackage milliseconds through a float (.276 comes back as .275): the times
     # are checked as stored, the rest as QGIS shows them
     def no_times(cov):
@@ -342,8 +468,11 @@ def test_sample_equals_matchtracks(cases, run_alg, monkeypatch):  # noqa: F811
     con.close()
 
     def iso(ms):
-        return None if ms is None else dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return (
+            None
+            if ms is None
+            else dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        )
 
     assert stored == {z: (iso(v[8]), iso(v[9])) for z, v in want.items()}
     assert layer.renderer().type() == "categorizedSymbol" and layer.renderer().classAttribute() == "status"
@@ -357,8 +486,19 @@ def test_lonlat_parquet_with_every_parameter_equals_matchtracks(cases, run_alg, 
     pings = pings_layer([(u, float(t), x, y) for u, t, x, y in b["pings"]], "double", "EPSG:4326")
     zones = QgsVectorLayer(b["zones"], "zones", "ogr")
     visits, coverage, _, skipped = plugin_run(
-        run_alg, monkeypatch, pings, zones, MAX_GAP=120, MERGE_GAP=150, MIN_DWELL=30, BOUNDARY_TOLERANCE=5,
-        TARGET_MIN=5, TARGET_MAX=12, PERIOD_START=b["period"][0], PERIOD_END=b["period"][1])
+        run_alg,
+        monkeypatch,
+        pings,
+        zones,
+        MAX_GAP=120,
+        MERGE_GAP=150,
+        MIN_DWELL=30,
+        BOUNDARY_TOLERANCE=5,
+        TARGET_MIN=5,
+        TARGET_MAX=12,
+        PERIOD_START=b["period"][0],
+        PERIOD_END=b["period"][1],
+    )
     assert equal_visits(r["visits"], visits) > 20
     equal_paths(r["visits"], visits)
     assert spark_coverage(r["coverage"]) == plugin_coverage(coverage)
@@ -385,8 +525,12 @@ def test_wkt_zones_day_first_times_and_bad_rows_equal_matchtracks(cases, run_alg
     assert spark_coverage(r["coverage"]) == plugin_coverage(coverage)
     # the rows skipped, by reason, as the plugin counts them
     assert r["summary"]["skipped_reasons"] == skipped
-    assert skipped == {"no unit id": 1, "missing or invalid coordinates": 1, "unparseable time": 2,
-                       "duplicate ping (same unit and time)": 1}
+    assert skipped == {
+        "no unit id": 1,
+        "missing or invalid coordinates": 1,
+        "unparseable time": 2,
+        "duplicate ping (same unit and time)": 1,
+    }
     assert r["summary"]["working_crs"] == BNG and "day-first" in r["summary"]["date_order"]
 
 
@@ -395,8 +539,9 @@ def test_autumn_clock_change_and_waypoints_equal_matchtracks(cases, run_alg, mon
     b = cases["built"]["autumn"]
     zones = QgsVectorLayer(b["zones"], "zones", "ogr")
     wps = QgsVectorLayer(b["waypoints"], "waypoints", "ogr")
-    visits, coverage, wvisits, skipped = plugin_run(run_alg, monkeypatch, pings_layer(b["pings"]), zones, wps,
-                                                    WAYPOINT_RADIUS=40)
+    visits, coverage, wvisits, skipped = plugin_run(
+        run_alg, monkeypatch, pings_layer(b["pings"]), zones, wps, WAYPOINT_RADIUS=40
+    )
     assert equal_visits(r["visits"], visits) > 10
     assert spark_coverage(r["coverage"]) == plugin_coverage(coverage)
     assert equal_visits(r["waypoint_visits"], wvisits, "waypoint_id") > 0
@@ -458,8 +603,22 @@ def test_command_line_on_a_damaged_file_exits_nonzero_without_a_stack_trace(case
     """The real command line (its own JVM): exit code 2 and one sentence on stderr."""
     tmp = cases["tmp"]
     env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", PYSPARK_PYTHON=str(SPARK_PY), PYTHONPATH=str(ROOT))
-    argv = ["nice", "-n", "10", str(SPARK_PY), "-m", "hotspot_patrol_plugin.spark", "--master", "local[2]",
-            "--pings", str(tmp / "bad" / "broken.parquet"), "--zones", str(SAMPLE), "--out", str(tmp / "cli_out")]
+    argv = [
+        "nice",
+        "-n",
+        "10",
+        str(SPARK_PY),
+        "-m",
+        "hotspot_patrol_plugin.spark",
+        "--master",
+        "local[2]",
+        "--pings",
+        str(tmp / "bad" / "broken.parquet"),
+        "--zones",
+        str(SAMPLE),
+        "--out",
+        str(tmp / "cli_out"),
+    ]
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 2
     ours = [ln for ln in proc.stderr.splitlines() if ln.startswith("hotspot-patrol spark:")]

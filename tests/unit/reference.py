@@ -19,6 +19,7 @@ Coverage per area over counted (not pass-through) visits: count, counts by band,
 median dwell, presence (length of the union of all units' visits), distinct units, first entry,
 last exit, and a status from the band of the median.
 """
+
 from __future__ import annotations
 
 import math

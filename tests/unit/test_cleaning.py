@@ -1,4 +1,5 @@
 """core.cleaning: hand-checked drops, and the fast sort against a plain lexsort reference."""
+
 from __future__ import annotations
 
 import numpy as np

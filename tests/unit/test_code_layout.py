@@ -1,4 +1,5 @@
 """The layout rules: core/ is pure (no qgis, no Qt), Qt only through qgis.PyQt, no generated files."""
+
 from __future__ import annotations
 
 import ast
@@ -18,14 +19,22 @@ def _imports(path: Path):
 
 
 def test_core_imports_neither_qgis_nor_qt():
-    bad = [f"{p.name}:{line} {mod}" for p in (PKG / "core").rglob("*.py") for line, mod in _imports(p)
-           if mod.split(".")[0] in {"qgis", "PyQt5", "PyQt6", "sip", "osgeo"}]
+    bad = [
+        f"{p.name}:{line} {mod}"
+        for p in (PKG / "core").rglob("*.py")
+        for line, mod in _imports(p)
+        if mod.split(".")[0] in {"qgis", "PyQt5", "PyQt6", "sip", "osgeo"}
+    ]
     assert bad == []
 
 
 def test_qt_only_through_qgis_pyqt():
-    bad = [f"{p.relative_to(PKG)}:{line} {mod}" for p in PKG.rglob("*.py") for line, mod in _imports(p)
-           if mod.split(".")[0] in {"PyQt5", "PyQt6", "PySide2", "PySide6"}]
+    bad = [
+        f"{p.relative_to(PKG)}:{line} {mod}"
+        for p in PKG.rglob("*.py")
+        for line, mod in _imports(p)
+        if mod.split(".")[0] in {"PyQt5", "PyQt6", "PySide2", "PySide6"}
+    ]
     assert bad == []
 
 
@@ -37,8 +46,11 @@ def test_no_generated_or_template_leftovers():
 def test_one_algorithm_per_module():
     for p in (PKG / "processing").glob("*.py"):
         tree = ast.parse(p.read_text(encoding="utf-8"))
-        algs = [n.name for n in tree.body if isinstance(n, ast.ClassDef) and n.name.endswith("Algorithm")
-                and n.name != "HotspotAlgorithm"]
+        algs = [
+            n.name
+            for n in tree.body
+            if isinstance(n, ast.ClassDef) and n.name.endswith("Algorithm") and n.name != "HotspotAlgorithm"
+        ]
         assert len(algs) <= 1, (p.name, algs)
 
 
@@ -89,15 +101,23 @@ def test_each_layer_imports_only_the_layers_below_it():
 
 def test_spark_job_imports_no_qgis():
     spark = PKG / "spark"
-    bad = [f"{p.name}:{line} {mod}" for p in spark.rglob("*.py") for line, mod in _imports(p)
-           if mod.split(".")[0] in NOT_PURE - {"osgeo"}]
+    bad = [
+        f"{p.name}:{line} {mod}"
+        for p in spark.rglob("*.py")
+        for line, mod in _imports(p)
+        if mod.split(".")[0] in NOT_PURE - {"osgeo"}
+    ]
     assert bad == []
 
 
 def test_formats_import_no_qgis():
     """formats/ reads and writes files with GDAL and SQLite only: osgeo yes, qgis and Qt never."""
-    bad = [f"{p.name}:{line} {mod}" for p in (PKG / "formats").rglob("*.py") for line, mod in _imports(p)
-           if mod.split(".")[0] in NOT_PURE - {"osgeo"}]
+    bad = [
+        f"{p.name}:{line} {mod}"
+        for p in (PKG / "formats").rglob("*.py")
+        for line, mod in _imports(p)
+        if mod.split(".")[0] in NOT_PURE - {"osgeo"}
+    ]
     assert bad == []
 
 

@@ -4,6 +4,7 @@ The coordinate system is decided from the names *and* the range of the values th
 blanks, "n/a" and decimal commas must not turn latitudes into British National Grid metres
 (issue 13, defect 2). Expected kinds are from the values by hand: |lon| <= 180, |lat| <= 90.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """core.compliance: planned visits against measured ones, expected values worked out by hand."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,26 +11,53 @@ T0 = 1_796_000_000.0  # an evening, UTC seconds
 
 
 def planned(rows):
-    return pd.DataFrame([{"day": "2026-12-04", "patrol": p, "seq": s, "zone_id": z,
-                          "arrive_utc": T0 + a * 60, "leave_utc": T0 + (a + 15) * 60} for p, s, z, a in rows])
+    return pd.DataFrame(
+        [
+            {
+                "day": "2026-12-04",
+                "patrol": p,
+                "seq": s,
+                "zone_id": z,
+                "arrive_utc": T0 + a * 60,
+                "leave_utc": T0 + (a + 15) * 60,
+            }
+            for p, s, z, a in rows
+        ]
+    )
 
 
 def visits(rows):
-    return pd.DataFrame([{"zone_id": z, "unit_id": u, "entry_utc": T0 + e * 60, "exit_utc": T0 + (e + d) * 60,
-                          "dwell_min": float(d), "band": "short" if d < 10 else "long" if d > 15 else "target",
-                          "pass_through": pt} for z, u, e, d, pt in rows])
+    return pd.DataFrame(
+        [
+            {
+                "zone_id": z,
+                "unit_id": u,
+                "entry_utc": T0 + e * 60,
+                "exit_utc": T0 + (e + d) * 60,
+                "dwell_min": float(d),
+                "band": "short" if d < 10 else "long" if d > 15 else "target",
+                "pass_through": pt,
+            }
+            for z, u, e, d, pt in rows
+        ]
+    )
 
 
 def test_made_late_short_missed_wrong_zone():
-    plan = planned([("A", 1, "HS-1", 0), ("A", 2, "HS-2", 60), ("A", 3, "HS-3", 120), ("A", 4, "HS-1", 180),
-                    ("A", 5, "HS-2", 240)])
-    act = visits([("HS-1", "U-aa", 1, 14, False),    # on plan: 1 min late, 14 min
-                  ("HS-2", "U-aa", 80, 12, False),   # late: 20 min
-                  ("HS-3", "U-aa", 120, 5, False),   # short: 5 min
-                  # HS-1 at 180: missed (the unit went to HS-3 instead: wrong zone)
-                  ("HS-3", "U-aa", 181, 15, False),
-                  ("HS-2", "U-aa", 230, 0.5, True),  # a pass-through never counts ...
-                  ("HS-2", "U-bb", 245, 11, False)])  # ... another unit's visit does (no mapping)
+    plan = planned(
+        [("A", 1, "HS-1", 0), ("A", 2, "HS-2", 60), ("A", 3, "HS-3", 120), ("A", 4, "HS-1", 180), ("A", 5, "HS-2", 240)]
+    )
+    act = visits(
+        [
+            ("HS-1", "U-aa", 1, 14, False),  # on plan: 1 min late, 14 min
+            ("HS-2", "U-aa", 80, 12, False),  # late: 20 min
+            ("HS-3", "U-aa", 120, 5, False),  # short: 5 min
+            # HS-1 at 180: missed (the unit went to HS-3 instead: wrong zone)
+            ("HS-3", "U-aa", 181, 15, False),
+            ("HS-2", "U-aa", 230, 0.5, True),  # a pass-through never counts ...
+            ("HS-2", "U-bb", 245, 11, False),
+        ]
+    )  # ... another unit's visit does (no mapping)
     res = C.check(plan, act)
     p = res.planned.set_index("seq")
     assert list(p["status"]) == [C.ON_PLAN, C.LATE, C.SHORT, C.MISSED, C.ON_PLAN]
@@ -74,5 +102,8 @@ def test_tolerance_and_overlap():
 def test_wall_clock_to_utc_in_london():
     # 18:00 BST on 1 June = 17:00 UTC; 01:30 on 25 Oct 2026 (repeated) = first, BST, 00:30 UTC
     got = C.wall_to_utc(["2026-06-01 18:00:00", "2026-10-25 01:30:00", "2026-12-04 18:00:00"], "Europe/London")
-    assert list(got) == [pd.Timestamp("2026-06-01 17:00Z").timestamp(), pd.Timestamp("2026-10-25 00:30Z").timestamp(),
-                         pd.Timestamp("2026-12-04 18:00Z").timestamp()]
+    assert list(got) == [
+        pd.Timestamp("2026-06-01 17:00Z").timestamp(),
+        pd.Timestamp("2026-10-25 00:30Z").timestamp(),
+        pd.Timestamp("2026-12-04 18:00Z").timestamp(),
+    ]

@@ -1,4 +1,5 @@
 """The dependency check: shapely 2 by its API (not its version string), GEOS clash on Linux."""
+
 import sys
 import types
 

@@ -3,6 +3,7 @@
 Pure numpy/shapely: no qgis, no Qt. Expected values are worked out by hand in the comments (or
 come from an independent implementation: PySAL's esda, math.erfc, a brute-force nearest centre).
 """
+
 from __future__ import annotations
 
 import math
@@ -288,10 +289,40 @@ def test_benjamini_hochberg_1995_paper_example():
     Adjusted = min over j >= i of p_(j) * 15 / j, e.g. p_(4) = 0.0095 * 15/4 = 0.035625;
     p_(6) = min(0.0278*15/6 = 0.0695, 0.0298*15/7 = 0.063857) = 0.063857.
     """
-    p = [0.0001, 0.0004, 0.0019, 0.0095, 0.0201, 0.0278, 0.0298, 0.0344, 0.0459,
-         0.3240, 0.4262, 0.5719, 0.6528, 0.7590, 1.000]
-    expected = [0.0015, 0.003, 0.0095, 0.035625, 0.0603, 0.0298 * 15 / 7, 0.0298 * 15 / 7, 0.0645,
-                0.0765, 0.486, 0.4262 * 15 / 11, 0.5719 * 15 / 12, 0.6528 * 15 / 13, 0.759 * 15 / 14, 1.0]
+    p = [
+        0.0001,
+        0.0004,
+        0.0019,
+        0.0095,
+        0.0201,
+        0.0278,
+        0.0298,
+        0.0344,
+        0.0459,
+        0.3240,
+        0.4262,
+        0.5719,
+        0.6528,
+        0.7590,
+        1.000,
+    ]
+    expected = [
+        0.0015,
+        0.003,
+        0.0095,
+        0.035625,
+        0.0603,
+        0.0298 * 15 / 7,
+        0.0298 * 15 / 7,
+        0.0645,
+        0.0765,
+        0.486,
+        0.4262 * 15 / 11,
+        0.5719 * 15 / 12,
+        0.6528 * 15 / 13,
+        0.759 * 15 / 14,
+        1.0,
+    ]
     rng = np.random.default_rng(0)
     order = rng.permutation(15)
     got = H.benjamini_hochberg(np.array(p)[order])
@@ -312,7 +343,15 @@ def test_classes_from_adjusted_p_and_sign():
     z = np.array([3.0, 2.0, 1.0, 0.5, -1.0, -2.0, -3.0, 0.0])
     p = np.array([0.01, 0.05, 0.10, 0.1000001, 0.10, 0.05, 0.0099, 0.001])
     assert H.classify(z, p).tolist() == [
-        H.HOT_99, H.HOT_95, H.HOT_90, H.NOT_SIGNIFICANT, H.COLD_90, H.COLD_95, H.COLD_99, H.NOT_SIGNIFICANT]
+        H.HOT_99,
+        H.HOT_95,
+        H.HOT_90,
+        H.NOT_SIGNIFICANT,
+        H.COLD_90,
+        H.COLD_95,
+        H.COLD_99,
+        H.NOT_SIGNIFICANT,
+    ]
 
 
 def test_single_hot_square_p_and_fdr_hand_computed():

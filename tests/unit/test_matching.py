@@ -4,6 +4,7 @@ Pure numpy/shapely: no qgis, no Qt. Unless said otherwise the zone is the square
 (0,0)-(100,100), units walk along y = 50, and times are seconds. Expected entry/exit times are
 worked out by hand from the straight-line, constant-speed motion between pings.
 """
+
 from __future__ import annotations
 
 import math
@@ -56,10 +57,7 @@ def run(pings, *zones, **params):
 
 def rows(v):
     """Visits as (area, unit, entry, exit) sorted by area, unit, entry."""
-    out = [
-        (int(v.area[i]), int(v.unit[i]), float(v.entry[i]), float(v.exit[i]))
-        for i in range(len(v))
-    ]
+    out = [(int(v.area[i]), int(v.unit[i]), float(v.entry[i]), float(v.exit[i])) for i in range(len(v))]
     return sorted(out)
 
 
@@ -176,10 +174,15 @@ def test_lonely_ping_inside_is_an_instant_visit():
 
 # --------------------------------------------------------------------------- gaps (rule 2/3)
 GAP_TRACK = [
-    (1, 0, -10), (1, 20, 10),  # in at t = 10
-    (1, 80, 50), (1, 140, 50), (1, 200, 50),  # last ping before a 400 s silence
-    (1, 600, 50), (1, 660, 50),  # first ping after it
-    (1, 720, 90), (1, 740, 110),  # out at t = 730
+    (1, 0, -10),
+    (1, 20, 10),  # in at t = 10
+    (1, 80, 50),
+    (1, 140, 50),
+    (1, 200, 50),  # last ping before a 400 s silence
+    (1, 600, 50),
+    (1, 660, 50),  # first ping after it
+    (1, 720, 90),
+    (1, 740, 110),  # out at t = 730
 ]
 
 
@@ -221,10 +224,17 @@ def merge_track(out_s):
     out across x = 0 at 210 + out_s + 180."""
     back = 210 + out_s
     return [
-        (1, 0, -10), (1, 20, 10), (1, 80, 50), (1, 140, 50),
-        (1, 200, 90), (1, 220, 110),  # out at 210
-        (1, back - 10, 110), (1, back + 10, 90),  # in at `back`
-        (1, back + 80, 50), (1, back + 170, 10), (1, back + 190, -10),  # out at back + 180
+        (1, 0, -10),
+        (1, 20, 10),
+        (1, 80, 50),
+        (1, 140, 50),
+        (1, 200, 90),
+        (1, 220, 110),  # out at 210
+        (1, back - 10, 110),
+        (1, back + 10, 90),  # in at `back`
+        (1, back + 80, 50),
+        (1, back + 170, 10),
+        (1, back + 190, -10),  # out at back + 180
     ]
 
 
@@ -393,11 +403,16 @@ def disc_run(pings, cx=(0.0,), cy=(0.0,), radius=25.0, **params):
 def test_waypoint_disc_crossings():
     v = disc_run(
         [
-            (1, 0, -50, 0), (1, 100, 50, 0),  # through the centre: in 25, out 75
-            (2, 0, -50, 15), (2, 100, 50, 15),  # chord at 15 m: half-chord sqrt(625 - 225) = 20
-            (3, 0, -30, -40), (3, 100, 30, 40),  # 3-4-5 diagonal through the centre, 100 m long
-            (4, 0, -50, 25), (4, 100, 50, 25),  # tangent: an instant at t = 50
-            (5, 0, -50, 30), (5, 100, 50, 30),  # misses
+            (1, 0, -50, 0),
+            (1, 100, 50, 0),  # through the centre: in 25, out 75
+            (2, 0, -50, 15),
+            (2, 100, 50, 15),  # chord at 15 m: half-chord sqrt(625 - 225) = 20
+            (3, 0, -30, -40),
+            (3, 100, 30, 40),  # 3-4-5 diagonal through the centre, 100 m long
+            (4, 0, -50, 25),
+            (4, 100, 50, 25),  # tangent: an instant at t = 50
+            (5, 0, -50, 30),
+            (5, 100, 50, 30),  # misses
         ]
     )
     assert_visits(

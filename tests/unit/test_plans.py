@@ -5,6 +5,7 @@ measures it here: spacing from the arrive column, overlaps and travel from conse
 patrol, travel times from the zone coordinates with math.hypot. Shift ends come from zoneinfo.
 hypothesis is not in the environment, so the random instances come from seeded loops.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,19 +24,37 @@ SPEEDS = {P.FOOT: 4.5, P.VEHICLE: 25.0}
 def random_instance(r: random.Random, n_zones=None, n_patrols=None, side=None, visits=None, starts=None):
     n_zones = n_zones or r.randint(1, 14)
     side = side or r.choice([300.0, 1500.0, 4000.0])
-    zones = [P.PlanZone(f"HS-{i + 1:03d}", r.uniform(0, side), r.uniform(0, side), priority=r.randint(1, 5),
-                        visits_per_day=visits if visits is not None else r.choice([None, 1, 2, 3, 4]))
-             for i in range(n_zones)]
+    zones = [
+        P.PlanZone(
+            f"HS-{i + 1:03d}",
+            r.uniform(0, side),
+            r.uniform(0, side),
+            priority=r.randint(1, 5),
+            visits_per_day=visits if visits is not None else r.choice([None, 1, 2, 3, 4]),
+        )
+        for i in range(n_zones)
+    ]
     n_patrols = n_patrols or r.randint(1, 5)
     with_start = r.random() < 0.5 if starts is None else starts
-    patrols = [P.Patrol(f"P{i + 1}", r.choice([P.FOOT, P.VEHICLE]),
-                        *((r.uniform(0, side), r.uniform(0, side)) if with_start else (None, None)))
-               for i in range(n_patrols)]
+    patrols = [
+        P.Patrol(
+            f"P{i + 1}",
+            r.choice([P.FOOT, P.VEHICLE]),
+            *((r.uniform(0, side), r.uniform(0, side)) if with_start else (None, None)),
+        )
+        for i in range(n_patrols)
+    ]
     mn = r.choice([30, 45, 60])
     params = P.PlanParams(
-        first_day=dt.date(2026, 11, r.randint(1, 20)), last_day=None, shift_start=r.choice(["18:00", "20:00", "09:00"]),
-        shift_end=r.choice(["02:00", "23:30", "17:00"]), dwell=r.choice([10, 15]), min_spacing=mn,
-        max_spacing=mn + r.choice([30, 60, 90]), seed=r.randint(0, 10**6))
+        first_day=dt.date(2026, 11, r.randint(1, 20)),
+        last_day=None,
+        shift_start=r.choice(["18:00", "20:00", "09:00"]),
+        shift_end=r.choice(["02:00", "23:30", "17:00"]),
+        dwell=r.choice([10, 15]),
+        min_spacing=mn,
+        max_spacing=mn + r.choice([30, 60, 90]),
+        seed=r.randint(0, 10**6),
+    )
     params = P.PlanParams(**{**params.__dict__, "last_day": params.first_day + dt.timedelta(days=r.randint(0, 2))})
     return zones, patrols, params
 
@@ -98,11 +117,21 @@ def test_every_visit_and_no_long_gap_when_capacity_allows():
     r = random.Random(7)
     for trial in range(25):
         n = r.randint(2, 8)
-        zones = [P.PlanZone(f"HS-{i}", r.uniform(0, 800), r.uniform(0, 800), visits_per_day=r.choice([None, 4, 5]))
-                 for i in range(n)]
+        zones = [
+            P.PlanZone(f"HS-{i}", r.uniform(0, 800), r.uniform(0, 800), visits_per_day=r.choice([None, 4, 5]))
+            for i in range(n)
+        ]
         patrols = [P.Patrol(f"V{i}", P.VEHICLE) for i in range(n)]
-        params = P.PlanParams(dt.date(2026, 6, 1), dt.date(2026, 6, 3), "18:00", "02:00", dwell=15,
-                              min_spacing=60, max_spacing=120, seed=trial)
+        params = P.PlanParams(
+            dt.date(2026, 6, 1),
+            dt.date(2026, 6, 3),
+            "18:00",
+            "02:00",
+            dwell=15,
+            min_spacing=60,
+            max_spacing=120,
+            seed=trial,
+        )
         result = P.plan(zones, patrols, params)
         check_hard_rules(zones, patrols, params, result)
         assert not result.shortfalls
@@ -139,8 +168,9 @@ def test_shortfall_names_the_zones_and_a_fix_that_works():
     # 9 visits x 15 min = 135 min of dwell do not fit 120 min, so the lowest priority loses one
     zones = [P.PlanZone(f"HS-00{i}", 100.0, 100.0, priority=i, visits_per_day=3) for i in (1, 2, 3)]
     patrols = [P.Patrol("A", P.FOOT)]
-    params = P.PlanParams(dt.date(2026, 12, 4), None, "18:00", "20:00", dwell=15, min_spacing=30, max_spacing=60,
-                          seed=11)
+    params = P.PlanParams(
+        dt.date(2026, 12, 4), None, "18:00", "20:00", dwell=15, min_spacing=30, max_spacing=60, seed=11
+    )
     result = P.plan(zones, patrols, params)
     assert len(result.shortfalls) == 1
     s = result.shortfalls[0]
@@ -149,8 +179,10 @@ def test_shortfall_names_the_zones_and_a_fix_that_works():
     assert s.extra_patrol == [P.FOOT]
     assert s.longer_shift_min is not None and s.longer_shift_min >= 15  # 135 min of dwell need 15 more minutes
     assert s.sentence.startswith("Fri 4 Dec: ")
-    assert s.sentence.endswith(f"one more foot patrol or a {s.longer_shift_min}-minute longer shift covers "
-                               f"{'it' if len(s.zones) == 1 else 'them'}.")
+    assert s.sentence.endswith(
+        f"one more foot patrol or a {s.longer_shift_min}-minute longer shift covers "
+        f"{'it' if len(s.zones) == 1 else 'them'}."
+    )
     # the fixes really cover it: plan again with them
     more = P.plan(zones, patrols + [P.Patrol("B", P.FOOT)], params)
     assert not more.shortfalls
@@ -161,8 +193,9 @@ def test_shortfall_names_the_zones_and_a_fix_that_works():
 
 def test_shortfall_sentence_reads_like_the_issue():
     s = P.Shortfall(dt.date(2026, 12, 4), [("HS-007", 2, 3), ("HS-009", 2, 3)], [P.FOOT], 90)
-    assert P.shortfall_sentence(s) == ("Fri 4 Dec: HS-007 and HS-009 get 2 of 3 visits: one more foot patrol or a "
-                                       "90-minute longer shift covers them.")
+    assert P.shortfall_sentence(s) == (
+        "Fri 4 Dec: HS-007 and HS-009 get 2 of 3 visits: one more foot patrol or a 90-minute longer shift covers them."
+    )
     s = P.Shortfall(dt.date(2026, 12, 5), [("HS-001", 0, 2)], [], None)
     assert P.shortfall_sentence(s).startswith("Sat 5 Dec: HS-001 gets 0 of 2 visits: neither one more patrol nor")
 
@@ -170,8 +203,7 @@ def test_shortfall_sentence_reads_like_the_issue():
 def test_seeds_and_days_differ_same_seed_repeats():
     zones = [P.PlanZone(f"HS-{i}", 150.0 * i, 0.0, visits_per_day=4) for i in range(6)]
     patrols = [P.Patrol("A", P.FOOT), P.Patrol("B", P.VEHICLE)]
-    base = dict(first_day=dt.date(2026, 11, 2), last_day=dt.date(2026, 11, 4), shift_start="18:00",
-                shift_end="02:00")
+    base = dict(first_day=dt.date(2026, 11, 2), last_day=dt.date(2026, 11, 4), shift_start="18:00", shift_end="02:00")
     a = P.plan(zones, patrols, P.PlanParams(**base, seed=1)).schedule
     b = P.plan(zones, patrols, P.PlanParams(**base, seed=2)).schedule
     a2 = P.plan(zones, patrols, P.PlanParams(**base, seed=1)).schedule
@@ -211,9 +243,11 @@ def test_shift_across_midnight_and_clock_change(day, hours):
 
 
 def test_active_times_and_dates():
-    zones = [P.PlanZone("HS-late", 0.0, 0.0, visits_per_day=2, active_from="22:00", active_to="01:00"),
-             P.PlanZone("HS-gone", 50.0, 0.0, visits_per_day=2, active_to="2026-11-01"),
-             P.PlanZone("HS-new", 80.0, 0.0, visits_per_day=1, active_from="2026-11-03")]
+    zones = [
+        P.PlanZone("HS-late", 0.0, 0.0, visits_per_day=2, active_from="22:00", active_to="01:00"),
+        P.PlanZone("HS-gone", 50.0, 0.0, visits_per_day=2, active_to="2026-11-01"),
+        P.PlanZone("HS-new", 80.0, 0.0, visits_per_day=1, active_from="2026-11-03"),
+    ]
     res = P.plan(zones, [P.Patrol("A", P.FOOT)], P.PlanParams(dt.date(2026, 11, 2), dt.date(2026, 11, 3), seed=1))
     sched = res.schedule
     assert "HS-gone" not in set(sched.zone_id)
@@ -239,8 +273,8 @@ def test_travel_matrix_from_the_network_is_honoured():
 
 
 def test_entropy_by_hand():
-    assert P.entropy_bits([0, 20, 40, 50]) == pytest.approx(2.0)       # four quarter-hours, one each
-    assert P.entropy_bits([0, 5, 10]) == pytest.approx(0.0)            # all in the first quarter-hour
+    assert P.entropy_bits([0, 20, 40, 50]) == pytest.approx(2.0)  # four quarter-hours, one each
+    assert P.entropy_bits([0, 5, 10]) == pytest.approx(0.0)  # all in the first quarter-hour
     assert P.entropy_bits([0, 1, 20, 21]) == pytest.approx(1.0)
 
 
@@ -248,13 +282,15 @@ def test_round_robin_is_predictable_and_the_plan_is_not():
     zones = [P.PlanZone(f"HS-{i}", 200.0 * (i % 4), 200.0 * (i // 4), visits_per_day=4) for i in range(8)]
     patrols = [P.Patrol("A", P.VEHICLE), P.Patrol("B", P.VEHICLE)]
     res = P.plan(zones, patrols, P.PlanParams(dt.date(2026, 11, 9), dt.date(2026, 11, 15), seed=4))
-    assert res.rota.repeat_share == pytest.approx(1.0)    # same times every day
+    assert res.rota.repeat_share == pytest.approx(1.0)  # same times every day
     assert res.measures.repeat_share < 0.6
     assert res.measures.entropy_bits > res.rota.entropy_bits + 1.0
     # the rota's own schedule: the same zone order and clock times on every day
     rs = res.rota_schedule
-    per_day = {d: [(r.zone_id, r.arrive.strftime("%H:%M")) for r in g.sort_values(["patrol", "seq"]).itertuples()]
-               for d, g in rs.groupby("day")}
+    per_day = {
+        d: [(r.zone_id, r.arrive.strftime("%H:%M")) for r in g.sort_values(["patrol", "seq"]).itertuples()]
+        for d, g in rs.groupby("day")
+    }
     assert len({tuple(v) for v in per_day.values()}) == 1
     assert res.measures.visits_delivered == len(res.schedule)
     assert res.rota.visits_delivered == len(rs)
@@ -284,5 +320,5 @@ def test_no_fixed_rotation_within_a_day():
         zones = [P.PlanZone(f"HS-{i}", r.uniform(0, 1500), r.uniform(0, 1500), visits_per_day=3) for i in range(5)]
         res = P.plan(zones, [P.Patrol("V", P.VEHICLE)], P.PlanParams(dt.date(2026, 12, 4), seed=trial))
         order = list(res.schedule.sort_values("seq").zone_id)
-        rounds = {tuple(order[i:i + 5]) for i in range(0, len(order) - 4, 5)}
+        rounds = {tuple(order[i : i + 5]) for i in range(0, len(order) - 4, 5)}
         assert len(order) == 15 and len(rounds) > 1, (trial, order)

@@ -3,6 +3,7 @@
 The AST collection and the rules need no PyQt6; resolving names against PyQt6 does, and PyQt6
 lives only in .qt6-venv (scripts/qt6_check.sh), so those tests skip elsewhere.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -63,9 +64,14 @@ def test_good_snippet_has_no_problems(tmp_path):
 
 def test_collects_chains_up_to_the_call(tmp_path):
     found = names(tmp_path, GOOD)
-    assert {"QtCore.Qt.AlignmentFlag.AlignLeft", "QtWidgets.QDialogButtonBox.StandardButton.Ok",
-            "QtWidgets.QSizePolicy.Policy.Expanding", "QtCore.Qt.ItemDataRole.UserRole",
-            "QtCore.QDateTime.fromMSecsSinceEpoch", "QtGui.QAction"} <= found
+    assert {
+        "QtCore.Qt.AlignmentFlag.AlignLeft",
+        "QtWidgets.QDialogButtonBox.StandardButton.Ok",
+        "QtWidgets.QSizePolicy.Policy.Expanding",
+        "QtCore.Qt.ItemDataRole.UserRole",
+        "QtCore.QDateTime.fromMSecsSinceEpoch",
+        "QtGui.QAction",
+    } <= found
     assert not any("toString" in n for n in found)
     assert "QtWidgets.QAction" not in found  # the Qt5 fallback is not resolved against PyQt6
 
@@ -83,22 +89,25 @@ except ImportError:
 """
 
 
-@pytest.mark.parametrize("src, expected", [
-    ("def f(dlg):\n    return dlg.exec_()\n", "exec_()"),
-    ("from qgis.PyQt.QtCore import QRegExp\n", "QRegExp"),
-    ("from qgis.PyQt import QtCore\nRX = QtCore.QRegExp('a+')\n", "QRegExp"),
-    ("from qgis.PyQt.QtWidgets import QAction\n", "QAction from QtWidgets"),
-    (QACTION_WIDGETS_FIRST, "QAction from QtWidgets"),
-    ("from qgis.PyQt import QtWidgets\nA = QtWidgets.QAction\n", "QtWidgets.QAction"),
-    ("from qgis.PyQt.QtCore import QVariant\nT = QVariant.String\n", "QVariant.String outside"),
-    ("import resources_rc\n", "resources"),
-    ("from . import resources_rc\n", "resources"),
-    ("from .resources import qInitResources\n", "resources"),
-    ("from PyQt5.QtCore import Qt\n", "direct import of PyQt5"),
-    ("import PyQt6.QtWidgets\n", "direct import of PyQt6"),
-    ("from qgis.PyQt.QtCore import *\n", "star import"),
-    ("def broken(:\n", "syntax error"),
-])
+@pytest.mark.parametrize(
+    "src, expected",
+    [
+        ("def f(dlg):\n    return dlg.exec_()\n", "exec_()"),
+        ("from qgis.PyQt.QtCore import QRegExp\n", "QRegExp"),
+        ("from qgis.PyQt import QtCore\nRX = QtCore.QRegExp('a+')\n", "QRegExp"),
+        ("from qgis.PyQt.QtWidgets import QAction\n", "QAction from QtWidgets"),
+        (QACTION_WIDGETS_FIRST, "QAction from QtWidgets"),
+        ("from qgis.PyQt import QtWidgets\nA = QtWidgets.QAction\n", "QtWidgets.QAction"),
+        ("from qgis.PyQt.QtCore import QVariant\nT = QVariant.String\n", "QVariant.String outside"),
+        ("import resources_rc\n", "resources"),
+        ("from . import resources_rc\n", "resources"),
+        ("from .resources import qInitResources\n", "resources"),
+        ("from PyQt5.QtCore import Qt\n", "direct import of PyQt5"),
+        ("import PyQt6.QtWidgets\n", "direct import of PyQt6"),
+        ("from qgis.PyQt.QtCore import *\n", "star import"),
+        ("def broken(:\n", "syntax error"),
+    ],
+)
 def test_bad_snippets_fail(tmp_path, src, expected):
     found = problems(tmp_path, src)
     assert any(expected in p for p in found), found
@@ -131,20 +140,24 @@ class TestAgainstPyQt6:
     @pytest.fixture(autouse=True)
     def _pyqt6(self, monkeypatch):
         monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-        pytest.importorskip("PyQt6.QtWidgets",
-                            reason="PyQt6 is only in .qt6-venv (scripts/qt6_check.sh)")
+        pytest.importorskip("PyQt6.QtWidgets", reason="PyQt6 is only in .qt6-venv (scripts/qt6_check.sh)")
 
     def test_good_snippet_resolves(self, tmp_path):
         scan = qt6_check.scan_package(make_package(tmp_path, {"dock.py": GOOD}))
         assert qt6_check.resolve(scan.uses) == []
 
-    @pytest.mark.parametrize("src, missing", [
-        ("from qgis.PyQt.QtCore import Qt\nA = Qt.AlignLeft\n", "QtCore.Qt.AlignLeft"),
-        ("from qgis.PyQt.QtWidgets import QDialogButtonBox\nB = QDialogButtonBox.Ok\n",
-         "QtWidgets.QDialogButtonBox.Ok"),
-        ("from qgis.PyQt.QtCore import QTextCodec\n", "QtCore.QTextCodec"),
-        ("from qgis.PyQt.QtNoSuchModule import X\n", "PyQt6.QtNoSuchModule"),
-    ])
+    @pytest.mark.parametrize(
+        "src, missing",
+        [
+            ("from qgis.PyQt.QtCore import Qt\nA = Qt.AlignLeft\n", "QtCore.Qt.AlignLeft"),
+            (
+                "from qgis.PyQt.QtWidgets import QDialogButtonBox\nB = QDialogButtonBox.Ok\n",
+                "QtWidgets.QDialogButtonBox.Ok",
+            ),
+            ("from qgis.PyQt.QtCore import QTextCodec\n", "QtCore.QTextCodec"),
+            ("from qgis.PyQt.QtNoSuchModule import X\n", "PyQt6.QtNoSuchModule"),
+        ],
+    )
     def test_missing_names_fail(self, tmp_path, src, missing):
         scan = qt6_check.scan_package(make_package(tmp_path, {"dock.py": src}))
         found = qt6_check.resolve(scan.uses)

@@ -7,6 +7,7 @@ MAX_GAP, exact duplicate rows, rows shuffled, and random parameters and analysis
 scenarios do the same with discs. Fast ``match`` + ``coverage`` must agree with the reference:
 same visits (entry/exit within 1e-6 s), bands, pass-through flags, ping counts, paths, coverage.
 """
+
 from __future__ import annotations
 
 import math

@@ -5,6 +5,7 @@ Expected values come from ``matching.match``/``coverage`` run once over all the 
 matchtracks core, itself proven against tests/unit/reference.py) and from hand arithmetic; never
 from the engine.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,16 @@ def visit_rows(v: M.Visits, labels=None):
     """Visits as sorted tuples: area, unit label, entry, exit, pings, pass-through, band, path."""
     lab = labels(v.unit) if labels is not None else v.unit
     return sorted(
-        (int(v.area[i]), str(lab[i]), float(v.entry[i]), float(v.exit[i]), int(v.pings[i]),
-         bool(v.pass_through[i]), str(v.band[i]), v.path(i).tobytes())
+        (
+            int(v.area[i]),
+            str(lab[i]),
+            float(v.entry[i]),
+            float(v.exit[i]),
+            int(v.pings[i]),
+            bool(v.pass_through[i]),
+            str(v.band[i]),
+            v.path(i).tobytes(),
+        )
         for i in range(len(v))
     )
 
@@ -74,7 +83,8 @@ def scenario(seed):
         max_gap=float(rng.choice([120.0, 300.0])),
         merge_gap=float(rng.choice([0.0, 30.0, 60.0, 100.0])),
         min_dwell=float(rng.choice([0.0, 60.0, 120.0])),
-        target_min=300.0, target_max=600.0,
+        target_min=300.0,
+        target_max=600.0,
     )
     geoms = np.empty(len(zones), dtype=object)
     geoms[:] = zones
@@ -173,8 +183,9 @@ def test_duplicate_pings_count_once():
     replay(engine, unit, t, x, y)
     # the feed sends the last two minutes again (a reconnect), and one row twice within a batch
     again = t >= t[-1] - 120
-    rep = engine.update(np.concatenate([unit[again], ["A"]]), np.r_[t[again], t[-1]], np.r_[x[again], x[-1]],
-                        np.r_[y[again], y[-1]])
+    rep = engine.update(
+        np.concatenate([unit[again], ["A"]]), np.r_[t[again], t[-1]], np.r_[x[again], x[-1]], np.r_[y[again], y[-1]]
+    )
     assert rep.duplicates == again.sum() + 1
     assert rep.accepted == 0
     v = engine.visits()
@@ -218,7 +229,7 @@ def test_the_autumn_repeated_hour_resolves_as_the_whole_day_does():
     text = np.array([w.strftime("%Y-%m-%dT%H:%M:%S") for w in wall], dtype=object)
     assert len(set(text)) == len(text) - 120  # 120 wall times repeated
     clock = S.WallClock("Europe/London")
-    got = np.concatenate([clock.resolve(text[i:i + 1], ["A"]).seconds for i in range(len(text))])
+    got = np.concatenate([clock.resolve(text[i : i + 1], ["A"]).seconds for i in range(len(text))])
     np.testing.assert_array_equal(got, utc)
     batch = TM.parse_times(text, "Europe/London", group=np.array(["A"] * len(text)))
     np.testing.assert_array_equal(batch.seconds, utc)
@@ -227,8 +238,9 @@ def test_the_autumn_repeated_hour_resolves_as_the_whole_day_does():
     np.testing.assert_array_equal(whole, utc)
     clock = S.WallClock("Europe/London")
     half = len(text) // 2
-    got = np.r_[clock.resolve(text[:half], ["A"] * half).seconds,
-                clock.resolve(text[half:], ["A"] * (len(text) - half)).seconds]
+    got = np.r_[
+        clock.resolve(text[:half], ["A"] * half).seconds, clock.resolve(text[half:], ["A"] * (len(text) - half)).seconds
+    ]
     np.testing.assert_array_equal(got, utc)
     # two units, one a few minutes late on the wire, in 5-minute batches
     clock = S.WallClock("Europe/London")
@@ -238,15 +250,16 @@ def test_the_autumn_repeated_hour_resolves_as_the_whole_day_does():
     order = np.argsort(arrive, kind="stable")
     out = np.empty(len(values))
     for lo in range(0, len(order), 20):
-        rows = order[lo:lo + 20]
+        rows = order[lo : lo + 20]
         out[rows] = clock.resolve(values[rows], units[rows]).seconds
     np.testing.assert_array_equal(out, np.r_[utc, utc])
 
 
 def test_times_with_an_offset_are_taken_as_they_are():
     clock = S.WallClock("Europe/London")
-    got = clock.resolve(np.array(["2026-10-25T01:30:00+00:00", "2026-10-25T01:30:00+01:00"], dtype=object),
-                        ["A", "B"]).seconds
+    got = clock.resolve(
+        np.array(["2026-10-25T01:30:00+00:00", "2026-10-25T01:30:00+01:00"], dtype=object), ["A", "B"]
+    ).seconds
     base = pd.Timestamp("2026-10-25T01:30:00Z").timestamp()
     np.testing.assert_array_equal(got, [base, base - 3600.0])
 
@@ -255,7 +268,7 @@ def test_times_with_an_offset_are_taken_as_they_are():
 def _gpkg_geoms(blobs):
     """GeoPackage geometry blobs to shapely: skip the 8-byte header and its envelope."""
     sizes = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-    return shapely.from_wkb([b[8 + sizes[(b[3] >> 1) & 7]:] for b in blobs])
+    return shapely.from_wkb([b[8 + sizes[(b[3] >> 1) & 7] :] for b in blobs])
 
 
 def read_sample():
@@ -267,8 +280,14 @@ def read_sample():
         con.close()
     pts = _gpkg_geoms(pings["geom"])
     secs = TM.parse_times(pings["time"].to_numpy(), "Europe/London", group=pings["callsign"].to_numpy()).seconds
-    return pings["callsign"].to_numpy(dtype=object), secs, shapely.get_x(pts), shapely.get_y(pts), zones, \
-        _gpkg_geoms(zones["geom"])
+    return (
+        pings["callsign"].to_numpy(dtype=object),
+        secs,
+        shapely.get_x(pts),
+        shapely.get_y(pts),
+        zones,
+        _gpkg_geoms(zones["geom"]),
+    )
 
 
 def test_the_bundled_sample_replayed_in_30_second_increments_equals_matchtracks():
@@ -293,8 +312,9 @@ def _two_zone_engine():
     geoms[:] = [box(0, 0, 100, 100), box(1000, 0, 1100, 100)]
     params = M.MatchParams(max_gap=300.0, merge_gap=60.0, min_dwell=60.0, target_min=600.0, target_max=900.0)
     engine = S.ShiftEngine(M.PolygonAreas(geoms), 2, params)
-    t = np.r_[t0 + 2390.0, t0 + 2400.0, t0 + 2450.0, np.arange(t0 + 2460.0, t0 + 3600.0, 60.0), t0 + 3600.0,
-              t0 + 3660.0]
+    t = np.r_[
+        t0 + 2390.0, t0 + 2400.0, t0 + 2450.0, np.arange(t0 + 2460.0, t0 + 3600.0, 60.0), t0 + 3600.0, t0 + 3660.0
+    ]
     x = np.r_[-10.0, 0.0, 50.0, np.full(len(np.arange(t0 + 2460.0, t0 + 3600.0, 60.0)), 50.0), 50.0, -10.0]
     engine.update(np.array(["U"] * len(t), dtype=object), t, x, np.full(len(t), 50.0))
     return engine, t0
@@ -305,8 +325,9 @@ def test_zone_board_numbers_by_hand():
     # the unit leaves A at x=0: 19:00:00 + 50 s (50 m at 1 m/s on the last leg of 60 m in 60 s)
     v = engine.visits()
     assert (v.entry.tolist(), v.exit.tolist()) == ([t0 + 2400.0], [t0 + 3650.0])
-    zones = S.ZoneInfo.build(["A", "B"], names=["Market", "Park"], priority=[3, 1], visits_per_day=[4, 4],
-                             target_min_s=[600.0, 600.0])
+    zones = S.ZoneInfo.build(
+        ["A", "B"], names=["Market", "Park"], priority=[3, 1], visits_per_day=[4, 4], target_min_s=[600.0, 600.0]
+    )
     start, end, now = t0, t0 + 4 * 3600.0, t0 + 2.5 * 3600.0  # shift 18:00-22:00, now 20:30
     board = S.zone_board(engine, zones, now, start, end).set_index("zone_id")
     # spacing = 240 min / 4 visits = 60 min
@@ -330,14 +351,28 @@ def test_plan_from_a_planpatrols_schedule():
     engine, t0 = _two_zone_engine()
     zones = S.ZoneInfo.build(["A", "B"], priority=[3, 3], visits_per_day=[9, 9])
     # local times in November are UTC: shift 18:00-22:00, now 20:30
-    schedule = pd.DataFrame({
-        "day": ["2026-11-20"] * 5, "patrol": ["P1"] * 5, "seq": [1, 2, 3, 4, 5],
-        "zone_id": ["A", "B", "A", "C", "B"],
-        "arrive": ["2026-11-20 17:50:00", "2026-11-20 19:30:00", "2026-11-20 20:20:00", "2026-11-20 20:40:00",
-                   "2026-11-20 23:00:00"],
-        "leave": ["2026-11-20 18:05:00", "2026-11-20 19:45:00", "2026-11-20 20:35:00", "2026-11-20 20:55:00",
-                  "2026-11-20 23:15:00"],
-    })
+    schedule = pd.DataFrame(
+        {
+            "day": ["2026-11-20"] * 5,
+            "patrol": ["P1"] * 5,
+            "seq": [1, 2, 3, 4, 5],
+            "zone_id": ["A", "B", "A", "C", "B"],
+            "arrive": [
+                "2026-11-20 17:50:00",
+                "2026-11-20 19:30:00",
+                "2026-11-20 20:20:00",
+                "2026-11-20 20:40:00",
+                "2026-11-20 23:00:00",
+            ],
+            "leave": [
+                "2026-11-20 18:05:00",
+                "2026-11-20 19:45:00",
+                "2026-11-20 20:35:00",
+                "2026-11-20 20:55:00",
+                "2026-11-20 23:15:00",
+            ],
+        }
+    )
     plan, skipped = S.plan_from_schedule(schedule, zones, t0, t0 + 4 * 3600.0, t0 + 2.5 * 3600.0)
     assert skipped == {"zone_id not among the zones": 1}
     # A: 18:00-18:05 (cut to the shift) and 20:20-20:35: 2 visits, 20 min, 15 by 20:30; B: 19:30-19:45
@@ -371,6 +406,5 @@ def test_bad_parameters_are_refused_in_one_sentence():
 
 def test_unusable_rows_are_counted():
     engine, _ = _box_engine()
-    rep = engine.update(np.array(["A", None, "A"], dtype=object), [1.0, 2.0, np.nan], [0.0, 0.0, 0.0],
-                        [0.0, 0.0, 0.0])
+    rep = engine.update(np.array(["A", None, "A"], dtype=object), [1.0, 2.0, np.nan], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0])
     assert (rep.received, rep.unusable, rep.accepted) == (3, 2, 1)

@@ -6,6 +6,7 @@ GMT (UTC+0) in winter, BST (UTC+1) from 2026-03-29 01:00 UTC to 2026-10-25 01:00
 2026-03-29 local clocks jump 01:00 -> 02:00 (01:xx does not exist) and on Sunday 2026-10-25 they
 go back 02:00 -> 01:00 (01:xx happens twice: first BST, then GMT).
 """
+
 from __future__ import annotations
 
 import math
@@ -119,13 +120,9 @@ def test_naive_iso_is_local_to_europe_london(text, expected):
 def test_naive_in_other_timezones():
     assert_seconds(parse(["2026-07-01T12:00:00"], timezone="UTC"), [utc(2026, 7, 1, 12, 0)])
     # New York in July is EDT = UTC-4
-    assert_seconds(
-        parse(["2026-07-01T12:00:00"], timezone="America/New_York"), [utc(2026, 7, 1, 16, 0)]
-    )
+    assert_seconds(parse(["2026-07-01T12:00:00"], timezone="America/New_York"), [utc(2026, 7, 1, 16, 0)])
     # offsets are not affected by the time zone
-    assert_seconds(
-        parse(["2026-07-01T12:00:00Z"], timezone="America/New_York"), [utc(2026, 7, 1, 12, 0)]
-    )
+    assert_seconds(parse(["2026-07-01T12:00:00Z"], timezone="America/New_York"), [utc(2026, 7, 1, 12, 0)])
 
 
 def test_fractional_seconds():
@@ -226,9 +223,7 @@ def test_datetime64_is_wall_clock_in_timezone():
     )
     assert parsed.problem[2] == MISSING
     # in UTC the same values are the instants themselves
-    assert_seconds(
-        parse_times(values[:2], timezone="UTC"), [utc(2026, 1, 15, 12, 0), utc(2026, 7, 1, 12, 0)]
-    )
+    assert_seconds(parse_times(values[:2], timezone="UTC"), [utc(2026, 1, 15, 12, 0), utc(2026, 7, 1, 12, 0)])
 
 
 def test_datetime64_spring_gap_is_nonexistent():
@@ -397,9 +392,7 @@ def test_fall_back_with_offsets_and_naive_mixed():
 
 
 def test_fall_back_datetime64_with_groups():
-    values = np.array(
-        ["2026-10-25T01:40:00", "2026-10-25T01:45:00", "2026-10-25T01:10:00"], dtype="datetime64[s]"
-    )
+    values = np.array(["2026-10-25T01:40:00", "2026-10-25T01:45:00", "2026-10-25T01:10:00"], dtype="datetime64[s]")
     parsed = parse_times(values, group=np.array([0, 0, 0]))
     assert_seconds(parsed, [utc(2026, 10, 25, 0, 40), utc(2026, 10, 25, 0, 45), utc(2026, 10, 25, 1, 10)])
 
@@ -448,9 +441,23 @@ def test_categorical_input_is_parsed_once_per_text_with_the_same_answers():
     the result (seconds, problems, the date-order note with its ROW counts) equals the plain path."""
     import pandas as pd
 
-    texts = np.array(["24/11/2026 14:05:09", "01/02/2026 10:00:00", "", None, "garbage", "2026-10-25 01:30:00",
-                      "2026-10-25 01:10:00", "2026-10-25 01:40:00", "2026-10-25 01:20:00", "1795608600000",
-                      "2026-03-29 01:30:00", "13/01/2026 00:00:00"], dtype=object)
+    texts = np.array(
+        [
+            "24/11/2026 14:05:09",
+            "01/02/2026 10:00:00",
+            "",
+            None,
+            "garbage",
+            "2026-10-25 01:30:00",
+            "2026-10-25 01:10:00",
+            "2026-10-25 01:40:00",
+            "2026-10-25 01:20:00",
+            "1795608600000",
+            "2026-03-29 01:30:00",
+            "13/01/2026 00:00:00",
+        ],
+        dtype=object,
+    )
     rng = np.random.default_rng(0)
     rows = texts[rng.integers(0, len(texts), 3000)]
     group = rng.integers(0, 3, 3000)
@@ -467,18 +474,23 @@ def test_categorical_input_is_parsed_once_per_text_with_the_same_answers():
 def test_a_twenty_digit_number_is_one_unparseable_value_not_an_error():
     from hotspot_patrol_plugin.core.times import UNPARSEABLE
 
-    p = parse_times(np.array(["2026-11-24T14:05:00Z", "99999999999999999999999", "12345678901234567890123"],
-                             dtype=object))
+    p = parse_times(
+        np.array(["2026-11-24T14:05:00Z", "99999999999999999999999", "12345678901234567890123"], dtype=object)
+    )
     assert p.seconds[0] == 1795529100.0  # 2026-11-24T14:05:00Z, by hand: 20,781 days + 14:05
     assert np.isnan(p.seconds[1:]).all() and (p.problem[1:] == UNPARSEABLE).all()
 
 
-@pytest.mark.parametrize("scale, unit", [(1, "seconds"), (1_000, "milliseconds"), (1_000_000, "microseconds"),
-                                         (1_000_000_000, "nanoseconds")])
+@pytest.mark.parametrize(
+    "scale, unit",
+    [(1, "seconds"), (1_000, "milliseconds"), (1_000_000, "microseconds"), (1_000_000_000, "nanoseconds")],
+)
 def test_epoch_unit_is_decided_by_size_and_said(scale, unit):
     t = 1795529100  # 2026-11-24T14:05:00Z
-    for values in (np.array([str(t * scale), str((t + 30) * scale)], dtype=object),
-                   np.array([t * scale, (t + 30) * scale], dtype=np.int64)):
+    for values in (
+        np.array([str(t * scale), str((t + 30) * scale)], dtype=object),
+        np.array([t * scale, (t + 30) * scale], dtype=np.int64),
+    ):
         p = parse_times(values)
         assert p.seconds.tolist() == [t, t + 30]
         assert (unit in p.note) == (unit != "seconds")
@@ -494,7 +506,8 @@ def test_times_of_a_numeric_field_that_is_not_a_time_are_called_implausible():
 
     now = 1795529100.0
     assert "15 of 15 times fall before 1990 (e.g. 1970-01-01 00:00:21 UTC)" in plausibility_warning(
-        np.arange(21.0, 36.0), now)
+        np.arange(21.0, 36.0), now
+    )
     assert plausibility_warning(np.array([now - 60, now]), now) == ""
     # one stray value among many is a row problem, not a wrong column
     assert plausibility_warning(np.r_[np.full(20, now), 5.0], now) == ""

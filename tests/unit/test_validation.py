@@ -1,4 +1,5 @@
 """core.validation on hand-made geometries (metres); expected values worked out by hand."""
+
 from __future__ import annotations
 
 import math
@@ -24,13 +25,17 @@ def codes(problems):
 
 # --- helpers -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("existing, expected", [
-    ([], "HS-001"),
-    (["HS-001", "HS-009"], "HS-010"),
-    (["HS-099"], "HS-100"),
-    (["HS-999"], "HS-1000"),
-    (["x", None, "", " HS-002 ", "Market 7", "G-12"], "HS-003"),  # other id schemes do not count
-])
+
+@pytest.mark.parametrize(
+    "existing, expected",
+    [
+        ([], "HS-001"),
+        (["HS-001", "HS-009"], "HS-010"),
+        (["HS-099"], "HS-100"),
+        (["HS-999"], "HS-1000"),
+        (["x", None, "", " HS-002 ", "Market 7", "G-12"], "HS-003"),  # other id schemes do not count
+    ],
+)
 def test_next_id(existing, expected):
     assert V.next_id(existing) == expected
 
@@ -68,9 +73,11 @@ def test_zone_for_point_inside_boundary_outside_and_smallest():
 
 # --- zones ---------------------------------------------------------------------------------------
 
+
 def test_a_good_zone_has_no_problems():
-    assert V.check_zones([zone(1, target_min=10, target_max=15, priority=2, active_from="18:30",
-                               active_to="2:00")]) == []
+    assert (
+        V.check_zones([zone(1, target_min=10, target_max=15, priority=2, active_from="18:30", active_to="2:00")]) == []
+    )
 
 
 def test_self_intersection_is_an_error_located_at_the_crossing():
@@ -160,14 +167,15 @@ def test_errors_come_first():
 
 # --- waypoints -----------------------------------------------------------------------------------
 
+
 def test_waypoint_checks():
     zs = [zone(1, "HS-001", sq(0, 0)), zone(2, "HS-002", sq(500, 0))]
     wps = [
-        V.Waypoint(10, "WP-001", Point(50, 50), "HS-001"),   # fine
-        V.Waypoint(11, "WP-002", Point(300, 50), None),       # outside every zone
+        V.Waypoint(10, "WP-001", Point(50, 50), "HS-001"),  # fine
+        V.Waypoint(11, "WP-002", Point(300, 50), None),  # outside every zone
         V.Waypoint(12, "WP-003", Point(550, 50), "HS-001"),  # says HS-001, lies in HS-002
-        V.Waypoint(13, "WP-003", Point(20, 20), "HS-001"),   # duplicate id
-        V.Waypoint(14, None, Point(21, 21), "HS-001"),       # no id
+        V.Waypoint(13, "WP-003", Point(20, 20), "HS-001"),  # duplicate id
+        V.Waypoint(14, None, Point(21, 21), "HS-001"),  # no id
     ]
     ps = V.check_waypoints(wps, zs)
     assert codes(ps) == [V.DUPLICATE_ID, V.MISSING_ID, V.OUTSIDE_ZONES, V.WRONG_ZONE]

@@ -19,6 +19,7 @@ search), ``areas`` (polygons and discs, the crossings), ``visits`` (intervals ->
 ``zone_coverage`` (visits -> each area's coverage and status), ``run`` (one whole job:
 ``match_zones``). Everything public is re-exported here.
 """
+
 from __future__ import annotations
 
 from .areas import CHUNK_EDGE_ROWS, CHUNK_SEGMENTS, DiscAreas, Intervals, PolygonAreas, find_intervals
@@ -36,9 +37,34 @@ from .zone_coverage import (
 )
 
 __all__ = [
-    "BAND_LONG", "BAND_SHORT", "BAND_TARGET", "BANDS", "CHUNK_EDGE_ROWS", "CHUNK_SEGMENTS", "STATUS_ABOVE",
-    "STATUS_BELOW", "STATUS_NOT_VISITED", "STATUS_ON", "BoxIndex", "Coverage", "DiscAreas", "Intervals",
-    "MatchParams", "PolygonAreas", "Segments", "Tracks", "Visits", "_group_cummax", "build_visits", "coverage",
-    "find_intervals", "match", "HISTOGRAM_MINUTES", "ZoneMatch", "clip_paths", "dwell_histogram", "match_waypoints",
+    "BAND_LONG",
+    "BAND_SHORT",
+    "BAND_TARGET",
+    "BANDS",
+    "CHUNK_EDGE_ROWS",
+    "CHUNK_SEGMENTS",
+    "STATUS_ABOVE",
+    "STATUS_BELOW",
+    "STATUS_NOT_VISITED",
+    "STATUS_ON",
+    "BoxIndex",
+    "Coverage",
+    "DiscAreas",
+    "Intervals",
+    "MatchParams",
+    "PolygonAreas",
+    "Segments",
+    "Tracks",
+    "Visits",
+    "_group_cummax",
+    "build_visits",
+    "coverage",
+    "find_intervals",
+    "match",
+    "HISTOGRAM_MINUTES",
+    "ZoneMatch",
+    "clip_paths",
+    "dwell_histogram",
+    "match_waypoints",
     "match_zones",
 ]

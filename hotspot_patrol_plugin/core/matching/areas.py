@@ -1,4 +1,5 @@
 """Areas and crossings: the parts of segments inside polygons (zones) and discs (waypoints)."""
+
 from __future__ import annotations
 
 import os
@@ -17,6 +18,7 @@ CHUNK_SEGMENTS = 2_000_000
 PARALLEL_FROM = 200_000  # segments; below this one thread is quicker than two
 MAX_WORKERS = 4
 _EPS = 1e-12
+
 
 @dataclass
 class Intervals:
@@ -120,8 +122,10 @@ class PolygonAreas:
     def _intervals(self, seg, zone, x0, y0, x1, y1) -> Intervals:
         box = self.inner[zone]
         deep = (
-            (np.minimum(x0, x1) >= box[:, 0]) & (np.maximum(x0, x1) <= box[:, 2])
-            & (np.minimum(y0, y1) >= box[:, 1]) & (np.maximum(y0, y1) <= box[:, 3])
+            (np.minimum(x0, x1) >= box[:, 0])
+            & (np.maximum(x0, x1) <= box[:, 2])
+            & (np.minimum(y0, y1) >= box[:, 1])
+            & (np.maximum(y0, y1) <= box[:, 3])
         )
         convex = self.convex[zone] & ~deep
         general = ~self.convex[zone] & ~deep

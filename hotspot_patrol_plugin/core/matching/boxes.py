@@ -1,4 +1,5 @@
 """The box index: which (segment, area) pairs have overlapping bounding boxes, on a uniform grid."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -90,14 +91,13 @@ class BoxIndex:
             cy = sy0[q] + within // sw[q]
             qi, bb = self._boxes_in_cells(cy * self.ncx + cx)
             qs = q[qi]
-            first = (cx[qi] == np.maximum(sx0[qs], self.box_ix0[bb])) & \
-                (cy[qi] == np.maximum(sy0[qs], self.box_iy0[bb]))
+            first = (cx[qi] == np.maximum(sx0[qs], self.box_ix0[bb])) & (
+                cy[qi] == np.maximum(sy0[qs], self.box_iy0[bb])
+            )
             out_q.append(q_all[several[qs[first]]])
             out_b.append(bb[first])
         for qi in q_all[ncell > self.MAX_CELLS_PER_QUERY]:  # rare: a long jump; test every box
-            hit = np.flatnonzero(
-                (b[:, 0] <= x1[qi]) & (b[:, 2] >= x0[qi]) & (b[:, 1] <= y1[qi]) & (b[:, 3] >= y0[qi])
-            )
+            hit = np.flatnonzero((b[:, 0] <= x1[qi]) & (b[:, 2] >= x0[qi]) & (b[:, 1] <= y1[qi]) & (b[:, 3] >= y0[qi]))
             out_q.append(np.full(len(hit), qi, dtype=np.int64))
             out_b.append(hit)
         q = np.concatenate(out_q)

@@ -1,5 +1,6 @@
 """One matching job, as hotspotpatrol:matchtracks (and anything else) runs it: pings and zones in,
 visits, coverage and the dwell histogram out; waypoint visits; each visit's path cut to its zone."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,8 +43,9 @@ class ZoneMatch:
         return period_label(start, end, timezone)
 
 
-def match_zones(unit, t, x, y, zone_geoms, params: MatchParams, plan: dict | None = None,
-                tolerance: float = 0.0) -> ZoneMatch:
+def match_zones(
+    unit, t, x, y, zone_geoms, params: MatchParams, plan: dict | None = None, tolerance: float = 0.0
+) -> ZoneMatch:
     """Pings (unit codes, UTC seconds, x, y in a metric CRS) against zones (shapely polygons in the
     same CRS, grown by ``tolerance`` metres): visits (banded by each zone's own band when ``plan``
     gives one, see ``coverage``) and each zone's coverage."""
@@ -55,8 +57,9 @@ def match_zones(unit, t, x, y, zone_geoms, params: MatchParams, plan: dict | Non
     visits = match(tracks, PolygonAreas(zone_geoms), params)
     cov = coverage(visits, len(zone_geoms), params, **plan)
     visits.band = cov.visit_band
-    own_band = bool(plan) and not (np.all(cov.target_min == params.target_min)
-                                   and np.all(cov.target_max == params.target_max))
+    own_band = bool(plan) and not (
+        np.all(cov.target_min == params.target_min) and np.all(cov.target_max == params.target_max)
+    )
     return ZoneMatch(tracks, zone_geoms, visits, cov, own_band, warnings)
 
 
@@ -65,8 +68,9 @@ def match_waypoints(tracks: Tracks, points, radius: float, params: MatchParams) 
     return match(tracks, DiscAreas(shapely.get_x(points), shapely.get_y(points), radius), params)
 
 
-def dwell_histogram(visits: Visits, cov: Coverage, zone_ids, params: MatchParams,
-                    top: int = HISTOGRAM_MINUTES) -> list[tuple]:
+def dwell_histogram(
+    visits: Visits, cov: Coverage, zone_ids, params: MatchParams, top: int = HISTOGRAM_MINUTES
+) -> list[tuple]:
     """Counted visits per whole minute of dwell (0–1 … 29–30, 30+), per zone and for all zones,
     each bin labelled with the band its middle falls in: rows of (zone, minute_from, minute_to,
     label, visits, share %, band)."""
@@ -77,16 +81,26 @@ def dwell_histogram(visits: Visits, cov: Coverage, zone_ids, params: MatchParams
     per_zone = np.bincount(area * (top + 1) + minute, minlength=n_zones * (top + 1)).reshape(n_zones, top + 1)
     middle = (np.arange(top + 1) + 0.5) * 60.0
     groups = [("all zones", per_zone.sum(axis=0), params.target_min, params.target_max)]
-    groups += [(zone_ids[i], per_zone[i], cov.target_min[i], cov.target_max[i])
-               for i in np.flatnonzero(per_zone.sum(axis=1))]
+    groups += [
+        (zone_ids[i], per_zone[i], cov.target_min[i], cov.target_max[i]) for i in np.flatnonzero(per_zone.sum(axis=1))
+    ]
     rows = []
     for zid, counts, lo, hi in groups:
         bands = _status.band(middle, lo, hi)
         total = max(int(counts.sum()), 1)
         for m in range(top + 1):
             label = f"{m}–{m + 1} min" if m < top else f"{top}+ min"
-            rows.append((str(zid), m, m + 1 if m < top else None, label, int(counts[m]),
-                         round(100.0 * float(counts[m]) / total, 1), str(bands[m])))
+            rows.append(
+                (
+                    str(zid),
+                    m,
+                    m + 1 if m < top else None,
+                    label,
+                    int(counts[m]),
+                    round(100.0 * float(counts[m]) / total, 1),
+                    str(bands[m]),
+                )
+            )
     return rows
 
 

@@ -1,5 +1,6 @@
 """Tracks and segments: pings grouped by unit in time order, and the straight pieces between them;
 the matching parameters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,6 @@ from ..definitions import TARGET_MAX_MIN, TARGET_MIN_MIN
 
 BAND_SHORT, BAND_TARGET, BAND_LONG = "short", "target", "long"
 BANDS = np.array([BAND_SHORT, BAND_TARGET, BAND_LONG], dtype=object)
-
 
 
 @dataclass
@@ -33,11 +33,7 @@ class MatchParams:
                 f"the target band is empty: its minimum ({self.target_min / 60:g} min) is above "
                 f"its maximum ({self.target_max / 60:g} min)"
             )
-        if (
-            self.period_start is not None
-            and self.period_end is not None
-            and self.period_end <= self.period_start
-        ):
+        if self.period_start is not None and self.period_end is not None and self.period_end <= self.period_start:
             raise ValueError("the analysis period ends before it starts")
 
 

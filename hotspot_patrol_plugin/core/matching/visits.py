@@ -1,4 +1,5 @@
 """Visits: intervals inside an area merged into entries and exits per unit and area; ``match``."""
+
 from __future__ import annotations
 
 import os

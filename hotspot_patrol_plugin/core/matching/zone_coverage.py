@@ -1,4 +1,5 @@
 """Coverage: each area's visits by band, dwell, presence, units and status over a period."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,8 +83,18 @@ def _local_days_minutes(seconds: np.ndarray, timezone: str) -> tuple[np.ndarray,
     return (wall // 86400).astype(float), (wall % 86400) / 60.0
 
 
-def coverage(visits: Visits, n_areas: int, params: MatchParams, *, target_min=None, target_max=None,
-             visits_per_day=None, active_from=None, active_to=None, timezone: str = "UTC") -> Coverage:
+def coverage(
+    visits: Visits,
+    n_areas: int,
+    params: MatchParams,
+    *,
+    target_min=None,
+    target_max=None,
+    visits_per_day=None,
+    active_from=None,
+    active_to=None,
+    timezone: str = "UTC",
+) -> Coverage:
     """Per-area summary of counted visits (pass-throughs excluded).
 
     Keyword-only, per area (all optional; without them every area uses ``params``' band and is
@@ -101,8 +112,11 @@ def coverage(visits: Visits, n_areas: int, params: MatchParams, *, target_min=No
     """
     tmin = np.full(n_areas, params.target_min) if target_min is None else np.asarray(target_min, float)
     tmax = np.full(n_areas, params.target_max) if target_max is None else np.asarray(target_max, float)
-    all_band = visits.band if target_min is None and target_max is None else \
-        _status.band(visits.dwell, tmin[visits.area], tmax[visits.area])
+    all_band = (
+        visits.band
+        if target_min is None and target_max is None
+        else _status.band(visits.dwell, tmin[visits.area], tmax[visits.area])
+    )
     kind, act_lo, act_hi = _active_spec(active_from, active_to, n_areas)
     active = np.ones(len(visits), dtype=bool)
     if kind.any() and len(visits):
